@@ -1,0 +1,90 @@
+"""Sangsaeng: a storefront for social ventures whose every order records a donation."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from storefront import config as settings
+from storefront import sqlite
+from storefront.extensions import babel, csrf, db, mail, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the shop. ``config`` overrides the environment (tests pass theirs here)."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(settings.load(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    configure_logging(app)
+    register_extensions(app)
+    register_payments(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+
+def register_extensions(app: Flask) -> None:
+    from storefront.web.i18n import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        sqlite.configure(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "storefront" / "translations"),
+    )
+    mail.init_app(app)
+
+
+def register_payments(app: Flask) -> None:
+    from storefront.web.payments import build_provider
+
+    app.extensions["payment_provider"] = build_provider(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from storefront.web import cart, checkout, ledger, orders, payments, shop
+
+    for module in (shop, cart, checkout, orders, ledger, payments):
+        app.register_blueprint(module.bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from storefront.web import helpers
+
+    helpers.init_app(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from storefront.web import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from storefront import cli
+
+    cli.init_app(app)

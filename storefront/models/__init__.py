@@ -1,0 +1,22 @@
+"""Typed SQLAlchemy models, one module per area."""
+
+from storefront.models.base import Base, utcnow
+from storefront.models.catalog import Product
+from storefront.models.ledger import LedgerEntry
+from storefront.models.orders import Order, OrderLine, Refund
+from storefront.models.payments import TestPaymentSession, WebhookEvent
+from storefront.models.ventures import Cause, Venture
+
+__all__ = [
+    "Base",
+    "Cause",
+    "LedgerEntry",
+    "Order",
+    "OrderLine",
+    "Product",
+    "Refund",
+    "TestPaymentSession",
+    "Venture",
+    "WebhookEvent",
+    "utcnow",
+]

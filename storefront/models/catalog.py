@@ -1,0 +1,42 @@
+"""Products that ventures list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storefront.models.base import Base, utcnow
+from storefront.models.ventures import Venture
+
+
+class Product(Base):
+    """A listing: a thing a venture sells, with its price and stock."""
+
+    __tablename__ = "product"
+    __table_args__ = (
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("price > 0", name="price_positive"),
+        CheckConstraint("status IN ('draft', 'published', 'archived')", name="status"),
+        Index("ix_product_listing", "status", "created_at"),
+        Index("ix_product_category_listing", "category", "status", "created_at"),
+        Index("ix_product_popular", "status", "units_sold"),
+        Index("ix_product_price", "status", "price"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venture_id: Mapped[int] = mapped_column(ForeignKey("venture.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(40))
+    price: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3), default="KRW")
+    stock: Mapped[int] = mapped_column(default=0)
+    units_sold: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    image: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    venture: Mapped[Venture] = relationship(back_populates="products", lazy="raise")

@@ -1,0 +1,109 @@
+"""Orders, their lines, and the refunds made against them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storefront.models.base import Base, utcnow
+from storefront.models.catalog import Product
+from storefront.models.ventures import Cause, Venture
+
+ORDER_STATUSES = (
+    "pending_payment",  # stock held, shopper sent to pay
+    "awaiting_payment",  # checkout completed, an asynchronous payment is on its way
+    "paid",
+    "payment_failed",
+    "cancelled",
+    "expired",
+    "refunded",
+)
+
+
+class Order(Base):
+    """A shopper's order: what they bought, where it goes, and what it gave."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in ORDER_STATUSES) + ")", name="status"
+        ),
+        CheckConstraint("total = goods_total + shipping_total", name="total_adds_up"),
+        Index("ix_order_holds", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    access_token: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="pending_payment")
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(20))
+    postcode: Mapped[str] = mapped_column(String(5))
+    address: Mapped[str] = mapped_column(String(200))
+    address_detail: Mapped[str] = mapped_column(String(200), default="")
+    locale: Mapped[str] = mapped_column(String(5), default="ko")
+    currency: Mapped[str] = mapped_column(String(3))
+    goods_total: Mapped[int]
+    shipping_total: Mapped[int]
+    total: Mapped[int]
+    donation_total: Mapped[int]
+    match_total: Mapped[int]
+    stock_held: Mapped[bool] = mapped_column(default=True)
+    payment_provider: Mapped[str] = mapped_column(String(20))
+    payment_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    payment_intent_id: Mapped[str | None] = mapped_column(String(255))
+    status_note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    paid_at: Mapped[datetime | None]
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", order_by="OrderLine.id", lazy="selectin"
+    )
+
+
+class OrderLine(Base):
+    """One product in an order, with the price and donation rule it was sold under."""
+
+    __tablename__ = "order_line"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("goods_amount = unit_price * quantity", name="goods_amount_adds_up"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    venture_id: Mapped[int] = mapped_column(ForeignKey("venture.id"), index=True)
+    cause_id: Mapped[int] = mapped_column(ForeignKey("cause.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    unit_price: Mapped[int]
+    quantity: Mapped[int]
+    goods_amount: Mapped[int]
+    giving_rate_bp: Mapped[int]
+    match_rate_bp: Mapped[int]
+    donation_amount: Mapped[int]
+    match_amount: Mapped[int]
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship(lazy="raise")
+    venture: Mapped[Venture] = relationship(lazy="joined")
+    cause: Mapped[Cause] = relationship(lazy="joined")
+
+
+class Refund(Base):
+    """Money given back to the shopper for an order."""
+
+    __tablename__ = "refund"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    amount: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(String(40))
+    provider_ref: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,97 @@
+"""The PaymentProvider protocol and the plain data it speaks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class PaymentError(Exception):
+    """The provider could not do what was asked (network, declined, misconfigured)."""
+
+
+class WebhookRejected(Exception):
+    """A webhook whose signature, timestamp or body cannot be trusted."""
+
+
+@dataclass(frozen=True)
+class CheckoutLine:
+    name: str
+    unit_amount: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    order_id: int
+    order_number: str
+    currency: str
+    amount_total: int
+    email: str
+    lines: tuple[CheckoutLine, ...]
+    success_url: str
+    cancel_url: str
+    expires_at: datetime
+    locale: str = "ko"
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    id: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """What the provider says about a checkout session, in Stripe's words."""
+
+    id: str
+    order_id: int | None
+    status: str  # open | complete | expired
+    payment_status: str  # paid | unpaid | no_payment_required
+    amount_total: int
+    currency: str
+    payment_intent: str | None = None
+
+
+@dataclass(frozen=True)
+class PaymentEvent:
+    """A verified webhook event: its id, type and the object it carries."""
+
+    id: str
+    type: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    id: str
+    amount: int
+    status: str
+
+
+class PaymentProvider(Protocol):
+    """Everything the shop needs from a payment service."""
+
+    name: str
+
+    def create_checkout(self, request: CheckoutRequest) -> CheckoutSession:
+        """Open a hosted checkout for an order; idempotent per order."""
+        ...
+
+    def retrieve_session(self, session_id: str) -> SessionState:
+        """Ask the provider (never the browser) what became of a checkout session."""
+        ...
+
+    def expire_session(self, session_id: str) -> None:
+        """Close an open checkout session so that it can no longer be paid."""
+        ...
+
+    def verify_event(self, payload: bytes, signature: str | None) -> PaymentEvent:
+        """Check a webhook's signature on its raw body; raise ``WebhookRejected`` if it fails."""
+        ...
+
+    def refund(self, payment_intent: str, amount: int, idempotency_key: str) -> RefundResult:
+        """Give ``amount`` back on a payment; idempotent per key."""
+        ...

@@ -1,0 +1,1 @@
+"""Use cases: take a session and inputs, apply domain rules, touch models. Never commit."""

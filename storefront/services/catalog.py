@@ -1,0 +1,132 @@
+"""Find products and ventures for the storefront, in a fixed number of queries per page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, UnaryExpression, func, or_, select
+from sqlalchemy.orm import Session, contains_eager
+
+from storefront.domain.catalog import CATEGORIES, SORTS
+from storefront.models import LedgerEntry, Product, Venture
+
+
+@dataclass(frozen=True)
+class ProductQuery:
+    q: str = ""
+    category: str = ""
+    venture: str = ""  # slug
+    sort: str = "newest"
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Product]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))  # ceiling division
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def visible_products() -> Select[Product]:
+    """Published products of approved ventures, with the venture loaded by the same query."""
+    return (
+        select(Product)
+        .join(Product.venture)
+        .options(contains_eager(Product.venture))
+        .where(Product.status == "published", Venture.status == "approved")
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_products(db: Session, query: ProductQuery, per_page: int) -> Page:
+    """Return one page of products matching the query (two SQL queries: count and page)."""
+    stmt = visible_products()
+    if query.category in CATEGORIES:
+        stmt = stmt.where(Product.category == query.category)
+    if query.venture:
+        stmt = stmt.where(Venture.slug == query.venture)
+    text = query.q.strip()[:100]
+    if text:
+        pattern = f"%{_escape_like(text)}%"
+        stmt = stmt.where(
+            or_(
+                Product.title.ilike(pattern, escape="\\"),
+                Product.description.ilike(pattern, escape="\\"),
+                Venture.name.ilike(pattern, escape="\\"),
+            )
+        )
+    sort = query.sort if query.sort in SORTS else "newest"
+    orderings: dict[str, tuple[UnaryExpression[Any], ...]] = {
+        "newest": (Product.created_at.desc(), Product.id.desc()),
+        "price_asc": (Product.price.asc(), Product.id.asc()),
+        "price_desc": (Product.price.desc(), Product.id.desc()),
+        "popular": (Product.units_sold.desc(), Product.id.desc()),
+    }
+    order_by = orderings[sort]
+    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, query.page), pages)
+    items = db.scalars(stmt.order_by(*order_by).limit(per_page).offset((page - 1) * per_page))
+    return Page(items=list(items), total=total, page=page, per_page=per_page)
+
+
+def get_visible_product(db: Session, product_id: int) -> Product | None:
+    """Return a product a shopper may see, or None."""
+    return db.scalars(visible_products().where(Product.id == product_id)).first()
+
+
+def approved_ventures(db: Session) -> list[Venture]:
+    return list(
+        db.scalars(select(Venture).where(Venture.status == "approved").order_by(Venture.name))
+    )
+
+
+def get_approved_venture(db: Session, slug: str) -> Venture | None:
+    return db.scalars(
+        select(Venture).where(Venture.slug == slug, Venture.status == "approved")
+    ).first()
+
+
+def featured_ventures(db: Session, limit: int = 6) -> list[Venture]:
+    return list(
+        db.scalars(
+            select(Venture)
+            .where(Venture.status == "approved")
+            .order_by(Venture.featured.desc(), Venture.id)
+            .limit(limit)
+        )
+    )
+
+
+def popular_products(db: Session, limit: int = 8) -> list[Product]:
+    stmt = visible_products().where(Product.stock > 0)
+    return list(db.scalars(stmt.order_by(Product.units_sold.desc(), Product.id).limit(limit)))
+
+
+def venture_given(db: Session, venture_id: int) -> int:
+    """Return everything a venture's sales have pledged, its share and the match together."""
+    return (
+        db.scalar(
+            select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+                LedgerEntry.venture_id == venture_id
+            )
+        )
+        or 0
+    )

@@ -1,0 +1,258 @@
+"""Place an order from a cart, hold its stock, and send the shopper to pay."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storefront.domain.errors import (
+    EmptyCart,
+    OrderNotPayable,
+    OutOfStock,
+    PricesChanged,
+    ProductUnavailable,
+    UnknownCause,
+)
+from storefront.domain.order_numbers import new_order_number
+from storefront.domain.pricing import DonationRule, LineInput, Quote, ShippingPolicy, price
+from storefront.models import Cause, Order, OrderLine, Product
+from storefront.payments import CheckoutRequest, CheckoutSession, PaymentError, PaymentProvider
+from storefront.payments.base import CheckoutLine
+from storefront.services import stock
+from storefront.services.cart import Cart, CartLine, load_lines
+
+log = logging.getLogger(__name__)
+
+HOLDING = ("pending_payment", "awaiting_payment")
+
+
+@dataclass(frozen=True)
+class ShopRules:
+    """The platform's settings that pricing and holds follow."""
+
+    currency: str
+    shipping: ShippingPolicy
+    match_rate_bp: int
+    max_quantity: int
+    hold: timedelta
+
+    @classmethod
+    def from_config(cls, cfg: Mapping[str, Any]) -> ShopRules:
+        return cls(
+            currency=cfg["SHOP_CURRENCY"],
+            shipping=ShippingPolicy(cfg["SHIPPING_FEE"], cfg["FREE_SHIPPING_THRESHOLD"]),
+            match_rate_bp=cfg["PLATFORM_MATCH_RATE_BP"],
+            max_quantity=cfg["MAX_LINE_QUANTITY"],
+            hold=timedelta(minutes=cfg["ORDER_HOLD_MINUTES"]),
+        )
+
+
+@dataclass(frozen=True)
+class ShopperDetails:
+    email: str
+    name: str
+    phone: str
+    postcode: str
+    address: str
+    address_detail: str
+    cause_id: int | None  # None: each venture's own cause
+    locale: str = "ko"
+
+
+def _causes_for(db: Session, cause_id: int | None, default_ids: set[int]) -> None:
+    wanted = {cause_id} if cause_id is not None else default_ids
+    found = set(db.scalars(select(Cause.id).where(Cause.id.in_(wanted), Cause.active)))
+    if found != wanted:
+        raise UnknownCause(cause_id)
+
+
+def _new_number(db: Session, now: datetime) -> str:
+    for _ in range(10):
+        number = new_order_number(now)
+        if db.scalar(select(Order.id).where(Order.number == number)) is None:
+            return number
+    return new_order_number(now, length=8)
+
+
+def quote_lines(lines: list[CartLine], rules: ShopRules) -> Quote:
+    """Price cart lines at today's prices under the venture's giving rate and the match."""
+    return price(
+        [
+            LineInput(
+                product_id=line.product.id,
+                venture_id=line.product.venture_id,
+                title=line.product.title,
+                unit_price=line.product.price,
+                quantity=line.quantity,
+                rule=DonationRule(line.product.venture.giving_rate_bp, rules.match_rate_bp),
+            )
+            for line in lines
+        ],
+        rules.currency,
+        rules.shipping,
+        rules.max_quantity,
+    )
+
+
+def place_order(
+    db: Session,
+    cart: Cart,
+    shopper: ShopperDetails,
+    rules: ShopRules,
+    provider_name: str,
+    now: datetime,
+) -> Order:
+    """Create an order for the cart and take its stock, all in the caller's transaction.
+
+    Raises ``EmptyCart``, ``ProductUnavailable``, ``PricesChanged``, ``UnknownCause`` or
+    ``OutOfStock``. After ``OutOfStock`` the caller must roll back: some stock may be taken.
+    """
+    lines, gone = load_lines(db, cart)
+    if gone:
+        raise ProductUnavailable(gone[0])
+    if not lines:
+        raise EmptyCart()
+    changes = [
+        (line.product.id, line.product.title, line.price_seen, line.product.price)
+        for line in lines
+        if line.price_changed
+    ]
+    if changes:
+        raise PricesChanged(changes)
+    _causes_for(db, shopper.cause_id, {line.product.venture.default_cause_id for line in lines})
+    quote = quote_lines(lines, rules)
+    short = stock.take_all(db, [(line.product_id, line.quantity) for line in quote.lines])
+    if short is not None:
+        product = next(line.product for line in lines if line.product.id == short)
+        available = db.scalar(select(Product.stock).where(Product.id == short)) or 0
+        raise OutOfStock(short, product.title, available)
+
+    causes = {line.product.id: line.product.venture.default_cause_id for line in lines}
+    order = Order(
+        number=_new_number(db, now),
+        access_token=secrets.token_urlsafe(24),
+        email=shopper.email,
+        name=shopper.name,
+        phone=shopper.phone,
+        postcode=shopper.postcode,
+        address=shopper.address,
+        address_detail=shopper.address_detail,
+        locale=shopper.locale,
+        currency=quote.currency,
+        goods_total=quote.goods_total,
+        shipping_total=quote.shipping_total,
+        total=quote.total,
+        donation_total=quote.donation_total,
+        match_total=quote.match_total,
+        payment_provider=provider_name,
+        created_at=now,
+        expires_at=now + rules.hold,
+        lines=[
+            OrderLine(
+                product_id=line.product_id,
+                venture_id=line.venture_id,
+                cause_id=shopper.cause_id or causes[line.product_id],
+                title=line.title,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                goods_amount=line.goods_amount,
+                giving_rate_bp=line.rule.giving_rate_bp,
+                match_rate_bp=line.rule.match_rate_bp,
+                donation_amount=line.donation_amount,
+                match_amount=line.match_amount,
+            )
+            for line in quote.lines
+        ],
+    )
+    db.add(order)
+    db.flush()
+    return order
+
+
+def start_payment(
+    db: Session,
+    order: Order,
+    provider: PaymentProvider,
+    success_url: str,
+    cancel_url: str,
+    shipping_label: str,
+) -> CheckoutSession:
+    """Open the provider's checkout for a held order and remember its session id."""
+    if order.status != "pending_payment":
+        raise OrderNotPayable(order.number)
+    lines = [CheckoutLine(line.title, line.unit_price, line.quantity) for line in order.lines]
+    if order.shipping_total:
+        lines.append(CheckoutLine(shipping_label, order.shipping_total, 1))
+    session = provider.create_checkout(
+        CheckoutRequest(
+            order_id=order.id,
+            order_number=order.number,
+            currency=order.currency,
+            amount_total=order.total,
+            email=order.email,
+            lines=tuple(lines),
+            success_url=success_url,
+            cancel_url=cancel_url,
+            expires_at=order.expires_at,
+            locale=order.locale,
+        )
+    )
+    order.payment_session_id = session.id
+    return session
+
+
+def release(
+    db: Session, order: Order, from_statuses: tuple[str, ...], to_status: str, note: str
+) -> bool:
+    """Move a holding order to ``to_status`` and give its stock back, exactly once.
+
+    The status check and the flag flip are one conditional UPDATE, so a webhook and a
+    shopper's click racing for the same order cannot both give the stock back.
+    """
+    result = db.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status.in_(from_statuses), Order.stock_held.is_(True))
+        .values(status=to_status, stock_held=False, status_note=note)
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    stock.give_back(db, [(line.product_id, line.quantity) for line in order.lines])
+    db.expire(order, ["status", "stock_held", "status_note"])
+    return True
+
+
+def cancel_unpaid(db: Session, order: Order, provider: PaymentProvider, note: str) -> bool:
+    """The shopper left the payment page or the card was declined: free the stock.
+
+    The provider's session is closed too, so the abandoned page cannot be paid later; if
+    that fails, a late payment still reaches ``fulfil``, which re-takes the stock or refunds.
+    """
+    if not release(db, order, ("pending_payment",), "cancelled", note):
+        return False
+    if order.payment_session_id:
+        try:
+            provider.expire_session(order.payment_session_id)
+        except PaymentError as exc:
+            log.warning("could not close session of order %s: %s", order.number, exc)
+    return True
+
+
+def expire_holds(db: Session, now: datetime, limit: int = 500) -> int:
+    """Release the stock of orders left unpaid past their hold; return how many expired."""
+    stale = db.scalars(
+        select(Order)
+        .where(Order.status == "pending_payment", Order.expires_at <= now)
+        .order_by(Order.id)
+        .limit(limit)
+    ).all()
+    return sum(
+        release(db, order, ("pending_payment",), "expired", "hold timed out") for order in stale
+    )

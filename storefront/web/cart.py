@@ -1,0 +1,93 @@
+"""The cart: add, change quantity, remove, and see what the order would give."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from storefront.domain.errors import DomainError, ProductUnavailable
+from storefront.extensions import db
+from storefront.services import cart as carts
+from storefront.services.checkout import quote_lines
+from storefront.web.common import load_cart, save_cart, shop_rules
+from storefront.web.forms import AddToCartForm, CartLineForm, EmptyForm
+from storefront.web.messages import describe
+
+bp = Blueprint("cart", __name__, url_prefix="/cart")
+
+
+@bp.get("")
+def show() -> str:
+    cart = load_cart()
+    lines, gone = carts.load_lines(db.session(), cart)
+    if gone:
+        for product_id in gone:
+            carts.remove(cart, product_id)
+        save_cart(cart)
+        flash(_("Some products are no longer for sale and were taken out of your cart."), "warning")
+    quote = quote_lines(lines, shop_rules()) if lines else None
+    return render_template(
+        "cart/show.html",
+        lines=lines,
+        quote=quote,
+        line_forms={line.product.id: CartLineForm(quantity=line.quantity) for line in lines},
+        remove_form=EmptyForm(),
+    )
+
+
+@bp.post("/add")
+def add() -> Response | tuple[str, int]:
+    form = AddToCartForm()
+    if not form.validate():
+        return render_template("errors/form.html", form=form), 400
+    cart = load_cart()
+    try:
+        carts.add(
+            db.session(),
+            cart,
+            form.product_id.data or 0,
+            form.quantity.data or 0,
+            shop_rules().max_quantity,
+        )
+    except ProductUnavailable:
+        abort(404)
+    except DomainError as error:
+        flash(describe(error), "error")
+        return redirect(url_for("shop.product", product_id=form.product_id.data))
+    save_cart(cart)
+    flash(_("Added to your cart."), "success")
+    return redirect(url_for("cart.show"))
+
+
+@bp.post("/<int:product_id>/quantity")
+def update(product_id: int) -> Response | tuple[str, int]:
+    form = CartLineForm()
+    if not form.validate():
+        return render_template("errors/form.html", form=form), 400
+    cart = load_cart()
+    try:
+        carts.set_quantity(
+            db.session(), cart, product_id, form.quantity.data or 0, shop_rules().max_quantity
+        )
+    except DomainError as error:
+        if isinstance(error, ProductUnavailable) and product_id not in cart.items:
+            abort(404)
+        flash(describe(error), "error")
+        return redirect(url_for("cart.show"))
+    save_cart(cart)
+    flash(_("Your cart was updated."), "success")
+    return redirect(url_for("cart.show"))
+
+
+@bp.post("/<int:product_id>/remove")
+def remove(product_id: int) -> Response | tuple[str, int]:
+    if not EmptyForm().validate():
+        return render_template("errors/form.html", form=None), 400
+    cart = load_cart()
+    if product_id not in cart.items:
+        abort(404)
+    carts.remove(cart, product_id)
+    save_cart(cart)
+    flash(_("Removed from your cart."), "success")
+    return redirect(url_for("cart.show"))

@@ -1,0 +1,151 @@
+"""Checkout: the shopper's details, the order, the payment, and back again."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from storefront.domain.errors import DomainError, OutOfStock, PricesChanged
+from storefront.extensions import db
+from storefront.models import Cause, Order, utcnow
+from storefront.payments import PaymentError
+from storefront.services import cart as carts
+from storefront.services import checkout as checkouts
+from storefront.services.payments import confirm_from_success_page
+from storefront.web import access
+from storefront.web.common import load_cart, provider, save_cart, shop_rules
+from storefront.web.forms import CheckoutForm
+from storefront.web.messages import describe
+
+bp = Blueprint("checkout", __name__, url_prefix="/checkout")
+
+
+def _form() -> CheckoutForm:
+    form = CheckoutForm()
+    causes = db.session.scalars(select(Cause).where(Cause.active).order_by(Cause.id)).all()
+    form.cause.choices = [("", _("Each venture's own cause"))] + [
+        (str(c.id), c.name) for c in causes
+    ]
+    return form
+
+
+def _page(form: CheckoutForm, status: int = 200) -> tuple[str, int]:
+    lines, _gone = carts.load_lines(db.session(), load_cart())
+    quote = checkouts.quote_lines(lines, shop_rules()) if lines else None
+    return render_template("checkout/form.html", form=form, lines=lines, quote=quote), status
+
+
+@bp.get("")
+def start() -> Response | tuple[str, int]:
+    if not load_cart().items:
+        flash(_("Your cart is empty. Add a product before checking out."), "warning")
+        return redirect(url_for("cart.show"))
+    return _page(_form())
+
+
+@bp.post("")
+def place() -> Response | tuple[str, int]:
+    form = _form()
+    if not form.validate():
+        return _page(form, 400)
+    cart = load_cart()
+    checkouts.expire_holds(db.session(), utcnow())
+    db.session.commit()
+    details = checkouts.ShopperDetails(
+        email=(form.email.data or "").strip(),
+        name=(form.name.data or "").strip(),
+        phone=(form.phone.data or "").strip(),
+        postcode=form.postcode.data or "",
+        address=(form.address.data or "").strip(),
+        address_detail=(form.address_detail.data or "").strip(),
+        cause_id=int(form.cause.data) if form.cause.data else None,
+        locale=str(get_locale() or "ko"),
+    )
+    try:
+        order = checkouts.place_order(
+            db.session(), cart, details, shop_rules(), provider().name, utcnow()
+        )
+    except DomainError as error:
+        db.session.rollback()
+        if isinstance(error, PricesChanged):
+            carts.accept_current_prices(cart, carts.load_lines(db.session(), cart)[0])
+            save_cart(cart)
+        flash(describe(error), "error")
+        status = 409 if isinstance(error, (PricesChanged, OutOfStock)) else 400
+        return _page(form, status)
+    db.session.commit()
+    access.remember(order)
+    return _pay(order)
+
+
+def _pay(order: Order) -> Response:
+    token = order.access_token
+    try:
+        session = checkouts.start_payment(
+            db.session(),
+            order,
+            provider(),
+            success_url=url_for(
+                "checkout.success", number=order.number, token=token, _external=True
+            ),
+            cancel_url=url_for("checkout.cancel", number=order.number, token=token, _external=True),
+            shipping_label=_("Shipping"),
+        )
+    except PaymentError:
+        db.session.rollback()
+        checkouts.release(
+            db.session(), order, ("pending_payment",), "cancelled", "payment service unavailable"
+        )
+        db.session.commit()
+        flash(
+            _("The payment service did not answer. Nothing was charged; please try again."), "error"
+        )
+        return redirect(url_for("cart.show"))
+    db.session.commit()
+    return redirect(session.url, code=303)
+
+
+def _order_for(number: str) -> Order:
+    order = db.session.scalar(select(Order).where(Order.number == number))
+    if order is None or not access.may_see(order, request.args.get("token")):
+        abort(404)
+    return order
+
+
+@bp.get("/success/<number>")
+def success(number: str) -> Response:
+    order = _order_for(number)
+    session_id = request.args.get("session_id", "")
+    try:
+        outcome = confirm_from_success_page(db.session(), provider(), order, session_id, utcnow())
+    except (PaymentError, DomainError):
+        db.session.rollback()
+        outcome = "unknown"
+    db.session.commit()
+    if order.status == "paid" or outcome == "paid":
+        save_cart(carts.Cart())
+    return redirect(url_for("orders.show", number=order.number, token=order.access_token))
+
+
+@bp.get("/cancel/<number>")
+def cancel(number: str) -> Response:
+    order = _order_for(number)
+    reason = request.args.get("reason", "")
+    checkouts.cancel_unpaid(
+        db.session(), order, provider(), "shopper cancelled" if not reason else reason[:40]
+    )
+    db.session.commit()
+    if reason in {"card_declined", "insufficient_funds"}:
+        message = (
+            _("Your card was declined. Nothing was charged; your cart is still here.")
+            if reason == "card_declined"
+            else _("The card has insufficient funds. Nothing was charged; your cart is still here.")
+        )
+    else:
+        message = _("Payment was cancelled. Nothing was charged; your cart is still here.")
+    if order.status == "cancelled":
+        flash(message, "warning")
+    return redirect(url_for("cart.show"))

@@ -1,0 +1,120 @@
+"""Forms check the shape of input; shop rules (stock, prices, donations) live in domain/."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
+
+MAX_QUANTITY = 99
+
+
+class AddToCartForm(FlaskForm):
+    product_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    quantity = IntegerField(
+        _l("Quantity"),
+        default=1,
+        validators=[
+            InputRequired(_l("Enter a quantity.")),
+            NumberRange(1, MAX_QUANTITY, _l("Choose between %(min)s and %(max)s.")),
+        ],
+    )
+    submit = SubmitField(_l("Add to cart"))
+
+
+class CartLineForm(FlaskForm):
+    quantity = IntegerField(
+        _l("Quantity"),
+        validators=[
+            InputRequired(_l("Enter a quantity.")),
+            NumberRange(0, MAX_QUANTITY, _l("Choose between %(min)s and %(max)s.")),
+        ],
+    )
+    submit = SubmitField(_l("Update"))
+
+
+class EmptyForm(FlaskForm):
+    """A button that only needs its CSRF token (remove, cancel)."""
+
+    submit = SubmitField(_l("Remove"))
+
+
+class CheckoutForm(FlaskForm):
+    email = StringField(
+        _l("Email"),
+        validators=[
+            InputRequired(_l("Enter your email address.")),
+            Length(max=254),
+            Email(
+                _l("Enter a valid email address, like name@example.com."),
+                check_deliverability=False,
+            ),
+        ],
+    )
+    name = StringField(
+        _l("Name"), validators=[InputRequired(_l("Enter the recipient's name.")), Length(max=100)]
+    )
+    phone = StringField(
+        _l("Phone"),
+        validators=[
+            InputRequired(_l("Enter a phone number.")),
+            Regexp(
+                r"^0\d{1,2}-?\d{3,4}-?\d{4}$",
+                message=_l("Enter a Korean phone number, like 010-1234-5678."),
+            ),
+        ],
+    )
+    postcode = StringField(
+        _l("Postcode"),
+        validators=[
+            InputRequired(_l("Enter the postcode.")),
+            Regexp(r"^\d{5}$", message=_l("A Korean postcode has five digits, like 04524.")),
+        ],
+    )
+    address = StringField(
+        _l("Address"), validators=[InputRequired(_l("Enter the street address.")), Length(max=200)]
+    )
+    address_detail = StringField(
+        _l("Apartment, floor, unit"), validators=[Optional(), Length(max=200)]
+    )
+    cause = SelectField(_l("Cause to support"), choices=[], validate_choice=True)
+    accept_prices = HiddenField()
+    submit = SubmitField(_l("Go to payment"))
+
+
+class LookupForm(FlaskForm):
+    number = StringField(
+        _l("Order number"),
+        validators=[InputRequired(_l("Enter your order number.")), Length(max=30)],
+    )
+    email = StringField(
+        _l("Email"),
+        validators=[InputRequired(_l("Enter the email you ordered with.")), Length(max=254)],
+    )
+    submit = SubmitField(_l("Find my order"))
+
+
+class TestCardForm(FlaskForm):
+    card_number = StringField(
+        _l("Card number"),
+        validators=[
+            InputRequired(_l("Enter a card number.")),
+            Regexp(r"^[\d ]{12,23}$", message=_l("Enter the card number's digits.")),
+        ],
+    )
+    expiry = StringField(
+        _l("Expiry (MM/YY)"),
+        validators=[
+            InputRequired(_l("Enter the expiry date.")),
+            Regexp(r"^(0[1-9]|1[0-2]) ?/ ?\d{2}$", message=_l("Write the expiry as MM/YY.")),
+        ],
+    )
+    cvc = StringField(
+        _l("CVC"),
+        validators=[
+            InputRequired(_l("Enter the CVC.")),
+            Regexp(r"^\d{3,4}$", message=_l("The CVC has 3 or 4 digits.")),
+        ],
+    )
+    submit = SubmitField(_l("Pay"))

@@ -1,0 +1,97 @@
+"""Template filters and globals: money, rates, dates and the shop's vocabularies, localised."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+
+from storefront.domain.money import format_rate_bp, to_decimal
+from storefront.services.cart import Cart
+
+CATEGORY_LABELS = {
+    "food": _l("Food"),
+    "living": _l("Living"),
+    "fashion": _l("Fashion"),
+    "stationery": _l("Stationery"),
+    "beauty": _l("Beauty"),
+    "kids": _l("Kids"),
+}
+MISSION_LABELS = {
+    "disability": _l("Jobs for people with disabilities"),
+    "career_break_women": _l("Jobs for women returning to work"),
+    "seniors": _l("Jobs for older people"),
+    "youth": _l("Young people leaving care"),
+    "defectors": _l("North Korean defectors"),
+    "environment": _l("Environment"),
+    "local": _l("Local communities"),
+}
+SORT_LABELS = {
+    "newest": _l("Newest"),
+    "price_asc": _l("Price: low to high"),
+    "price_desc": _l("Price: high to low"),
+    "popular": _l("Most popular"),
+}
+STATUS_LABELS = {
+    "pending_payment": _l("Waiting for payment"),
+    "awaiting_payment": _l("Payment on its way"),
+    "paid": _l("Paid"),
+    "payment_failed": _l("Payment failed"),
+    "cancelled": _l("Cancelled"),
+    "expired": _l("Expired (not paid in time)"),
+    "refunded": _l("Refunded"),
+}
+
+
+def money(amount: int, currency: str = "KRW") -> str:
+    """Format minor units for the shopper's locale: 15000 KRW -> ₩15,000."""
+    return str(format_currency(to_decimal(amount, currency), currency))
+
+
+def rate(rate_bp: int) -> str:
+    return format_rate_bp(rate_bp) + "%"
+
+
+def when(value: datetime | None, fmt: str = "medium") -> str:
+    return "" if value is None else str(format_datetime(value, fmt))
+
+
+def day(value: datetime | None) -> str:
+    return "" if value is None else str(format_date(value, "medium"))
+
+
+def safe_next(target: str | None, fallback: str = "/") -> str:
+    """Return ``target`` if it is a path on this site, else ``fallback`` (no open redirects)."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+def cart_count() -> int:
+    return Cart.from_session(session.get("cart")).count
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(money=money, rate=rate, when=when, day=day)
+    app.jinja_env.globals.update(
+        CATEGORY_LABELS=CATEGORY_LABELS,
+        MISSION_LABELS=MISSION_LABELS,
+        SORT_LABELS=SORT_LABELS,
+        STATUS_LABELS=STATUS_LABELS,
+        cart_count=cart_count,
+    )
+
+    @app.context_processor
+    def shop_globals() -> dict[str, Any]:
+        return {
+            "current_locale": str(get_locale() or "ko"),
+            "test_mode": current_app.extensions["payment_provider"].name == "test",
+            "here": request.full_path.rstrip("?") if request else "/",
+        }

@@ -1,0 +1,48 @@
+"""The shopper's order page and the lookup by order number and email."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from storefront.domain.order_numbers import normalise
+from storefront.extensions import db
+from storefront.models import Order
+from storefront.services import ledger
+from storefront.web import access
+from storefront.web.forms import LookupForm
+
+bp = Blueprint("orders", __name__, url_prefix="/orders")
+
+
+@bp.get("/<number>")
+def show(number: str) -> str:
+    order = db.session.scalar(select(Order).where(Order.number == number))
+    if order is None or not access.may_see(order, request.args.get("token")):
+        abort(404)
+    access.remember(order)
+    return render_template(
+        "orders/show.html", order=order, entries=ledger.order_entries(db.session(), order.id)
+    )
+
+
+@bp.route("/lookup", methods=["GET", "POST"])
+def lookup() -> Response | tuple[str, int]:
+    form = LookupForm()
+    if not form.is_submitted():
+        return render_template("orders/lookup.html", form=form), 200
+    if not form.validate():
+        return render_template("orders/lookup.html", form=form), 400
+    order = db.session.scalar(
+        select(Order).where(
+            Order.number == normalise(form.number.data or ""),
+            func.lower(Order.email) == (form.email.data or "").strip().lower(),
+        )
+    )
+    if order is None:
+        form.number.errors = [_("No order matches that number and email.")]
+        return render_template("orders/lookup.html", form=form), 404
+    access.remember(order)
+    return redirect(url_for("orders.show", number=order.number))

@@ -1,0 +1,117 @@
+"""The shop window: home, product list, product and venture pages, language switch, media."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
+from werkzeug.wrappers import Response
+
+from storefront.domain.catalog import CATEGORIES, LOW_STOCK, SORTS
+from storefront.domain.pricing import DonationRule
+from storefront.extensions import db
+from storefront.services import catalog, ledger
+from storefront.web.forms import AddToCartForm
+from storefront.web.helpers import safe_next
+from storefront.web.i18n import LANG_COOKIE
+
+bp = Blueprint("shop", __name__)
+
+
+@bp.get("/")
+def home() -> str:
+    return render_template(
+        "shop/home.html",
+        ventures=catalog.featured_ventures(db.session()),
+        products=catalog.popular_products(db.session()),
+        total_given=ledger.total_pledged(db.session()),
+    )
+
+
+@bp.get("/products")
+def products() -> str:
+    args = request.args
+    query = catalog.ProductQuery(
+        q=args.get("q", ""),
+        category=args.get("category", ""),
+        venture=args.get("venture", ""),
+        sort=args.get("sort", "newest"),
+        page=args.get("page", 1, type=int) or 1,
+    )
+    page = catalog.search_products(db.session(), query, current_app.config["PRODUCTS_PER_PAGE"])
+    return render_template(
+        "shop/products.html",
+        page=page,
+        query=query,
+        categories=CATEGORIES,
+        sorts=SORTS,
+        ventures=catalog.approved_ventures(db.session()),
+    )
+
+
+@bp.get("/products/<int:product_id>")
+def product(product_id: int) -> str:
+    item = catalog.get_visible_product(db.session(), product_id)
+    if item is None:
+        abort(404)
+    rule = DonationRule(item.venture.giving_rate_bp, current_app.config["PLATFORM_MATCH_RATE_BP"])
+    donation = rule.donation(item.price)
+    return render_template(
+        "shop/product.html",
+        product=item,
+        venture=item.venture,
+        donation=donation,
+        match=rule.match(donation),
+        low_stock=LOW_STOCK,
+        form=AddToCartForm(product_id=item.id, quantity=1),
+    )
+
+
+@bp.get("/ventures")
+def ventures() -> str:
+    return render_template("shop/ventures.html", ventures=catalog.approved_ventures(db.session()))
+
+
+@bp.get("/ventures/<slug>")
+def venture(slug: str) -> str:
+    item = catalog.get_approved_venture(db.session(), slug)
+    if item is None:
+        abort(404)
+    query = catalog.ProductQuery(venture=slug, page=request.args.get("page", 1, type=int) or 1)
+    page = catalog.search_products(db.session(), query, current_app.config["PRODUCTS_PER_PAGE"])
+    return render_template(
+        "shop/venture.html",
+        venture=item,
+        page=page,
+        given=catalog.venture_given(db.session(), item.id),
+    )
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str) -> Response:
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    response = make_response(redirect(safe_next(request.args.get("next"))))
+    response.set_cookie(
+        LANG_COOKIE,
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+@bp.get("/media/<path:filename>")
+def media(filename: str) -> Response:
+    response = send_from_directory(current_app.config["MEDIA_ROOT"], filename, max_age=86400)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

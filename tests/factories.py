@@ -1,0 +1,92 @@
+"""Small factories for tests: build what a test needs and nothing more."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from storefront.models import Cause, Product, Venture
+
+_seq = itertools.count(1)
+
+
+def make_cause(session: Any, **fields: Any) -> Cause:
+    n = next(_seq)
+    cause = Cause(**{"slug": f"cause-{n}", "name": f"기부처 {n}", **fields})
+    session.add(cause)
+    session.flush()
+    return cause
+
+
+def make_venture(session: Any, cause: Cause | None = None, **fields: Any) -> Venture:
+    n = next(_seq)
+    cause = cause or make_cause(session)
+    venture = Venture(
+        **{
+            "slug": f"venture-{n}",
+            "name": f"소셜벤처 {n}",
+            "mission": "disability",
+            "giving_rate_bp": 500,
+            "default_cause_id": cause.id,
+            "status": "approved",
+            **fields,
+        }
+    )
+    session.add(venture)
+    session.flush()
+    return venture
+
+
+def make_product(session: Any, venture: Venture, **fields: Any) -> Product:
+    n = next(_seq)
+    product = Product(
+        **{
+            "venture_id": venture.id,
+            "title": f"상품 {n}",
+            "description": "테스트 상품",
+            "category": "food",
+            "price": 15000,
+            "stock": 10,
+            "status": "published",
+            **fields,
+        }
+    )
+    session.add(product)
+    session.flush()
+    return product
+
+
+@dataclass
+class Shop:
+    cause: Cause
+    other_cause: Cause
+    venture: Venture
+    other_venture: Venture
+    product: Product  # ₩15,000, 10 in stock, venture gives 5%
+    cheap: Product  # ₩3,300, 50 in stock
+    last_one: Product  # ₩20,000, 1 in stock, other venture gives 10%
+    sold_out: Product
+
+
+def small_shop(session: Any) -> Shop:
+    cause = make_cause(session, name="징검다리재단")
+    other_cause = make_cause(session, name="푸른물결기금")
+    venture = make_venture(session, cause, name="햇살베이커리", giving_rate_bp=500)
+    other = make_venture(session, other_cause, name="다시입다", giving_rate_bp=1000)
+    shop = Shop(
+        cause=cause,
+        other_cause=other_cause,
+        venture=venture,
+        other_venture=other,
+        product=make_product(session, venture, title="우리밀 쿠키 세트", price=15000, stock=10),
+        cheap=make_product(session, venture, title="현미 누룽지", price=3300, stock=50),
+        last_one=make_product(
+            session, other, title="업사이클 가방", price=20000, stock=1, category="fashion"
+        ),
+        sold_out=make_product(
+            session, other, title="품절 파우치", price=9000, stock=0, category="fashion"
+        ),
+    )
+    session.commit()
+    return shop

@@ -1,0 +1,82 @@
+"""The cart: quantities checked against stock, bad input refused with a clear 4xx."""
+
+import pytest
+
+from storefront.models import Product
+from tests.helpers import add_to_cart, english
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def test_add_change_and_remove(client, shop):
+    assert add_to_cart(client, shop.product.id, 2).status_code == 302
+    page = text(client.get("/cart"))
+    assert shop.product.title in page and "₩30,000" in page
+    client.post(f"/cart/{shop.product.id}/quantity", data={"quantity": 3})
+    assert "₩45,000" in text(client.get("/cart"))
+    client.post(f"/cart/{shop.product.id}/remove")
+    assert shop.product.title not in text(client.get("/cart"))
+
+
+def test_the_cart_shows_shipping_and_what_the_order_gives(client, shop):
+    english(client)
+    add_to_cart(client, shop.product.id, 1)
+    page = text(client.get("/cart"))
+    assert 'data-testid="total">₩18,000<' in page  # 15,000 + 3,000 shipping
+    assert 'data-testid="donation">₩750<' in page
+
+
+def test_quantity_zero_removes_the_line(client, shop):
+    add_to_cart(client, shop.product.id)
+    client.post(f"/cart/{shop.product.id}/quantity", data={"quantity": 0})
+    assert shop.product.title not in text(client.get("/cart"))
+
+
+@pytest.mark.parametrize("quantity", ["-1", "0", "100", "99999999999999999999", "abc", "", "1.5"])
+def test_bad_quantities_are_refused_with_a_400(client, shop, quantity):
+    response = client.post("/cart/add", data={"product_id": shop.product.id, "quantity": quantity})
+    assert response.status_code == 400
+    assert "cart" not in (client.get("/cart").headers.get("Set-Cookie") or "")
+    assert shop.product.title not in text(client.get("/cart"))
+
+
+def test_unknown_products_are_not_found(client, shop):
+    assert add_to_cart(client, 987654).status_code == 404
+    assert client.post("/cart/987654/quantity", data={"quantity": 1}).status_code == 404
+    assert client.post("/cart/987654/remove").status_code == 404
+    assert client.post("/cart/add", data={"product_id": "x", "quantity": 1}).status_code == 400
+
+
+def test_more_than_the_stock_is_refused_with_a_message(client, shop):
+    english(client)
+    response = add_to_cart(client, shop.last_one.id, 2)
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert "only 1 of" in page
+    assert shop.last_one.title not in text(client.get("/cart"))
+    assert "sold out" in text(client.get(add_to_cart(client, shop.sold_out.id).headers["Location"]))
+
+
+def test_adding_twice_adds_up_and_is_checked_against_stock(client, shop):
+    add_to_cart(client, shop.product.id, 6)
+    add_to_cart(client, shop.product.id, 6)  # 12 > 10 in stock: refused
+    assert 'value="6"' in text(client.get("/cart"))
+
+
+def test_a_product_withdrawn_after_adding_leaves_the_cart_with_a_message(client, session, shop):
+    english(client)
+    add_to_cart(client, shop.cheap.id)
+    session.get(Product, shop.cheap.id).status = "archived"
+    session.commit()
+    page = text(client.get("/cart"))
+    assert "no longer for sale" in page and shop.cheap.title not in page
+
+
+def test_a_tampered_session_cart_is_ignored(app, client, shop):
+    with client.session_transaction() as sess:
+        sess["cart"] = {"abc": "x", str(shop.product.id): [1, 1], "7": None}
+    page = text(client.get("/cart"))
+    assert shop.product.title in page  # the sane line survives; its price is today's
+    assert "₩15,000" in page
