@@ -46,8 +46,8 @@ def verify_payload(payload: bytes, signature: str | None, secret: str) -> Paymen
         raise WebhookRejected("malformed event body") from exc
 
 
-def session_state(obj: Any) -> SessionState:
-    """Read a Checkout Session (SDK object or event dict) into a ``SessionState``."""
+def session_state(obj: dict[str, Any]) -> SessionState:
+    """Read a Checkout Session, as a plain dict (event body or ``to_dict()``)."""
     metadata = obj.get("metadata") or {}
     reference = metadata.get("order_id") or obj.get("client_reference_id")
     intent = obj.get("payment_intent")
@@ -130,7 +130,7 @@ class StripeProvider:
             session = self.client.v1.checkout.sessions.retrieve(session_id)
         except stripe.StripeError as exc:
             raise PaymentError(str(exc)) from exc
-        return session_state(session)
+        return session_state(session.to_dict())
 
     def expire_session(self, session_id: str) -> None:
         try:

@@ -1,0 +1,96 @@
+"""Time the storefront's pages against a large catalogue.
+
+    .venv/bin/python bench/catalog.py --products 100000            # a fresh SQLite file
+    .venv/bin/python bench/catalog.py --products 100000 --database-url postgresql+psycopg://postgres@127.0.0.1/bench
+
+It builds the schema from the migrations, loads the demo catalogue, grows it to ``--products``
+with ``flask demo load --products``' loader, then requests each page through the WSGI app
+(no network) and prints the median and 95th percentile time and the SQL statements per request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import event
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask_migrate import upgrade
+
+from storefront import create_app
+from storefront.demo import loader
+from storefront.extensions import db
+from storefront.models import Product, Venture
+from storefront.services.checkout import ShopRules
+
+PAGES = [
+    ("home", "/"),
+    ("product list", "/products"),
+    ("list, page 200", "/products?page=200"),
+    ("list, category + price sort", "/products?category=food&sort=price_asc"),
+    ("list, popular", "/products?sort=popular"),
+    ("search", "/products?q=쿠키"),
+    ("product page", "/products/{product_id}"),
+    ("venture page", "/ventures/{venture_slug}"),
+    ("ledger", "/ledger"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="sangsaeng-bench-"))
+    url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "MEDIA_ROOT": str(tmp / "media"), "MAIL_BACKEND": "locmem"}
+    )
+    with app.app_context():
+        started = time.perf_counter()
+        upgrade()
+        session = db.session()
+        if loader.is_empty(session):
+            loader.load_catalogue(session, tmp / "media")
+            loader.load_orders(session, ShopRules.from_config(app.config))
+            session.commit()
+        loader.load_scaled(session, args.products)
+        session.commit()
+        elapsed = time.perf_counter() - started
+        print(f"{args.products:,} products ready in {elapsed:.1f} s on {db.engine.dialect.name}")
+        product_id = session.query(Product.id).order_by(Product.id.desc()).limit(1).scalar()
+        venture_slug = session.query(Venture.slug).order_by(Venture.id).limit(1).scalar()
+        engine = db.engine
+    client = app.test_client()
+    statements = [0]
+
+    def count(*_args: object) -> None:
+        statements[0] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    print(f"{'page':32} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    for name, path in PAGES:
+        path = path.format(product_id=product_id, venture_slug=venture_slug)
+        client.get(path)
+        timings = []
+        for _ in range(args.repeat):
+            statements[0] = 0
+            t0 = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+        timings.sort()
+        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+        print(f"{name:32} {statistics.median(timings):10.1f} {p95:8.1f} {statements[0]:8d}")
+
+
+if __name__ == "__main__":
+    main()

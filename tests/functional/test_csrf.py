@@ -1,0 +1,45 @@
+"""Every form that changes something needs the CSRF token; the webhook is the one exemption."""
+
+import re
+
+import pytest
+
+from tests.helpers import SHOPPER
+
+
+@pytest.fixture
+def guarded(make_app, shop):
+    return make_app(WTF_CSRF_ENABLED=True).test_client()
+
+
+def test_every_post_route_except_the_webhook_refuses_a_missing_token(guarded, shop):
+    app = guarded.application
+    posts = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and not rule.rule.startswith("/webhooks/")
+    ]
+    assert len(posts) >= 6
+    for rule in posts:
+        url = rule.rule.replace("<int:product_id>", str(shop.product.id)).replace(
+            "<session_id>", "cs_test_x"
+        )
+        url = re.sub(r"<[^>]+>", "x", url)
+        response = guarded.post(url, data={"product_id": shop.product.id, "quantity": 1, **SHOPPER})
+        assert response.status_code == 400, rule.rule
+
+
+def test_a_form_with_its_token_goes_through(guarded, shop):
+    page = guarded.get(f"/products/{shop.product.id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = guarded.post(
+        "/cart/add", data={"csrf_token": token, "product_id": shop.product.id, "quantity": 1}
+    )
+    assert response.status_code == 302
+
+
+def test_the_webhook_does_not_ask_for_a_csrf_token(guarded):
+    response = guarded.post(
+        "/webhooks/stripe", data=b"{}", headers={"Stripe-Signature": "t=1,v1=x"}
+    )
+    assert response.status_code == 400 and response.json == {"result": "rejected"}

@@ -1,0 +1,72 @@
+"""Storefront pages run a fixed number of SQL queries however large the catalogue grows."""
+
+import pytest
+
+from tests.factories import make_product, make_venture
+from tests.helpers import buy
+
+
+def grow(session, ventures, per_venture):
+    for venture in ventures:
+        for i in range(per_venture):
+            make_product(session, venture, title=f"상품 {venture.id}-{i}", stock=5 + i)
+    session.commit()
+
+
+def queries_for(client, count_queries, url):
+    client.get(url)  # warm up: the first request loads translations and templates
+    with count_queries() as counted:
+        assert client.get(url).status_code == 200
+    return counted.count
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/products",
+        "/products?sort=popular&category=food",
+        "/products?q=상품&page=2",
+        "/ventures",
+        "/ledger",
+        "/cart",
+    ],
+)
+def test_storefront_pages_do_not_grow_with_the_catalogue(client, session, count_queries, url):
+    ventures = [make_venture(session) for _ in range(3)]
+    grow(session, ventures, 4)
+    small = queries_for(client, count_queries, url)
+    grow(session, ventures + [make_venture(session) for _ in range(5)], 30)
+    large = queries_for(client, count_queries, url)
+    assert small == large
+    assert large <= 6
+
+
+def test_the_product_page_runs_the_same_queries_for_any_product(client, session, count_queries):
+    venture = make_venture(session)
+    grow(session, [venture], 3)
+    first = make_product(session, venture)
+    grow(session, [venture, make_venture(session)], 40)
+    last = make_product(session, venture)
+    session.commit()
+    assert queries_for(client, count_queries, f"/products/{first.id}") == queries_for(
+        client, count_queries, f"/products/{last.id}"
+    )
+    assert queries_for(client, count_queries, f"/products/{last.id}") <= 2
+
+
+def test_the_venture_page_and_a_full_cart_stay_constant(client, session, count_queries, shop):
+    grow(session, [shop.venture], 5)
+    venture_small = queries_for(client, count_queries, f"/ventures/{shop.venture.slug}")
+    cart_small = None
+    buy(client, shop.cheap.id)  # a paid order: the ledger now has entries
+    for product in (shop.product, shop.cheap):
+        client.post("/cart/add", data={"product_id": product.id, "quantity": 1})
+    cart_small = queries_for(client, count_queries, "/cart")
+    grow(session, [shop.venture], 40)
+    for product in (
+        session.query(type(shop.product)).filter_by(venture_id=shop.venture.id).limit(20)
+    ):
+        client.post("/cart/add", data={"product_id": product.id, "quantity": 1})
+    assert queries_for(client, count_queries, f"/ventures/{shop.venture.slug}") == venture_small
+    assert queries_for(client, count_queries, "/cart") == cart_small

@@ -1,0 +1,108 @@
+"""Concurrency on PostgreSQL: many shoppers, one last unit; many deliveries, one payment."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select
+
+from storefront.domain.errors import OutOfStock
+from storefront.extensions import db
+from storefront.models import LedgerEntry, Order, Product, WebhookEvent, utcnow
+from storefront.services.cart import Cart, CartItem
+from storefront.services.checkout import ShopperDetails, ShopRules, place_order
+from storefront.web.payments import deliver
+from tests.factories import make_product
+from tests.helpers import session_object, signed
+
+pytestmark = pytest.mark.postgres
+
+SHOPPER = ShopperDetails("race@example.com", "경쟁자", "010-0000-0000", "04524", "서울", "", None)
+
+
+def run_together(app, count, work):
+    """Run ``work(i)`` in ``count`` threads released at the same moment, each in its own context."""
+    barrier = threading.Barrier(count)
+
+    def task(i):
+        with app.app_context():
+            barrier.wait()
+            try:
+                return work(i)
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        results = list(pool.map(task, range(count)))
+    db.session.expire_all()  # the test's own session reads what the threads committed
+    return results
+
+
+def buyer(app, items):
+    def work(i):
+        cart = Cart({pid: CartItem(qty, price) for pid, qty, price in items})
+        try:
+            order = place_order(
+                db.session(), cart, SHOPPER, ShopRules.from_config(app.config), "test", utcnow()
+            )
+            db.session.commit()
+            return order.id
+        except OutOfStock:
+            db.session.rollback()
+            return None
+
+    return work
+
+
+def test_twenty_shoppers_racing_for_five_units_never_oversell(app, session, shop):
+    product = make_product(session, shop.venture, stock=5, price=12000)
+    session.commit()
+    results = run_together(app, 20, buyer(app, [(product.id, 1, 12000)]))
+    winners = [r for r in results if r is not None]
+    assert len(winners) == 5
+    assert session.get(Product, product.id).stock == 0
+    assert session.scalar(select(func.count()).select_from(Order)) == 5
+
+
+def test_orders_sharing_products_in_any_order_do_not_deadlock(app, session, shop):
+    a = make_product(session, shop.venture, stock=100, price=1000)
+    b = make_product(session, shop.venture, stock=100, price=2000)
+    session.commit()
+    forward = buyer(app, [(a.id, 1, 1000), (b.id, 2, 2000)])
+    backward = buyer(app, [(b.id, 2, 2000), (a.id, 1, 1000)])
+    results = run_together(app, 12, lambda i: (forward if i % 2 else backward)(i))
+    assert all(r is not None for r in results)
+    assert (session.get(Product, a.id).stock, session.get(Product, b.id).stock) == (88, 76)
+
+
+def test_each_paid_order_records_one_set_of_entries_however_often_it_is_delivered(
+    app, session, shop
+):
+    product = make_product(session, shop.venture, stock=3, price=20000)
+    session.commit()
+    order_ids = [r for r in run_together(app, 8, buyer(app, [(product.id, 1, 20000)])) if r]
+    assert len(order_ids) == 3
+    orders = [session.get(Order, oid) for oid in order_ids]
+    for order in orders:  # as start_payment would record it
+        order.payment_session_id = f"cs_race_{order.id}"
+    session.commit()
+    deliveries = []
+    for order in orders:
+        obj = session_object(order)
+        same = signed("checkout.session.completed", obj, event_id=f"evt_same_{order.id}")
+        deliveries += [same, same, same]  # Stripe retrying one event
+        deliveries.append(signed("checkout.session.async_payment_succeeded", obj))  # another event
+    outcomes = run_together(
+        app, len(deliveries), lambda i: deliver(deliveries[i][0].encode(), deliveries[i][1])[0]
+    )
+    tally = Counter(outcomes)
+    assert tally["paid"] == 3
+    assert tally["paid"] + tally["duplicate"] + tally["noop"] == len(deliveries)
+    assert all(session.get(Order, oid).status == "paid" for oid in order_ids)
+    entries = session.scalars(select(LedgerEntry)).all()
+    assert Counter(e.order_id for e in entries) == {oid: 2 for oid in order_ids}
+    assert session.scalar(select(func.count()).select_from(WebhookEvent)) == 6
+    assert session.get(Product, product.id).units_sold == 3

@@ -1,0 +1,29 @@
+"""A stand-in for Stripe's servers: the SDK's own HTTP client interface, recording each call."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import stripe
+
+
+class RecordingClient(stripe.HTTPClient):
+    """Answers each request with the next canned response and keeps what was sent."""
+
+    name = "recording"
+
+    def __init__(self, responses: list[tuple[int, dict[str, Any]]]) -> None:
+        super().__init__()
+        self.responses = list(responses)
+        self.requests: list[dict[str, Any]] = []
+
+    def request(self, method, url, headers, post_data=None, *, _usage=None):
+        self.requests.append(
+            {"method": method, "url": url, "headers": dict(headers or {}), "body": post_data}
+        )
+        status, body = self.responses.pop(0)
+        return json.dumps(body), status, {"request-id": "req_test"}
+
+    def close(self):
+        pass
