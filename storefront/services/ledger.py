@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from storefront.domain.pricing import DonationRule
@@ -53,50 +54,40 @@ class Total:
         return self.donation + self.match
 
 
-def _split_sums() -> tuple[object, object]:
+def _totals(db: Session, stmt: Select[str, str], order_by: Any, limit: int) -> list[Total]:
+    """Add the two sums to a grouped (label, key) select: the venture's share and the match."""
     donation = func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind == "donation"), 0)
     match = func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind == "match"), 0)
-    return donation, match
+    rows = db.execute(stmt.add_columns(donation, match).order_by(order_by).limit(limit))
+    return [Total(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
 
 
-def totals_by_cause(db: Session) -> list[Total]:
-    donation, match = _split_sums()
-    rows = db.execute(
-        select(Cause.name, Cause.slug, donation, match)  # type: ignore[call-overload]
+def totals_by_cause(db: Session, limit: int = 100) -> list[Total]:
+    stmt = (
+        select(Cause.name, Cause.slug)
         .join(LedgerEntry, LedgerEntry.cause_id == Cause.id)
         .group_by(Cause.id, Cause.name, Cause.slug)
-        .order_by(func.sum(LedgerEntry.amount).desc())
     )
-    return [Total(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
+    return _totals(db, stmt, func.sum(LedgerEntry.amount).desc(), limit)
 
 
 def totals_by_venture(db: Session, limit: int = 50) -> list[Total]:
-    donation, match = _split_sums()
-    rows = db.execute(
-        select(Venture.name, Venture.slug, donation, match)  # type: ignore[call-overload]
+    stmt = (
+        select(Venture.name, Venture.slug)
         .join(LedgerEntry, LedgerEntry.venture_id == Venture.id)
         .group_by(Venture.id, Venture.name, Venture.slug)
-        .order_by(func.sum(LedgerEntry.amount).desc())
-        .limit(limit)
     )
-    return [Total(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
+    return _totals(db, stmt, func.sum(LedgerEntry.amount).desc(), limit)
 
 
-def totals_by_month(db: Session, entries_limit: int = 24) -> list[Total]:
-    """Totals per calendar month in Seoul time (UTC+9, no daylight saving)."""
-    donation, match = _split_sums()
-    dialect = db.get_bind().dialect.name
-    if dialect == "postgresql":
+def totals_by_month(db: Session, limit: int = 24) -> list[Total]:
+    """Totals per calendar month in Seoul time (UTC+9, no daylight saving), newest first."""
+    if db.get_bind().dialect.name == "postgresql":
         month = func.to_char(func.timezone("Asia/Seoul", LedgerEntry.created_at), "YYYY-MM")
     else:
         month = func.strftime("%Y-%m", LedgerEntry.created_at, "+9 hours")
-    rows = db.execute(
-        select(month.label("month"), donation, match)  # type: ignore[call-overload]
-        .group_by("month")
-        .order_by(month.desc())
-        .limit(entries_limit)
-    )
-    return [Total(r[0], r[0], int(r[1]), int(r[2])) for r in rows]
+    stmt = select(month.label("month"), month.label("key")).select_from(LedgerEntry).group_by(month)
+    return _totals(db, stmt, month.desc(), limit)
 
 
 def latest_entries(db: Session, limit: int = 50) -> list[tuple[LedgerEntry, str, str, str]]:
