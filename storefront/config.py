@@ -44,6 +44,10 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
 
     stripe_key = env.get("STRIPE_SECRET_KEY", "")
     provider = env.get("PAYMENT_PROVIDER") or ("stripe" if stripe_key else "test")
+    if production and provider == "stripe" and not env.get("STRIPE_WEBHOOK_SECRET"):
+        raise ConfigError("STRIPE_WEBHOOK_SECRET must be set in production")
+    if production and provider == "test" and env.get("PAYMENT_PROVIDER") != "test":
+        raise ConfigError("set STRIPE_SECRET_KEY, or PAYMENT_PROVIDER=test to run without payments")
     mail_backend = env.get("MAIL_BACKEND") or ("smtp" if env.get("MAIL_SERVER") else "file")
 
     return {
@@ -62,6 +66,7 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE", ""),
         "ORDER_HOLD_MINUTES": _int(env, "ORDER_HOLD_MINUTES", 30),
+        "HOLD_SWEEP_SECONDS": _int(env, "HOLD_SWEEP_SECONDS", 60),
         # Shop rules (amounts in the currency's minor unit; KRW has none)
         "SHOP_CURRENCY": env.get("SHOP_CURRENCY", "KRW"),
         "SHIPPING_FEE": _int(env, "SHIPPING_FEE", 3000),

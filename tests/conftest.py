@@ -72,6 +72,7 @@ def base_config(database_url: str, tmp: Path) -> dict[str, Any]:
         "STRIPE_SECRET_KEY": "",
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "SERVER_NAME": "shop.test",
+        "HOLD_SWEEP_SECONDS": None,  # tests release holds explicitly (see test_hold_sweep)
     }
 
 

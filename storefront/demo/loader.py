@@ -95,7 +95,12 @@ def load_orders(db: Session, rules: ShopRules, count: int = 60, now: datetime | 
     rng = random.Random(SEED + 1)
     names = ["김민지", "이서준", "박지훈", "최유진", "정하은", "강도윤", "조수아", "윤지호"]
     placed = 0
-    for i in range(count):
+    times = sorted(
+        now
+        - timedelta(days=rng.randint(0, 90), hours=rng.randint(0, 23), minutes=rng.randint(0, 59))
+        for _ in range(count)
+    )
+    for i, when in enumerate(times):
         in_stock = db.scalars(
             select(Product)
             .where(Product.status == "published", Product.stock > 3)
@@ -103,7 +108,6 @@ def load_orders(db: Session, rules: ShopRules, count: int = 60, now: datetime | 
         ).all()
         picks = rng.sample(list(in_stock), k=min(len(in_stock), rng.randint(1, 3)))
         cart = Cart({p.id: CartItem(rng.randint(1, 2), p.price) for p in picks})
-        when = now - timedelta(days=rng.randint(0, 90), hours=rng.randint(0, 23))
         name = names[i % len(names)]
         order = place_order(
             db,

@@ -13,6 +13,10 @@ class EmptyCart(DomainError):
     code = "empty_cart"
 
 
+class CartFull(DomainError):
+    code = "cart_full"
+
+
 class QuantityOutOfRange(DomainError):
     code = "quantity_out_of_range"
 

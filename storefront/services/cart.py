@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from storefront.domain.errors import OutOfStock, ProductUnavailable
+from storefront.domain.errors import CartFull, OutOfStock, ProductUnavailable
 from storefront.domain.pricing import check_quantity
 from storefront.models import Product
 from storefront.services.catalog import get_visible_product, visible_products
@@ -86,7 +86,7 @@ def add(db: Session, cart: Cart, product_id: int, quantity: int, max_quantity: i
     if product.stock < wanted:
         raise OutOfStock(product.id, product.title, product.stock)
     if existing is None and len(cart.items) >= MAX_CART_LINES:
-        raise ProductUnavailable(product_id)
+        raise CartFull(MAX_CART_LINES)
     cart.items[product_id] = CartItem(wanted, product.price)
     return product
 

@@ -52,8 +52,6 @@ def place() -> Response | tuple[str, int]:
     if not form.validate():
         return _page(form, 400)
     cart = load_cart()
-    checkouts.expire_holds(db.session(), utcnow())
-    db.session.commit()
     details = checkouts.ShopperDetails(
         email=(form.email.data or "").strip(),
         name=(form.name.data or "").strip(),

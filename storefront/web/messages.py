@@ -17,6 +17,8 @@ def describe(error: errors.DomainError) -> str:
         )
     if isinstance(error, errors.ProductUnavailable):
         return _("That product is not for sale any more.")
+    if isinstance(error, errors.CartFull):
+        return _("Your cart is full. Check out or remove something first.")
     if isinstance(error, errors.QuantityOutOfRange):
         return _("Choose a quantity from 1 to 99.")
     if isinstance(error, errors.EmptyCart):

@@ -80,3 +80,17 @@ def test_a_tampered_session_cart_is_ignored(app, client, shop):
     page = text(client.get("/cart"))
     assert shop.product.title in page  # the sane line survives; its price is today's
     assert "₩15,000" in page
+
+
+def test_a_full_cart_says_so(client, session, shop):
+    from storefront.services.cart import MAX_CART_LINES
+    from tests.factories import make_product
+
+    english(client)
+    products = [make_product(session, shop.venture) for _ in range(MAX_CART_LINES + 1)]
+    session.commit()
+    for product in products[:-1]:
+        add_to_cart(client, product.id)
+    response = add_to_cart(client, products[-1].id)
+    assert response.status_code == 302
+    assert "Your cart is full" in text(client.get(response.headers["Location"]))

@@ -226,3 +226,16 @@ def test_an_order_link_needs_its_token(client, session, shop):
     another = client.application.test_client()
     assert another.get(f"/checkout/cancel/{order.number}").status_code == 404
     assert another.get(f"/checkout/success/{order.number}").status_code == 404
+
+
+def test_browsing_the_shop_releases_lapsed_holds_without_a_cron_job(make_app, session, shop):
+    app = make_app(HOLD_SWEEP_SECONDS=0)
+    client = app.test_client()
+    add_to_cart(client, shop.last_one.id)
+    place_order(client)
+    order = only_order(session)
+    order.expires_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+    assert stock_of(session, shop.last_one) == 0
+    client.get("/")
+    assert only_order(session).status == "expired" and stock_of(session, shop.last_one) == 1

@@ -1,0 +1,56 @@
+import pytest
+
+from storefront.config import DEV_SECRET_KEY, ConfigError, load
+
+
+def test_the_demo_needs_no_settings(tmp_path):
+    cfg = load(str(tmp_path), {})
+    assert cfg["SECRET_KEY"] == DEV_SECRET_KEY
+    assert cfg["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'sangsaeng.db'}"
+    assert cfg["PAYMENT_PROVIDER"] == "test"
+    assert cfg["MAIL_BACKEND"] == "file"
+
+
+def test_a_stripe_key_selects_stripe_and_a_mail_server_selects_smtp(tmp_path):
+    cfg = load(str(tmp_path), {"STRIPE_SECRET_KEY": "sk_test_1", "MAIL_SERVER": "smtp.example.com"})
+    assert (cfg["PAYMENT_PROVIDER"], cfg["MAIL_BACKEND"]) == ("stripe", "smtp")
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"SANGSAENG_ENV": "production"},
+        {"SANGSAENG_ENV": "production", "SECRET_KEY": "s"},
+        {"SANGSAENG_ENV": "production", "DATABASE_URL": "postgresql://x/y"},
+        {"SANGSAENG_ENV": "production", "SECRET_KEY": "s", "DATABASE_URL": "postgresql://x/y"},
+        {
+            "SANGSAENG_ENV": "production",
+            "SECRET_KEY": "s",
+            "DATABASE_URL": "postgresql://x/y",
+            "STRIPE_SECRET_KEY": "sk_live_1",
+        },
+    ],
+)
+def test_production_has_no_defaults_for_secrets(tmp_path, env):
+    with pytest.raises(ConfigError):
+        load(str(tmp_path), env)
+
+
+def test_production_with_everything_set_starts_with_secure_cookies(tmp_path):
+    cfg = load(
+        str(tmp_path),
+        {
+            "SANGSAENG_ENV": "production",
+            "SECRET_KEY": "s",
+            "DATABASE_URL": "postgresql://x/y",
+            "STRIPE_SECRET_KEY": "sk_live_1",
+            "STRIPE_WEBHOOK_SECRET": "whsec_1",
+        },
+    )
+    assert cfg["SESSION_COOKIE_SECURE"] and cfg["SESSION_COOKIE_HTTPONLY"]
+    assert cfg["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_numbers_in_the_environment_must_be_numbers(tmp_path):
+    with pytest.raises(ConfigError):
+        load(str(tmp_path), {"ORDER_HOLD_MINUTES": "soon"})
