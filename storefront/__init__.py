@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, url_for
 
 from storefront import config as settings
 from storefront import sqlite
@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_payments(app)
     register_blueprints(app)
+    register_hooks(app)
     register_template_helpers(app)
     register_error_handlers(app)
     register_commands(app)
@@ -60,14 +61,28 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_payments(app: Flask) -> None:
-    from storefront.web.payments import build_provider
+    from storefront.payments.factory import build_provider
 
-    app.extensions["payment_provider"] = build_provider(app)
+    app.extensions["payment_provider"] = build_provider(
+        app.config,
+        get_session=lambda: db.session(),
+        page_url=lambda session_id: url_for("payments.test_pay", session_id=session_id),
+    )
+
+
+def register_hooks(app: Flask) -> None:
+    from storefront.web.common import sweep_lapsed_holds
+    from storefront.web.errors import refuse_nul_bytes
+
+    app.before_request(refuse_nul_bytes)
+    app.before_request(sweep_lapsed_holds)
 
 
 def register_blueprints(app: Flask) -> None:
     from storefront.web import cart, checkout, ledger, orders, payments, shop
+    from storefront.web.helpers import IdConverter
 
+    app.url_map.converters["id"] = IdConverter
     for module in (shop, cart, checkout, orders, ledger, payments):
         app.register_blueprint(module.bp)
 

@@ -1,8 +1,10 @@
 """Make SQLite behave like a real transactional database for the embedded default.
 
 pysqlite on Python 3.11 starts transactions lazily and lets SAVEPOINTs escape them; this takes
-over BEGIN so that savepoints nest properly, turns on foreign keys, and uses WAL so that
-shoppers reading pages do not block an order being written.
+over BEGIN so that savepoints nest properly and turns on foreign keys. Transactions begin
+IMMEDIATE: each takes the write lock up front, so two requests that read and then write
+(a webhook and the success page, two checkouts) wait for each other instead of failing with
+"database is locked". SQLite is the single-machine demo default; production runs PostgreSQL.
 """
 
 from __future__ import annotations
@@ -28,4 +30,4 @@ def configure(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

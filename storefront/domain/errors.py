@@ -20,6 +20,11 @@ class CartFull(DomainError):
 class QuantityOutOfRange(DomainError):
     code = "quantity_out_of_range"
 
+    def __init__(self, quantity: int, maximum: int) -> None:
+        super().__init__(quantity, maximum)
+        self.quantity = quantity
+        self.maximum = maximum
+
 
 class ProductUnavailable(DomainError):
     """The product does not exist, is not for sale, or its venture is not approved."""

@@ -25,14 +25,6 @@ def to_decimal(amount: int, currency: str) -> Decimal:
     return Decimal(amount).scaleb(-exponent(currency))
 
 
-def to_minor_units(major: Decimal | int, currency: str) -> int:
-    """Turn a major-unit amount into minor units; refuses anything finer than the minor unit."""
-    scaled = Decimal(major).scaleb(exponent(currency))
-    if scaled != scaled.to_integral_value():
-        raise ValueError(f"{major} {currency} is finer than the currency's minor unit")
-    return int(scaled)
-
-
 def apply_rate_bp(amount: int, rate_bp: int) -> int:
     """Return ``amount * rate_bp / 10000`` rounded down to the whole minor unit.
 

@@ -104,7 +104,7 @@ class Quote:
 def check_quantity(quantity: int, maximum: int) -> int:
     """Return the quantity if it is a whole number from 1 to ``maximum``."""
     if not 1 <= quantity <= maximum:
-        raise QuantityOutOfRange(quantity)
+        raise QuantityOutOfRange(quantity, maximum)
     return quantity
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 
 class PaymentError(Exception):
@@ -57,11 +57,11 @@ class SessionState:
 
 @dataclass(frozen=True)
 class PaymentEvent:
-    """A verified webhook event: its id, type and the object it carries."""
+    """A verified webhook event: its id, type, and the checkout session it is about, if any."""
 
     id: str
     type: str
-    data: dict[str, Any] = field(default_factory=dict)
+    session: SessionState | None = None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ demo runs exactly the verification path that production runs.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import stripe
@@ -22,6 +23,16 @@ from storefront.payments.base import (
 )
 
 SIGNATURE_TOLERANCE_SECONDS = 300
+# Stripe accepts a Checkout Session expires_at from 30 minutes to 24 hours ahead.
+SESSION_MIN_LIFETIME = timedelta(minutes=30, seconds=60)
+SESSION_MAX_LIFETIME = timedelta(hours=23, minutes=59)
+
+
+def session_expiry(hold_ends: datetime, now: datetime) -> int:
+    """Return the session's ``expires_at``: the hold's end, moved into Stripe's allowed window."""
+    return int(
+        min(max(hold_ends, now + SESSION_MIN_LIFETIME), now + SESSION_MAX_LIFETIME).timestamp()
+    )
 
 
 def sign_payload(payload: str, secret: str, timestamp: int | None = None) -> str:
@@ -37,11 +48,17 @@ def verify_payload(payload: bytes, signature: str | None, secret: str) -> Paymen
         stripe.WebhookSignature.verify_header(
             payload, signature, secret, SIGNATURE_TOLERANCE_SECONDS
         )
-    except stripe.SignatureVerificationError as exc:
+    except (stripe.SignatureVerificationError, ValueError) as exc:  # ValueError: not UTF-8
         raise WebhookRejected(str(exc)) from exc
     try:
         body = json.loads(payload)
-        return PaymentEvent(id=str(body["id"]), type=str(body["type"]), data=body["data"]["object"])
+        obj = body["data"]["object"]
+        is_session = isinstance(obj, dict) and obj.get("object") == "checkout.session"
+        return PaymentEvent(
+            id=str(body["id"]),
+            type=str(body["type"]),
+            session=session_state(obj) if is_session else None,
+        )
     except (ValueError, KeyError, TypeError) as exc:
         raise WebhookRejected("malformed event body") from exc
 
@@ -111,7 +128,7 @@ class StripeProvider:
             "customer_email": request.email,
             "success_url": request.success_url + "&session_id={CHECKOUT_SESSION_ID}",
             "cancel_url": request.cancel_url,
-            "expires_at": int(request.expires_at.timestamp()),
+            "expires_at": session_expiry(request.expires_at, datetime.now(UTC)),
             "locale": request.locale if request.locale in {"ko", "en"} else "auto",
         }
         try:

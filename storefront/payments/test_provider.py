@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from storefront.models import TestPaymentSession, utcnow
@@ -89,11 +90,15 @@ class TestProvider:
         return _state(row)
 
     def expire_session(self, session_id: str) -> None:
-        row = self.get_session().get(TestPaymentSession, session_id)
-        if row is None:
-            raise PaymentError("no such test checkout session")
-        if row.status == "open":
-            row.status = "expired"
+        """Close an open session; like Stripe, refuse to expire one that is already complete."""
+        result = self.get_session().execute(
+            update(TestPaymentSession)
+            .where(TestPaymentSession.id == session_id, TestPaymentSession.status != "complete")
+            .values(status="expired")
+            .execution_options(synchronize_session=False)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            raise PaymentError("only an open test checkout session can be expired")
 
     def verify_event(self, payload: bytes, signature: str | None) -> PaymentEvent:
         return verify_payload(payload, signature, self.webhook_secret)
@@ -116,15 +121,26 @@ class TestProvider:
         Returns the card's outcome; the caller delivers ``signed_event(row)`` on success.
         """
         now = now or utcnow()
-        if row.status != "open" or row.expires_at <= now:
-            raise PaymentError("this test checkout session is no longer open")
         outcome = card_outcome(card_number)
         if outcome is None:
             raise PaymentError("not a test card")
+        if row.status != "open" or row.expires_at <= now:
+            raise PaymentError("this test checkout session is no longer open")
         if outcome == SUCCEEDS:
-            row.status = "complete"
-            row.payment_status = "paid"
-            row.payment_intent = "pi_test_" + secrets.token_urlsafe(16)
+            # One charge per session even if Pay is pressed twice: only an open row changes.
+            charged = self.get_session().execute(
+                update(TestPaymentSession)
+                .where(TestPaymentSession.id == row.id, TestPaymentSession.status == "open")
+                .values(
+                    status="complete",
+                    payment_status="paid",
+                    payment_intent="pi_test_" + secrets.token_urlsafe(16),
+                )
+                .execution_options(synchronize_session=False)
+            )
+            self.get_session().refresh(row)
+            if not charged.rowcount:  # type: ignore[attr-defined]
+                raise PaymentError("this test checkout session is no longer open")
         return outcome
 
     def signed_event(self, row: TestPaymentSession, event_type: str) -> tuple[bytes, str]:

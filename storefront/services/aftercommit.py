@@ -19,6 +19,8 @@ def after_commit(db: Session, action: Callable[[], None]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _run(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released; the real commit is still to come
     for action in session.info.pop(_KEY, []):
         try:
             action()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,8 +26,6 @@ from storefront.payments import CheckoutRequest, CheckoutSession, PaymentError, 
 from storefront.payments.base import CheckoutLine
 from storefront.services import stock
 from storefront.services.cart import Cart, CartLine, load_lines
-
-log = logging.getLogger(__name__)
 
 HOLDING = ("pending_payment", "awaiting_payment")
 
@@ -232,17 +229,20 @@ def release(
 def cancel_unpaid(db: Session, order: Order, provider: PaymentProvider, note: str) -> bool:
     """The shopper left the payment page or the card was declined: free the stock.
 
-    The provider's session is closed too, so the abandoned page cannot be paid later; if
-    that fails, a late payment still reaches ``fulfil``, which re-takes the stock or refunds.
+    The provider's session is closed first, before any row is locked: if it cannot be closed
+    because it was paid meanwhile, the order is left for the webhook (or the success page) to
+    fulfil, and nothing is released. Returns whether the order was cancelled.
     """
-    if not release(db, order, ("pending_payment",), "cancelled", note):
+    if order.status != "pending_payment":
         return False
     if order.payment_session_id:
         try:
             provider.expire_session(order.payment_session_id)
-        except PaymentError as exc:
-            log.warning("could not close session of order %s: %s", order.number, exc)
-    return True
+        except PaymentError:
+            state = provider.retrieve_session(order.payment_session_id)
+            if state.status != "expired":
+                return False
+    return release(db, order, ("pending_payment",), "cancelled", note)
 
 
 def expire_holds(db: Session, now: datetime, limit: int = 500) -> int:

@@ -18,7 +18,6 @@ from storefront.domain.errors import PaymentRejected
 from storefront.models import Order, Product, Refund, WebhookEvent
 from storefront.payments import PaymentProvider, SessionState
 from storefront.payments.base import PaymentEvent
-from storefront.payments.stripe_provider import session_state
 from storefront.services import ledger, notify, stock
 from storefront.services.checkout import HOLDING, release
 
@@ -44,9 +43,9 @@ def handle_event(db: Session, provider: PaymentProvider, event: PaymentEvent, no
             db.add(WebhookEvent(event_id=event.id, type=event.type, received_at=now))
     except IntegrityError:
         return "duplicate"
-    if event.type not in SESSION_EVENTS or event.data.get("object") != "checkout.session":
+    state = event.session
+    if event.type not in SESSION_EVENTS or state is None:
         return "ignored"
-    state = session_state(event.data)
     if state.order_id is None:
         return "ignored"  # a session some other integration on the account created
     order = db.get(Order, state.order_id)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hmac
 
-from flask import session
+from flask import abort, session
+from sqlalchemy import select
 
+from storefront.extensions import db
 from storefront.models import Order
 
 MAX_REMEMBERED = 20
@@ -20,3 +22,18 @@ def may_see(order: Order, token: str | None) -> bool:
     if token and hmac.compare_digest(token.encode(), order.access_token.encode()):
         return True
     return order.number in session.get("orders", [])
+
+
+def order_or_404(number: str, token: str | None, *, token_required: bool = False) -> Order:
+    """Return the order if this request may see it; anyone else gets a 404, not a hint."""
+    order = db.session.scalar(select(Order).where(Order.number == number[:20]))
+    if order is None:
+        abort(404)
+    allowed = (
+        bool(token) and hmac.compare_digest((token or "").encode(), order.access_token.encode())
+        if token_required
+        else may_see(order, token)
+    )
+    if not allowed:
+        abort(404)
+    return order

@@ -12,7 +12,8 @@ from storefront.services import cart as carts
 from storefront.services.checkout import quote_lines
 from storefront.web.common import load_cart, save_cart, shop_rules
 from storefront.web.forms import AddToCartForm, CartLineForm, EmptyForm
-from storefront.web.messages import describe
+from storefront.web.messages import describe, refusal_status
+from storefront.web.shop import product as product_page
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
 
@@ -54,13 +55,13 @@ def add() -> Response | tuple[str, int]:
         abort(404)
     except DomainError as error:
         flash(describe(error), "error")
-        return redirect(url_for("shop.product", product_id=form.product_id.data))
+        return product_page(form.product_id.data or 0), refusal_status(error)
     save_cart(cart)
     flash(_("Added to your cart."), "success")
     return redirect(url_for("cart.show"))
 
 
-@bp.post("/<int:product_id>/quantity")
+@bp.post("/<id:product_id>/quantity")
 def update(product_id: int) -> Response | tuple[str, int]:
     form = CartLineForm()
     if not form.validate():
@@ -74,13 +75,13 @@ def update(product_id: int) -> Response | tuple[str, int]:
         if isinstance(error, ProductUnavailable) and product_id not in cart.items:
             abort(404)
         flash(describe(error), "error")
-        return redirect(url_for("cart.show"))
+        return show(), refusal_status(error)
     save_cart(cart)
     flash(_("Your cart was updated."), "success")
     return redirect(url_for("cart.show"))
 
 
-@bp.post("/<int:product_id>/remove")
+@bp.post("/<id:product_id>/remove")
 def remove(product_id: int) -> Response | tuple[str, int]:
     if not EmptyForm().validate():
         return render_template("errors/form.html", form=None), 400

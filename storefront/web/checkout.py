@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from storefront.domain.errors import DomainError, OutOfStock, PricesChanged
+from storefront.domain.errors import DomainError, OrderNotPayable, PricesChanged
 from storefront.extensions import db
 from storefront.models import Cause, Order, utcnow
 from storefront.payments import PaymentError
@@ -18,7 +18,7 @@ from storefront.services.payments import confirm_from_success_page
 from storefront.web import access
 from storefront.web.common import load_cart, provider, save_cart, shop_rules
 from storefront.web.forms import CheckoutForm
-from storefront.web.messages import describe
+from storefront.web.messages import describe, refusal_status
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
 
@@ -72,8 +72,7 @@ def place() -> Response | tuple[str, int]:
             carts.accept_current_prices(cart, carts.load_lines(db.session(), cart)[0])
             save_cart(cart)
         flash(describe(error), "error")
-        status = 409 if isinstance(error, (PricesChanged, OutOfStock)) else 400
-        return _page(form, status)
+        return _page(form, refusal_status(error))
     db.session.commit()
     access.remember(order)
     return _pay(order)
@@ -92,7 +91,7 @@ def _pay(order: Order) -> Response:
             cancel_url=url_for("checkout.cancel", number=order.number, token=token, _external=True),
             shipping_label=_("Shipping"),
         )
-    except PaymentError:
+    except (PaymentError, OrderNotPayable):
         db.session.rollback()
         checkouts.release(
             db.session(), order, ("pending_payment",), "cancelled", "payment service unavailable"
@@ -106,16 +105,9 @@ def _pay(order: Order) -> Response:
     return redirect(session.url, code=303)
 
 
-def _order_for(number: str) -> Order:
-    order = db.session.scalar(select(Order).where(Order.number == number))
-    if order is None or not access.may_see(order, request.args.get("token")):
-        abort(404)
-    return order
-
-
 @bp.get("/success/<number>")
 def success(number: str) -> Response:
-    order = _order_for(number)
+    order = access.order_or_404(number, request.args.get("token"), token_required=True)
     session_id = request.args.get("session_id", "")
     try:
         outcome = confirm_from_success_page(db.session(), provider(), order, session_id, utcnow())
@@ -130,20 +122,32 @@ def success(number: str) -> Response:
 
 @bp.get("/cancel/<number>")
 def cancel(number: str) -> Response:
-    order = _order_for(number)
+    """Where the provider sends a shopper who gives up or whose card is declined.
+
+    The link carries the order's token, so a link from elsewhere cannot cancel an order.
+    """
+    order = access.order_or_404(number, request.args.get("token"), token_required=True)
     reason = request.args.get("reason", "")
-    checkouts.cancel_unpaid(
-        db.session(), order, provider(), "shopper cancelled" if not reason else reason[:40]
-    )
-    db.session.commit()
-    if reason in {"card_declined", "insufficient_funds"}:
-        message = (
-            _("Your card was declined. Nothing was charged; your cart is still here.")
-            if reason == "card_declined"
-            else _("The card has insufficient funds. Nothing was charged; your cart is still here.")
+    try:
+        cancelled = checkouts.cancel_unpaid(
+            db.session(), order, provider(), reason[:40] or "shopper cancelled"
         )
-    else:
-        message = _("Payment was cancelled. Nothing was charged; your cart is still here.")
-    if order.status == "cancelled":
-        flash(message, "warning")
+    except PaymentError:
+        db.session.rollback()
+        cancelled = False
+    db.session.commit()
+    if not cancelled:  # paid meanwhile, or already closed: show the order as it stands
+        return redirect(url_for("orders.show", number=order.number, token=order.access_token))
+    messages = {
+        "card_declined": _("Your card was declined. Nothing was charged; your cart is still here."),
+        "insufficient_funds": _(
+            "The card has insufficient funds. Nothing was charged; your cart is still here."
+        ),
+    }
+    flash(
+        messages.get(
+            reason, _("Payment was cancelled. Nothing was charged; your cart is still here.")
+        ),
+        "warning",
+    )
     return redirect(url_for("cart.show"))

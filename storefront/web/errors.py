@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+import logging
+
+from flask import Flask, abort, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from storefront.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def refuse_nul_bytes() -> None:
+    """Answer 400 to NUL characters in the URL or a form: no database stores them in text."""
+    if request.path.startswith("/webhooks/"):
+        return  # the webhook reads its raw body and verifies it before parsing anything
+    values = [request.path, *request.args.values()]
+    if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        values += request.form.values()
+    if any("\x00" in value for value in values):
+        abort(400)
 
 
 def _page(status: int, title: str, message: str) -> tuple[str, int]:
@@ -44,6 +62,20 @@ def init_app(app: Flask) -> None:
         }
         title, message = messages.get(status, (error.name, error.description or ""))
         return _page(status, title, message)
+
+    @app.errorhandler(DataError)
+    def bad_value(error: DataError) -> tuple[str, int]:
+        db.session.rollback()
+        log.warning("refused a value the database cannot store: %s", error.orig)
+        return _page(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(OperationalError)
+    def busy(error: OperationalError) -> tuple[str, int]:
+        db.session.rollback()
+        log.error("database unavailable: %s", error.orig)
+        return _page(
+            503, _("Busy"), _("The shop is busy right now. Nothing was lost; please try again.")
+        )
 
     @app.errorhandler(500)
     def server_error(error: Exception) -> tuple[str, int]:

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-MAX_QUANTITY = 99
+# Shape only: a whole number in a sane range. The shop's own maximum per line
+# (MAX_LINE_QUANTITY) is a rule, checked in domain/pricing.check_quantity.
+QUANTITY_SHAPE_MAX = 9999
+MAX_ID = 2**31 - 1
 
 
 class AddToCartForm(FlaskForm):
-    product_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    product_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
     quantity = IntegerField(
         _l("Quantity"),
         default=1,
         validators=[
             InputRequired(_l("Enter a quantity.")),
-            NumberRange(1, MAX_QUANTITY, _l("Choose between %(min)s and %(max)s.")),
+            NumberRange(1, QUANTITY_SHAPE_MAX, _l("Enter a whole number of at least 1.")),
         ],
     )
     submit = SubmitField(_l("Add to cart"))
@@ -28,7 +31,7 @@ class CartLineForm(FlaskForm):
         _l("Quantity"),
         validators=[
             InputRequired(_l("Enter a quantity.")),
-            NumberRange(0, MAX_QUANTITY, _l("Choose between %(min)s and %(max)s.")),
+            NumberRange(0, QUANTITY_SHAPE_MAX, _l("Enter a whole number, or 0 to remove.")),
         ],
     )
     submit = SubmitField(_l("Update"))
@@ -79,7 +82,6 @@ class CheckoutForm(FlaskForm):
         _l("Apartment, floor, unit"), validators=[Optional(), Length(max=200)]
     )
     cause = SelectField(_l("Cause to support"), choices=[], validate_choice=True)
-    accept_prices = HiddenField()
     submit = SubmitField(_l("Go to payment"))
 
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, request, session
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
+from werkzeug.routing import IntegerConverter, Map
 
 from storefront.domain.money import format_rate_bp, to_decimal
 from storefront.services.cart import Cart
@@ -76,6 +77,13 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
 
 def cart_count() -> int:
     return Cart.from_session(session.get("cart")).count
+
+
+class IdConverter(IntegerConverter):
+    """A database id in a URL: 1 to 2**31 - 1, anything else is simply not found."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
 
 
 def init_app(app: Flask) -> None:

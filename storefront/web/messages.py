@@ -20,7 +20,7 @@ def describe(error: errors.DomainError) -> str:
     if isinstance(error, errors.CartFull):
         return _("Your cart is full. Check out or remove something first.")
     if isinstance(error, errors.QuantityOutOfRange):
-        return _("Choose a quantity from 1 to 99.")
+        return _("Choose a quantity from 1 to %(max)d.", max=error.maximum)
     if isinstance(error, errors.EmptyCart):
         return _("Your cart is empty. Add a product before checking out.")
     if isinstance(error, errors.PricesChanged):
@@ -37,3 +37,9 @@ def describe(error: errors.DomainError) -> str:
     if isinstance(error, errors.OrderNotPayable):
         return _("This order can no longer be paid. Your cart is still here.")
     return _("Something in your request could not be accepted.")
+
+
+def refusal_status(error: errors.DomainError) -> int:
+    """409 when the shop's state stands in the way (stock, prices), 400 for a bad request."""
+    conflicts = (errors.OutOfStock, errors.PricesChanged, errors.CartFull, errors.OrderNotPayable)
+    return 409 if isinstance(error, conflicts) else 400

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
@@ -19,9 +19,7 @@ bp = Blueprint("orders", __name__, url_prefix="/orders")
 
 @bp.get("/<number>")
 def show(number: str) -> str:
-    order = db.session.scalar(select(Order).where(Order.number == number))
-    if order is None or not access.may_see(order, request.args.get("token")):
-        abort(404)
+    order = access.order_or_404(number, request.args.get("token"))
     access.remember(order)
     return render_template(
         "orders/show.html", order=order, entries=ledger.order_entries(db.session(), order.id)

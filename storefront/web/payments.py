@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 
 from flask import (
     Blueprint,
-    Flask,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    url_for,
 )
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -23,46 +18,19 @@ from werkzeug.wrappers import Response
 from storefront.domain.errors import DomainError
 from storefront.extensions import csrf, db
 from storefront.models import Order, TestPaymentSession, utcnow
-from storefront.payments import PaymentError, PaymentProvider, WebhookRejected
-from storefront.payments.stripe_provider import StripeProvider
-from storefront.payments.test_provider import SUCCEEDS, TestProvider, refuse_live_keys
+from storefront.payments import PaymentError, WebhookRejected
+from storefront.payments.test_provider import SUCCEEDS, TestProvider
 from storefront.services.payments import handle_event
+from storefront.web.common import provider as current_provider
 from storefront.web.forms import TestCardForm
 
 log = logging.getLogger(__name__)
 bp = Blueprint("payments", __name__)
 
 
-def build_provider(app: Flask) -> PaymentProvider:
-    """Choose the provider from config; the test provider never runs beside live keys."""
-    cfg = app.config
-    if cfg["PAYMENT_PROVIDER"] == "stripe":
-        return StripeProvider(
-            cfg["STRIPE_SECRET_KEY"],
-            cfg["STRIPE_WEBHOOK_SECRET"],
-            http_client=cfg.get("STRIPE_HTTP_CLIENT"),
-            api_base=cfg["STRIPE_API_BASE"] or None,
-        )
-    refuse_live_keys(cfg["STRIPE_SECRET_KEY"], cfg.get("STRIPE_PUBLISHABLE_KEY", ""))
-    secret = (
-        cfg["STRIPE_WEBHOOK_SECRET"]
-        or "whsec_test_"
-        + hmac.new(cfg["SECRET_KEY"].encode(), b"test-provider-webhook", hashlib.sha256).hexdigest()
-    )
-    return TestProvider(
-        get_session=lambda: db.session(),
-        webhook_secret=secret,
-        page_url=lambda session_id: url_for("payments.test_pay", session_id=session_id),
-    )
-
-
-def _provider() -> PaymentProvider:
-    return current_app.extensions["payment_provider"]
-
-
 def deliver(payload: bytes, signature: str | None) -> tuple[str, int]:
     """Verify and apply one webhook delivery; commit on success. Returns (outcome, status)."""
-    provider = _provider()
+    provider = current_provider()
     try:
         event = provider.verify_event(payload, signature)
     except WebhookRejected as exc:
@@ -71,9 +39,11 @@ def deliver(payload: bytes, signature: str | None) -> tuple[str, int]:
     try:
         outcome = handle_event(db.session(), provider, event, utcnow())
     except DomainError as exc:
+        # Signed by the provider but not about an order as we know it: retrying will not
+        # change that, so acknowledge it (nothing is recorded) and leave it to the logs.
         db.session.rollback()
-        log.warning("webhook %s refused: %s", event.id, exc)
-        return "refused", 400
+        log.error("webhook %s refused: %s", event.id, exc)
+        return "refused", 200
     except PaymentError as exc:
         db.session.rollback()
         log.error("webhook %s could not be completed, the sender will retry: %s", event.id, exc)
@@ -90,7 +60,7 @@ def webhook() -> tuple[dict[str, str], int]:
 
 
 def _test_session(session_id: str) -> tuple[TestProvider, TestPaymentSession, Order]:
-    provider = _provider()
+    provider = current_provider()
     if not isinstance(provider, TestProvider):
         abort(404)
     row = db.session.get(TestPaymentSession, session_id)

@@ -18,13 +18,11 @@ from storefront.domain.catalog import CATEGORIES, LOW_STOCK, SORTS
 from storefront.domain.pricing import DonationRule
 from storefront.extensions import db
 from storefront.services import catalog, ledger
-from storefront.web.common import sweep_lapsed_holds
 from storefront.web.forms import AddToCartForm
 from storefront.web.helpers import safe_next
 from storefront.web.i18n import LANG_COOKIE
 
 bp = Blueprint("shop", __name__)
-bp.before_app_request(sweep_lapsed_holds)
 
 
 @bp.get("/")
@@ -58,7 +56,7 @@ def products() -> str:
     )
 
 
-@bp.get("/products/<int:product_id>")
+@bp.get("/products/<id:product_id>")
 def product(product_id: int) -> str:
     item = catalog.get_visible_product(db.session(), product_id)
     if item is None:

@@ -239,3 +239,46 @@ def test_browsing_the_shop_releases_lapsed_holds_without_a_cron_job(make_app, se
     assert stock_of(session, shop.last_one) == 0
     client.get("/")
     assert only_order(session).status == "expired" and stock_of(session, shop.last_one) == 1
+
+
+def test_the_cancel_link_after_paying_leaves_the_order_paid(client, session, shop):
+    add_to_cart(client, shop.last_one.id)
+    payment_url = place_order(client).headers["Location"]
+    row = session.scalars(select(TestPaymentSession)).one()
+    pay(client, payment_url)
+    response = client.get(row.cancel_url.replace("http://shop.test", ""))
+    order = only_order(session)
+    assert response.status_code == 302 and order.number in response.headers["Location"]
+    assert order.status == "paid" and stock_of(session, shop.last_one) == 0
+    assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 2
+
+
+def test_pressing_pay_twice_charges_once(client, session, shop):
+    add_to_cart(client, shop.product.id)
+    payment_url = place_order(client).headers["Location"]
+    assert pay(client, payment_url).status_code == 303
+    assert pay(client, payment_url).status_code == 409
+    assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/orders/SS%00X",
+        "/products?q=%00",
+        "/ventures/a%00b",
+        "/test-pay/cs%00x",
+        "/checkout/success/SS%00?token=x",
+    ],
+)
+def test_nul_characters_are_a_bad_request_not_a_500(client, shop, url):
+    assert client.get(url).status_code == 400
+
+
+def test_nul_characters_in_a_form_are_a_bad_request(client, shop):
+    add_to_cart(client, shop.product.id)
+    assert place_order(client, name="김\x00민지").status_code == 400
+    assert (
+        client.post("/orders/lookup", data={"number": "SS\x00", "email": "a@b.c"}).status_code
+        == 400
+    )

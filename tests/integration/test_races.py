@@ -106,3 +106,48 @@ def test_each_paid_order_records_one_set_of_entries_however_often_it_is_delivere
     assert Counter(e.order_id for e in entries) == {oid: 2 for oid in order_ids}
     assert session.scalar(select(func.count()).select_from(WebhookEvent)) == 6
     assert session.get(Product, product.id).units_sold == 3
+
+
+def test_the_success_page_and_the_webhook_racing_record_one_set_of_entries(app, session, shop):
+    from storefront.models import TestPaymentSession
+    from storefront.services.payments import confirm_from_success_page
+
+    product = make_product(session, shop.venture, stock=5, price=20000)
+    session.commit()
+    [order_id] = [r for r in run_together(app, 1, buyer(app, [(product.id, 1, 20000)])) if r]
+    order = session.get(Order, order_id)
+    order.payment_session_id = f"cs_race_{order.id}"
+    session.add(
+        TestPaymentSession(
+            id=order.payment_session_id,
+            order_id=order.id,
+            amount=order.total,
+            currency=order.currency,
+            status="complete",
+            payment_status="paid",
+            payment_intent="pi_race",
+            success_url="http://shop.test/s",
+            cancel_url="http://shop.test/c",
+            expires_at=order.expires_at,
+        )
+    )
+    session.commit()
+    payload, header = signed(
+        "checkout.session.completed", session_object(order, payment_intent="pi_race")
+    )
+    provider = app.extensions["payment_provider"]
+
+    def work(i):
+        if i % 2:
+            return deliver(payload.encode(), header)[0]
+        fresh = db.session.get(Order, order_id)
+        outcome = confirm_from_success_page(
+            db.session(), provider, fresh, fresh.payment_session_id, utcnow()
+        )
+        db.session.commit()
+        return outcome
+
+    outcomes = run_together(app, 8, work)
+    assert Counter(outcomes)["paid"] == 1, outcomes
+    assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 2
+    assert session.get(Order, order_id).status == "paid"

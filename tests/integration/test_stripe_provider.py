@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -10,7 +10,7 @@ import pytest
 
 from storefront.payments import CheckoutRequest, PaymentError
 from storefront.payments.base import CheckoutLine
-from storefront.payments.stripe_provider import StripeProvider
+from storefront.payments.stripe_provider import StripeProvider, session_expiry
 from tests.stripe_fakes import RecordingClient
 
 
@@ -25,7 +25,7 @@ def checkout_request(**overrides: Any) -> CheckoutRequest:
             "lines": (CheckoutLine("우리밀 쿠키 세트", 15000, 2), CheckoutLine("배송비", 3000, 1)),
             "success_url": "https://shop.test/checkout/success/SS-261127-AB3CD?token=t",
             "cancel_url": "https://shop.test/checkout/cancel/SS-261127-AB3CD?token=t",
-            "expires_at": datetime(2026, 11, 27, 6, 30, tzinfo=UTC),
+            "expires_at": (datetime.now(UTC) + timedelta(minutes=35)).replace(microsecond=0),
             "locale": "ko",
             **overrides,
         }
@@ -74,7 +74,8 @@ def test_a_checkout_session_is_created_in_whole_won_with_the_order_in_its_metada
     assert form["line_items[1][price_data][unit_amount]"] == "3000"
     assert form["customer_email"] == "buyer@example.com"
     assert form["success_url"].endswith("token=t&session_id={CHECKOUT_SESSION_ID}")
-    assert form["expires_at"] == str(int(datetime(2026, 11, 27, 6, 30, tzinfo=UTC).timestamp()))
+    hold_ends = checkout_request().expires_at
+    assert form["expires_at"] == str(int(hold_ends.timestamp()))
     assert form["locale"] == "ko"
 
 
@@ -146,3 +147,17 @@ def test_the_shop_uses_stripe_when_configured(make_app, session):
 def test_the_test_provider_will_not_start_next_to_live_keys(make_app):
     with pytest.raises(PaymentError):
         make_app(PAYMENT_PROVIDER="test", STRIPE_SECRET_KEY="sk_live_123")
+
+
+def test_the_session_expiry_stays_inside_stripes_window():
+    now = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
+    # Stripe refuses less than 30 minutes ahead: a shorter hold still gets a valid session
+    assert session_expiry(now + timedelta(minutes=10), now) == int(
+        (now + timedelta(minutes=31)).timestamp()
+    )
+    assert session_expiry(now + timedelta(minutes=45), now) == int(
+        (now + timedelta(minutes=45)).timestamp()
+    )
+    assert session_expiry(now + timedelta(days=3), now) == int(
+        (now + timedelta(hours=23, minutes=59)).timestamp()
+    )

@@ -8,7 +8,6 @@ from storefront.domain.money import (
     exponent,
     format_rate_bp,
     to_decimal,
-    to_minor_units,
 )
 
 
@@ -20,12 +19,6 @@ def test_krw_has_no_minor_unit_and_usd_has_two():
 def test_minor_units_become_exact_decimals():
     assert to_decimal(15000, "KRW") == Decimal("15000")
     assert to_decimal(1999, "USD") == Decimal("19.99")
-
-
-def test_major_units_finer_than_the_currency_are_refused():
-    assert to_minor_units(Decimal("19.99"), "USD") == 1999
-    with pytest.raises(ValueError):
-        to_minor_units(Decimal("150.5"), "KRW")
 
 
 @pytest.mark.parametrize(("locale", "expected"), [("ko", "₩15,000"), ("en", "₩15,000")])
