@@ -39,11 +39,12 @@ class ProductUnavailable(DomainError):
 class OutOfStock(DomainError):
     code = "out_of_stock"
 
-    def __init__(self, product_id: int, title: str, available: int) -> None:
-        super().__init__(product_id, title, available)
+    def __init__(self, product_id: int, title: str, available: int, in_cart: int = 0) -> None:
+        super().__init__(product_id, title, available, in_cart)
         self.product_id = product_id
         self.title = title
         self.available = available
+        self.in_cart = in_cart
 
 
 class PricesChanged(DomainError):

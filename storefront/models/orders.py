@@ -55,6 +55,7 @@ class Order(Base):
     payment_provider: Mapped[str] = mapped_column(String(20))
     payment_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     payment_intent_id: Mapped[str | None] = mapped_column(String(255))
+    payment_url: Mapped[str | None] = mapped_column(String(1000))
     status_note: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]

@@ -13,7 +13,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -45,6 +45,12 @@ TEST_CARDS = {
 def card_outcome(card_number: str) -> str | None:
     """Return what a test card does, or None if it is not one of the test cards."""
     return TEST_CARDS.get("".join(ch for ch in card_number if ch.isdigit()))
+
+
+def card_expired(expiry: str, today: date) -> bool:
+    """Whether an ``MM/YY`` expiry is in the past; a card is good through its expiry month."""
+    month, year = (int(part) for part in expiry.replace(" ", "").split("/"))
+    return (2000 + year, month) < (today.year, today.month)
 
 
 def refuse_live_keys(*keys: str) -> None:

@@ -84,7 +84,8 @@ def add(db: Session, cart: Cart, product_id: int, quantity: int, max_quantity: i
     existing = cart.items.get(product_id)
     wanted = check_quantity(quantity + (existing.quantity if existing else 0), max_quantity)
     if product.stock < wanted:
-        raise OutOfStock(product.id, product.title, product.stock)
+        in_cart = existing.quantity if existing else 0
+        raise OutOfStock(product.id, product.title, product.stock, in_cart)
     if existing is None and len(cart.items) >= MAX_CART_LINES:
         raise CartFull(MAX_CART_LINES)
     cart.items[product_id] = CartItem(wanted, product.price)

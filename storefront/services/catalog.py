@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, UnaryExpression, func, or_, select
+from sqlalchemy import Select, UnaryExpression, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from storefront.domain.catalog import CATEGORIES, SORTS
-from storefront.models import LedgerEntry, Product, Venture
+from storefront.models import Product, Venture
+from storefront.services.pagination import Page, paginate
 
 
 @dataclass(frozen=True)
@@ -19,26 +20,6 @@ class ProductQuery:
     venture: str = ""  # slug
     sort: str = "newest"
     page: int = 1
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Product]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))  # ceiling division
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def visible_products() -> Select[Product]:
@@ -55,7 +36,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search_products(db: Session, query: ProductQuery, per_page: int) -> Page:
+def search_products(db: Session, query: ProductQuery, per_page: int) -> Page[Product]:
     """Return one page of products matching the query (two SQL queries: count and page)."""
     stmt = visible_products()
     if query.category in CATEGORIES:
@@ -80,11 +61,7 @@ def search_products(db: Session, query: ProductQuery, per_page: int) -> Page:
         "popular": (Product.units_sold.desc(), Product.id.desc()),
     }
     order_by = orderings[sort]
-    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, query.page), pages)
-    items = db.scalars(stmt.order_by(*order_by).limit(per_page).offset((page - 1) * per_page))
-    return Page(items=list(items), total=total, page=page, per_page=per_page)
+    return paginate(db, stmt, order_by, query.page, per_page)
 
 
 def get_visible_product(db: Session, product_id: int) -> Product | None:
@@ -118,15 +95,3 @@ def featured_ventures(db: Session, limit: int = 6) -> list[Venture]:
 def popular_products(db: Session, limit: int = 8) -> list[Product]:
     stmt = visible_products().where(Product.stock > 0)
     return list(db.scalars(stmt.order_by(Product.units_sold.desc(), Product.id).limit(limit)))
-
-
-def venture_given(db: Session, venture_id: int) -> int:
-    """Return everything a venture's sales have pledged, its share and the match together."""
-    return (
-        db.scalar(
-            select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
-                LedgerEntry.venture_id == venture_id
-            )
-        )
-        or 0
-    )

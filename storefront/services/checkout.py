@@ -202,6 +202,7 @@ def start_payment(
         )
     )
     order.payment_session_id = session.id
+    order.payment_url = session.url
     return session
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from storefront.domain.pricing import DonationRule
 from storefront.models import Cause, LedgerEntry, Order, Venture
+from storefront.services.pagination import Page, paginate
 
 
 def record_order(db: Session, order: Order, now: datetime) -> list[LedgerEntry]:
@@ -54,11 +55,14 @@ class Total:
         return self.donation + self.match
 
 
+def _sum_of(kind: str) -> Any:
+    return func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind == kind), 0)
+
+
 def _totals(db: Session, stmt: Select[str, str], order_by: Any, limit: int) -> list[Total]:
     """Add the two sums to a grouped (label, key) select: the venture's share and the match."""
-    donation = func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind == "donation"), 0)
-    match = func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind == "match"), 0)
-    rows = db.execute(stmt.add_columns(donation, match).order_by(order_by).limit(limit))
+    summed = stmt.add_columns(_sum_of("donation"), _sum_of("match"))
+    rows: Any = db.execute(summed.order_by(order_by).limit(limit))
     return [Total(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
 
 
@@ -90,17 +94,26 @@ def totals_by_month(db: Session, limit: int = 24) -> list[Total]:
     return _totals(db, stmt, month.desc(), limit)
 
 
-def latest_entries(db: Session, limit: int = 50) -> list[tuple[LedgerEntry, str, str, str]]:
-    """The newest entries with their order number, venture and cause names (one query)."""
-    rows = db.execute(
+def given_by_venture(db: Session, venture_id: int) -> tuple[int, int]:
+    """Return what a venture's sales have pledged: its own donations, and the match on them."""
+    row = db.execute(
+        select(_sum_of("donation"), _sum_of("match")).where(LedgerEntry.venture_id == venture_id)
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def entries(db: Session, page: int, per_page: int = 50) -> Page[Any]:
+    """Every entry, newest first, with its order number, venture and cause names, a page at a time.
+
+    Items are ``(LedgerEntry, order number, venture name, cause name)``.
+    """
+    stmt = (
         select(LedgerEntry, Order.number, Venture.name, Cause.name)
         .join(Order, Order.id == LedgerEntry.order_id)
         .join(Venture, Venture.id == LedgerEntry.venture_id)
         .join(Cause, Cause.id == LedgerEntry.cause_id)
-        .order_by(LedgerEntry.id.desc())
-        .limit(limit)
     )
-    return [(r[0], r[1], r[2], r[3]) for r in rows]
+    return paginate(db, stmt, (LedgerEntry.id.desc(),), page, per_page)
 
 
 def order_entries(db: Session, order_id: int) -> list[LedgerEntry]:

@@ -37,3 +37,14 @@ def order_or_404(number: str, token: str | None, *, token_required: bool = False
     if not allowed:
         abort(404)
     return order
+
+
+def remembered_orders(statuses: tuple[str, ...] | None = None) -> list[Order]:
+    """Orders this browser placed or looked up, newest first (one query)."""
+    numbers = [n for n in session.get("orders", []) if isinstance(n, str)]
+    if not numbers:
+        return []
+    stmt = select(Order).where(Order.number.in_(numbers)).order_by(Order.id.desc())
+    if statuses:
+        stmt = stmt.where(Order.status.in_(statuses))
+    return list(db.session.scalars(stmt))

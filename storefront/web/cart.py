@@ -32,6 +32,7 @@ def show() -> str:
         "cart/show.html",
         lines=lines,
         quote=quote,
+        blocked=any(line.short_of_stock for line in lines),
         line_forms={line.product.id: CartLineForm(quantity=line.quantity) for line in lines},
         remove_form=EmptyForm(),
     )
@@ -41,7 +42,11 @@ def show() -> str:
 def add() -> Response | tuple[str, int]:
     form = AddToCartForm()
     if not form.validate():
-        return render_template("errors/form.html", form=form), 400
+        if form.product_id.errors or not form.product_id.data:
+            return render_template("errors/form.html", form=form), 400
+        for error in form.quantity.errors:  # say it on the product page the shopper came from
+            flash(str(error), "error")
+        return product_page(form.product_id.data), 400
     cart = load_cart()
     try:
         carts.add(

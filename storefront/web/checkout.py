@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from storefront.services import checkout as checkouts
 from storefront.services.payments import confirm_from_success_page
 from storefront.web import access
 from storefront.web.common import load_cart, provider, save_cart, shop_rules
-from storefront.web.forms import CheckoutForm
+from storefront.web.forms import CheckoutForm, EmptyForm
 from storefront.web.messages import describe, refusal_status
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
@@ -40,10 +40,40 @@ def _page(form: CheckoutForm, status: int = 200) -> tuple[str, int]:
 
 @bp.get("")
 def start() -> Response | tuple[str, int]:
-    if not load_cart().items:
+    cart = load_cart()
+    if not cart.items:
         flash(_("Your cart is empty. Add a product before checking out."), "warning")
         return redirect(url_for("cart.show"))
-    return _page(_form())
+    lines, gone = carts.load_lines(db.session(), cart)
+    if gone or any(line.short_of_stock for line in lines):
+        flash(_("Some products in your cart are not available in that quantity."), "warning")
+        return redirect(url_for("cart.show"))
+    form = _form()
+    previous = access.remembered_orders()
+    if previous:  # a declined card or a second order: do not make the shopper type it all again
+        last = previous[0]
+        form.process(
+            data={
+                "email": last.email,
+                "name": last.name,
+                "phone": last.phone,
+                "postcode": last.postcode,
+                "address": last.address,
+                "address_detail": last.address_detail,
+                "cause": "",
+            }
+        )
+    return _page(form)
+
+
+def _replace_earlier_attempts() -> None:
+    """Cancel this browser's unpaid orders: a new checkout replaces them and frees their stock."""
+    for order in access.remembered_orders(("pending_payment",)):
+        try:
+            checkouts.cancel_unpaid(db.session(), order, provider(), "replaced by a new checkout")
+            db.session.commit()
+        except PaymentError:
+            db.session.rollback()
 
 
 @bp.post("")
@@ -52,6 +82,7 @@ def place() -> Response | tuple[str, int]:
     if not form.validate():
         return _page(form, 400)
     cart = load_cart()
+    _replace_earlier_attempts()
     details = checkouts.ShopperDetails(
         email=(form.email.data or "").strip(),
         name=(form.name.data or "").strip(),
@@ -120,13 +151,19 @@ def success(number: str) -> Response:
     return redirect(url_for("orders.show", number=order.number, token=order.access_token))
 
 
-@bp.get("/cancel/<number>")
+@bp.route("/cancel/<number>", methods=["GET", "POST"])
 def cancel(number: str) -> Response:
-    """Where the provider sends a shopper who gives up or whose card is declined.
+    """Where the provider sends a shopper who gives up, or the order page's cancel button.
 
-    The link carries the order's token, so a link from elsewhere cannot cancel an order.
+    The provider's link carries the order's token, so a link from elsewhere cannot cancel an
+    order; the button is a form with a CSRF token.
     """
-    order = access.order_or_404(number, request.args.get("token"), token_required=True)
+    if request.method == "POST":
+        if not EmptyForm().validate():
+            abort(400)
+        order = access.order_or_404(number, request.args.get("token"))
+    else:
+        order = access.order_or_404(number, request.args.get("token"), token_required=True)
     reason = request.args.get("reason", "")
     try:
         cancelled = checkouts.cancel_unpaid(

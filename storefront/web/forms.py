@@ -5,7 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 # Shape only: a whole number in a sane range. The shop's own maximum per line
 # (MAX_LINE_QUANTITY) is a rule, checked in domain/pricing.check_quantity.
@@ -43,9 +51,24 @@ class EmptyForm(FlaskForm):
     submit = SubmitField(_l("Remove"))
 
 
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def korean_phone(value: str | None) -> str | None:
+    """Accept 010-1234-5678, 010 1234 5678, 01012345678 and +82 10-1234-5678."""
+    if not isinstance(value, str):
+        return value
+    digits = "".join(ch for ch in value if ch.isdigit() or ch == "+")
+    if digits.startswith("+82"):
+        digits = "0" + digits[3:].lstrip("0")
+    return digits
+
+
 class CheckoutForm(FlaskForm):
     email = StringField(
         _l("Email"),
+        filters=[strip],
         validators=[
             InputRequired(_l("Enter your email address.")),
             Length(max=254),
@@ -56,30 +79,36 @@ class CheckoutForm(FlaskForm):
         ],
     )
     name = StringField(
-        _l("Name"), validators=[InputRequired(_l("Enter the recipient's name.")), Length(max=100)]
+        _l("Name"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter the recipient's name.")), Length(max=100)],
     )
     phone = StringField(
         _l("Phone"),
+        filters=[korean_phone],
         validators=[
-            InputRequired(_l("Enter a phone number.")),
+            DataRequired(_l("Enter a phone number.")),
             Regexp(
-                r"^0\d{1,2}-?\d{3,4}-?\d{4}$",
+                r"^0\d{8,10}$",
                 message=_l("Enter a Korean phone number, like 010-1234-5678."),
             ),
         ],
     )
     postcode = StringField(
         _l("Postcode"),
+        filters=[strip],
         validators=[
-            InputRequired(_l("Enter the postcode.")),
+            DataRequired(_l("Enter the postcode.")),
             Regexp(r"^\d{5}$", message=_l("A Korean postcode has five digits, like 04524.")),
         ],
     )
     address = StringField(
-        _l("Address"), validators=[InputRequired(_l("Enter the street address.")), Length(max=200)]
+        _l("Address"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter the street address.")), Length(max=200)],
     )
     address_detail = StringField(
-        _l("Apartment, floor, unit"), validators=[Optional(), Length(max=200)]
+        _l("Apartment, floor, unit"), filters=[strip], validators=[Optional(), Length(max=200)]
     )
     cause = SelectField(_l("Cause to support"), choices=[], validate_choice=True)
     submit = SubmitField(_l("Go to payment"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from storefront.extensions import db
 from storefront.services import ledger
@@ -18,5 +18,5 @@ def index() -> str:
         by_cause=ledger.totals_by_cause(db.session()),
         by_venture=ledger.totals_by_venture(db.session()),
         by_month=ledger.totals_by_month(db.session()),
-        entries=ledger.latest_entries(db.session()),
+        entries=ledger.entries(db.session(), request.args.get("page", 1, type=int) or 1),
     )

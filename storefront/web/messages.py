@@ -10,6 +10,14 @@ from storefront.web.helpers import money
 
 def describe(error: errors.DomainError) -> str:
     if isinstance(error, errors.OutOfStock):
+        if error.in_cart:
+            return _(
+                "You already have %(in_cart)d of %(title)s in your cart, "
+                "and %(count)d are in stock.",
+                in_cart=error.in_cart,
+                title=error.title,
+                count=error.available,
+            )
         if error.available <= 0:
             return _("Sorry, %(title)s is sold out.", title=error.title)
         return _(

@@ -12,7 +12,7 @@ from storefront.extensions import db
 from storefront.models import Order
 from storefront.services import ledger
 from storefront.web import access
-from storefront.web.forms import LookupForm
+from storefront.web.forms import EmptyForm, LookupForm
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
@@ -22,7 +22,10 @@ def show(number: str) -> str:
     order = access.order_or_404(number, request.args.get("token"))
     access.remember(order)
     return render_template(
-        "orders/show.html", order=order, entries=ledger.order_entries(db.session(), order.id)
+        "orders/show.html",
+        order=order,
+        entries=ledger.order_entries(db.session(), order.id),
+        cancel_form=EmptyForm(),
     )
 
 

@@ -16,10 +16,11 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from storefront.domain.errors import DomainError
+from storefront.domain.order_numbers import SEOUL
 from storefront.extensions import csrf, db
 from storefront.models import Order, TestPaymentSession, utcnow
 from storefront.payments import PaymentError, WebhookRejected
-from storefront.payments.test_provider import SUCCEEDS, TestProvider
+from storefront.payments.test_provider import SUCCEEDS, TestProvider, card_expired
 from storefront.services.payments import handle_event
 from storefront.web.common import provider as current_provider
 from storefront.web.forms import TestCardForm
@@ -83,6 +84,11 @@ def test_pay(session_id: str) -> Response | tuple[str, int]:
         return render_template(
             "payments/test_pay.html", form=form, row=row, order=order, open=True
         ), 400
+    if card_expired(form.expiry.data or "", utcnow().astimezone(SEOUL).date()):
+        form.expiry.errors = [_("This card has expired.")]
+        return render_template(
+            "payments/test_pay.html", form=form, row=row, order=order, open=True
+        ), 402
     try:
         outcome = provider.pay(row, form.card_number.data or "")
     except PaymentError:

@@ -11,6 +11,7 @@ from flask import (
     render_template,
     request,
     send_from_directory,
+    url_for,
 )
 from werkzeug.wrappers import Response
 
@@ -90,8 +91,13 @@ def venture(slug: str) -> str:
         "shop/venture.html",
         venture=item,
         page=page,
-        given=catalog.venture_given(db.session(), item.id),
+        given=ledger.given_by_venture(db.session(), item.id),
     )
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.get("/lang/<code>")

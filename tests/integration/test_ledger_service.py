@@ -91,7 +91,7 @@ def test_totals_by_cause_venture_and_seoul_month(session, shop):
     assert causes == {shop.cause.name: 1800, shop.other_cause.name: 3000}
     ventures = [(t.key, t.donation, t.match) for t in ledger.totals_by_venture(session)]
     assert ventures == [(shop.other_venture.slug, 2000, 1000), (shop.venture.slug, 900, 900)]
-    latest = ledger.latest_entries(session, limit=2)
+    latest = ledger.entries(session, page=1, per_page=2).items
     assert [entry.kind for entry, *_ in latest] == ["match", "donation"]
 
 
