@@ -380,7 +380,7 @@ VENTURES: list[dict] = [
             "수어가 가능한 매니저가 상주하며, 직원 모두 조향 교육 과정을 이수했습니다."
         ),
         "founded": 2017,
-        "giving_rate_bp": 500,
+        "giving_rate_bp": 250,
         "cause": "jinggeomdari-foundation",
         "color": "#9b6bb3",
         "products": [
@@ -1049,7 +1049,7 @@ VENTURES: list[dict] = [
             "취득을 지원하고, 공정무역 생두를 직접 볶아 원두와 커피 선물세트를 만듭니다."
         ),
         "founded": 2018,
-        "giving_rate_bp": 500,
+        "giving_rate_bp": 750,
         "cause": "saessak-wings-fund",
         "color": "#6f4e37",
         "products": [
