@@ -11,7 +11,8 @@ from flask import Flask, url_for
 
 from storefront import config as settings
 from storefront import sqlite
-from storefront.extensions import babel, csrf, db, mail, migrate
+from storefront.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from storefront.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,6 +59,14 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=str(ROOT / "storefront" / "translations"),
     )
     mail.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "account.sign_in"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
 def register_payments(app: Flask) -> None:
@@ -79,11 +88,21 @@ def register_hooks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from storefront.web import cart, checkout, ledger, orders, payments, shop
+    from storefront.web import (
+        account,
+        cart,
+        checkout,
+        ledger,
+        operator,
+        orders,
+        payments,
+        seller,
+        shop,
+    )
     from storefront.web.helpers import IdConverter
 
     app.url_map.converters["id"] = IdConverter
-    for module in (shop, cart, checkout, orders, ledger, payments):
+    for module in (shop, cart, checkout, orders, ledger, payments, account, seller, operator):
         app.register_blueprint(module.bp)
 
 

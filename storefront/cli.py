@@ -7,13 +7,17 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from storefront.extensions import db
-from storefront.models import utcnow
+from storefront.models import Venture, utcnow
+from storefront.services import accounts, ventures
 from storefront.services.checkout import ShopRules, expire_holds
 
 demo = AppGroup("demo", help="Demo and benchmark data.")
 orders = AppGroup("orders", help="Order housekeeping.")
+operators = AppGroup("operators", help="Operator accounts.")
+ventures_cli = AppGroup("ventures", help="Review venture applications.")
 
 
 @demo.command("load")
@@ -64,6 +68,67 @@ def expire_holds_command() -> None:
     click.echo(f"Released {count} unpaid orders.")
 
 
+@operators.command("create")
+@click.argument("email")
+@click.option("--name", default="운영자", help="Shown in the operator's header.")
+@click.password_option(help="At least 10 characters.")
+def create_operator(email: str, name: str, password: str) -> None:
+    """Create an operator account, or make an existing account an operator."""
+    session = db.session()
+    user = accounts.find_by_email(session, email)
+    if user is None:
+        try:
+            user = accounts.sign_up(session, email, name, password)
+        except (accounts.WeakPassword, accounts.EmailTaken) as error:
+            raise click.ClickException(f"cannot create {email}: {error.code}") from error
+    user.is_operator = True
+    session.commit()
+    click.echo(f"{user.email} is an operator.")
+
+
+def _venture(slug: str) -> Venture:
+    venture = db.session.scalar(select(Venture).where(Venture.slug == slug))
+    if venture is None:
+        raise click.ClickException(f"no venture {slug!r}")
+    return venture
+
+
+@ventures_cli.command("list")
+@click.option("--status", type=click.Choice(["pending", "approved", "rejected"]))
+def list_ventures(status: str | None) -> None:
+    """List ventures, those waiting for review first."""
+    for venture in ventures.pending_first(db.session()):
+        if status is None or venture.status == status:
+            number = venture.registration_number or "-"
+            click.echo(f"{venture.status:9} {venture.slug:30} {number:13} {venture.name}")
+
+
+@ventures_cli.command("approve")
+@click.argument("slug")
+@click.option("--note", default="")
+def approve_venture(slug: str, note: str) -> None:
+    """Approve a venture: its published products appear in the shop."""
+    venture = _venture(slug)
+    try:
+        ventures.review(db.session(), venture, True, note, utcnow())
+    except ventures.NotReviewable as error:
+        raise click.ClickException(f"{slug} is already approved") from error
+    db.session.commit()
+    click.echo(f"{slug} approved.")
+
+
+@ventures_cli.command("reject")
+@click.argument("slug")
+@click.option("--note", default="")
+def reject_venture(slug: str, note: str) -> None:
+    """Reject a venture (or withdraw an approval): its products leave the shop."""
+    ventures.review(db.session(), _venture(slug), False, note, utcnow())
+    db.session.commit()
+    click.echo(f"{slug} rejected.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(orders)
+    app.cli.add_command(operators)
+    app.cli.add_command(ventures_cli)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -15,3 +18,5 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 mail = Mail()
+login_manager = LoginManager()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per area."""
 
+from storefront.models.accounts import Membership, User
 from storefront.models.base import Base, utcnow
 from storefront.models.catalog import Product
 from storefront.models.ledger import LedgerEntry
@@ -11,11 +12,13 @@ __all__ = [
     "Base",
     "Cause",
     "LedgerEntry",
+    "Membership",
     "Order",
     "OrderLine",
     "Product",
     "Refund",
     "TestPaymentSession",
+    "User",
     "Venture",
     "WebhookEvent",
     "utcnow",

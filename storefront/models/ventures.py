@@ -49,6 +49,11 @@ class Venture(Base):
     giving_rate_bp: Mapped[int] = mapped_column(default=500)
     default_cause_id: Mapped[int] = mapped_column(ForeignKey("cause.id"))
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    registration_number: Mapped[str] = mapped_column(String(20), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(String(20), default="")
+    review_note: Mapped[str] = mapped_column(String(500), default="")
+    reviewed_at: Mapped[datetime | None]
     featured: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext
 from flask_mailman import EmailMultiAlternatives
 from sqlalchemy.orm import Session
 
-from storefront.models import Order
+from storefront.models import Order, User
 from storefront.services.aftercommit import after_commit
 
 
-def _send(db: Session, order: Order, template: str, subject: str) -> None:
+def _send(
+    db: Session, to: str, locale: str, template: str, subject: str, context: dict[str, Any]
+) -> None:
+    """Render ``emails/<template>.txt`` and ``.html`` in ``locale`` and send after the commit."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    with force_locale(order.locale):
-        context = {
-            "order": order,
-            "order_url": url_for(
-                "orders.show", number=order.number, token=order.access_token, _external=True
-            ),
-        }
+    with force_locale(locale):
         message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_template(f"emails/{template}.txt", **context),
-            to=[order.email],
+            subject=subject, body=render_template(f"emails/{template}.txt", **context), to=[to]
         )
         message.attach_alternative(
             render_template(f"emails/{template}.html", **context), "text/html"
@@ -36,13 +33,24 @@ def _send(db: Session, order: Order, template: str, subject: str) -> None:
     after_commit(db, send)
 
 
+def _order_context(order: Order) -> dict[str, Any]:
+    url = url_for("orders.show", number=order.number, token=order.access_token, _external=True)
+    return {"order": order, "order_url": url}
+
+
 def order_confirmation(db: Session, order: Order) -> None:
     with force_locale(order.locale):
         subject = gettext("Sangsaeng order %(number)s: thank you", number=order.number)
-    _send(db, order, "order_confirmation", subject)
+    _send(db, order.email, order.locale, "order_confirmation", subject, _order_context(order))
 
 
 def order_refunded_out_of_stock(db: Session, order: Order) -> None:
     with force_locale(order.locale):
         subject = gettext("Sangsaeng order %(number)s was refunded", number=order.number)
-    _send(db, order, "order_refunded", subject)
+    _send(db, order.email, order.locale, "order_refunded", subject, _order_context(order))
+
+
+def password_reset(db: Session, user: User, reset_url: str, locale: str) -> None:
+    with force_locale(locale):
+        subject = gettext("Reset your Sangsaeng password")
+    _send(db, user.email, locale, "password_reset", subject, {"user": user, "reset_url": reset_url})

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import (
     DataRequired,
     Email,
+    EqualTo,
     InputRequired,
     Length,
     NumberRange,
@@ -149,3 +158,116 @@ class TestCardForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Pay"))
+
+
+class SignUpForm(FlaskForm):
+    name = StringField(
+        _l("Your name"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter your name.")), Length(max=100)],
+    )
+    email = StringField(
+        _l("Email"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Length(max=254),
+            Email(
+                _l("Enter a valid email address, like name@example.com."),
+                check_deliverability=False,
+            ),
+        ],
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Choose a password.")), Length(max=200)]
+    )
+    confirm = PasswordField(
+        _l("Password again"),
+        validators=[EqualTo("password", _l("The two passwords are not the same."))],
+    )
+    submit = SubmitField(_l("Create account"))
+
+
+class SignInForm(FlaskForm):
+    email = StringField(
+        _l("Email"), filters=[strip], validators=[DataRequired(_l("Enter your email address."))]
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    submit = SubmitField(_l("Sign in"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = StringField(
+        _l("Email"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
+    )
+    submit = SubmitField(_l("Email me a link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(_l("Choose a password.")), Length(max=200)]
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[EqualTo("password", _l("The two passwords are not the same."))],
+    )
+    submit = SubmitField(_l("Set new password"))
+
+
+class VentureApplicationForm(FlaskForm):
+    name = StringField(
+        _l("Venture name"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter the venture's name.")), Length(max=200)],
+    )
+    registration_number = StringField(
+        _l("Business registration number"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter the business registration number.")),
+            Regexp(r"^\d{3}-?\d{2}-?\d{5}$", message=_l("Write it as 123-45-67890.")),
+        ],
+    )
+    mission = SelectField(_l("Social mission"), choices=[], validate_choice=True)
+    region = StringField(
+        _l("Region"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter the region.")), Length(max=100)],
+    )
+    story = TextAreaField(
+        _l("Your story"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Tell shoppers who you are and who you employ.")),
+            Length(max=4000),
+        ],
+    )
+    contact_email = StringField(
+        _l("Contact email"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Email(
+                _l("Enter a valid email address, like name@example.com."),
+                check_deliverability=False,
+            ),
+        ],
+    )
+    contact_phone = StringField(
+        _l("Contact phone"),
+        filters=[korean_phone],
+        validators=[
+            DataRequired(_l("Enter a phone number.")),
+            Regexp(r"^0\d{8,10}$", message=_l("Enter a Korean phone number, like 010-1234-5678.")),
+        ],
+    )
+    submit = SubmitField(_l("Send application"))
+
+
+class ReviewForm(FlaskForm):
+    note = StringField(_l("Note to the venture"), filters=[strip], validators=[Length(max=500)])
+    approve = SubmitField(_l("Approve"))
+    reject = SubmitField(_l("Reject"))

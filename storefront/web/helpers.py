@@ -37,6 +37,11 @@ SORT_LABELS = {
     "price_desc": _l("Price: high to low"),
     "popular": _l("Most popular"),
 }
+VENTURE_STATUS_LABELS = {
+    "pending": _l("Waiting for review"),
+    "approved": _l("Approved"),
+    "rejected": _l("Not approved"),
+}
 STATUS_LABELS = {
     "pending_payment": _l("Waiting for payment"),
     "awaiting_payment": _l("Payment on its way"),
@@ -93,6 +98,7 @@ def init_app(app: Flask) -> None:
         MISSION_LABELS=MISSION_LABELS,
         SORT_LABELS=SORT_LABELS,
         STATUS_LABELS=STATUS_LABELS,
+        VENTURE_STATUS_LABELS=VENTURE_STATUS_LABELS,
         cart_count=cart_count,
     )
 

@@ -1,0 +1,108 @@
+"""Sign up, sign in, and reset a forgotten password with an emailed, expiring, one-use link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from storefront.domain.accounts import normalise_email, password_problem
+from storefront.domain.errors import DomainError
+from storefront.models import User
+
+HASH_METHOD = "scrypt"  # Werkzeug's scrypt: salted, memory-hard
+RESET_SALT = "sangsaeng-password-reset"
+RESET_MAX_AGE_SECONDS = 3600
+# Checked against when the email is unknown, so a miss costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a real password", method=HASH_METHOD)
+
+
+class EmailTaken(DomainError):
+    code = "email_taken"
+
+
+class WeakPassword(DomainError):
+    code = "weak_password"
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+class BadResetLink(DomainError):
+    code = "bad_reset_link"
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=HASH_METHOD)
+
+
+def _check_strength(password: str, email: str) -> None:
+    problem = password_problem(password, email)
+    if problem:
+        raise WeakPassword(problem)
+
+
+def find_by_email(db: Session, email: str) -> User | None:
+    return db.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def sign_up(db: Session, email: str, name: str, password: str) -> User:
+    """Create an account. Raises ``EmailTaken`` or ``WeakPassword``."""
+    email = normalise_email(email)
+    _check_strength(password, email)
+    if find_by_email(db, email) is not None:
+        raise EmailTaken(email)
+    user = User(email=email, name=name.strip(), password_hash=hash_password(password))
+    db.add(user)
+    db.flush()
+    return user
+
+
+def authenticate(db: Session, email: str, password: str, now: datetime) -> User | None:
+    """Return the active user with this email and password, else None (never saying which)."""
+    user = find_by_email(db, email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    user.last_sign_in_at = now
+    return user
+
+
+@dataclass(frozen=True)
+class ResetTokens:
+    """Reset links signed with the app's secret; each carries a fingerprint of the password
+    hash, so using one (which changes the hash) makes it, and every older link, invalid."""
+
+    secret_key: str
+    max_age: int = RESET_MAX_AGE_SECONDS
+
+    def _serializer(self) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(self.secret_key, salt=RESET_SALT)
+
+    def issue(self, user: User) -> str:
+        return self._serializer().dumps({"u": user.id, "p": user.password_hash[-16:]})
+
+    def user_for(self, db: Session, token: str) -> User:
+        try:
+            data = self._serializer().loads(token, max_age=self.max_age)
+        except (SignatureExpired, BadSignature) as exc:
+            raise BadResetLink() from exc
+        user = db.get(User, data.get("u")) if isinstance(data, dict) else None
+        if user is None or not user.active or user.password_hash[-16:] != data.get("p"):
+            raise BadResetLink()
+        return user
+
+
+def reset_password(db: Session, tokens: ResetTokens, token: str, password: str) -> User:
+    """Set a new password from a reset link; the link cannot be used again."""
+    user = tokens.user_for(db, token)
+    _check_strength(password, user.email)
+    user.password_hash = hash_password(password)
+    return user

@@ -1,0 +1,106 @@
+"""Ventures apply to sell; operators approve or reject them; owners bring in their staff."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storefront.domain.accounts import format_business_number, valid_business_number
+from storefront.domain.catalog import MISSIONS
+from storefront.domain.errors import DomainError
+from storefront.models import Cause, Membership, User, Venture
+
+DEFAULT_GIVING_RATE_BP = 500
+
+
+class InvalidApplication(DomainError):
+    code = "invalid_application"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+class NotReviewable(DomainError):
+    code = "not_reviewable"
+
+
+@dataclass(frozen=True)
+class Application:
+    name: str
+    registration_number: str
+    mission: str
+    region: str
+    story: str
+    contact_email: str
+    contact_phone: str
+
+
+def _slug_for(db: Session, name: str, registration_number: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "venture"
+    slug = f"{base}-{registration_number[-5:]}" if base == "venture" else base
+    n = 1
+    candidate = slug
+    while db.scalar(select(Venture.id).where(Venture.slug == candidate)) is not None:
+        n += 1
+        candidate = f"{slug}-{n}"
+    return candidate
+
+
+def apply(db: Session, owner: User, application: Application, now: datetime) -> Venture:
+    """Record a venture's application (pending review), with the applicant as its owner."""
+    if not valid_business_number(application.registration_number):
+        raise InvalidApplication("registration_number")
+    if application.mission not in MISSIONS:
+        raise InvalidApplication("mission")
+    number = format_business_number(application.registration_number)
+    if db.scalar(select(Venture.id).where(Venture.registration_number == number)):
+        raise InvalidApplication("registration_number_taken")
+    default_cause = db.scalar(select(Cause.id).where(Cause.active).order_by(Cause.id))
+    if default_cause is None:
+        raise InvalidApplication("no_cause")
+    venture = Venture(
+        slug=_slug_for(db, application.name, number),
+        name=application.name.strip(),
+        registration_number=number,
+        mission=application.mission,
+        region=application.region.strip(),
+        story=application.story.strip(),
+        contact_email=application.contact_email.strip(),
+        contact_phone=application.contact_phone.strip(),
+        giving_rate_bp=DEFAULT_GIVING_RATE_BP,
+        default_cause_id=default_cause,
+        status="pending",
+        created_at=now,
+    )
+    db.add(venture)
+    db.flush()
+    db.add(Membership(user_id=owner.id, venture_id=venture.id, role="owner", created_at=now))
+    db.flush()
+    return venture
+
+
+def review(db: Session, venture: Venture, approve: bool, note: str, now: datetime) -> Venture:
+    """Approve or reject a venture. Only approved ventures' products show in the shop."""
+    if approve and venture.status == "approved":
+        raise NotReviewable(venture.slug)
+    venture.status = "approved" if approve else "rejected"
+    venture.review_note = note.strip()[:500]
+    venture.reviewed_at = now
+    return venture
+
+
+def memberships_of(db: Session, user: User) -> list[Membership]:
+    return list(
+        db.scalars(select(Membership).where(Membership.user_id == user.id).order_by(Membership.id))
+    )
+
+
+def pending_first(db: Session) -> list[Venture]:
+    """Every venture for the operator, those waiting for review first."""
+    order = (Venture.status != "pending", Venture.created_at.desc())
+    return list(db.scalars(select(Venture).order_by(*order)))

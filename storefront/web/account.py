@@ -1,0 +1,123 @@
+"""Accounts for venture staff and operators: sign up, sign in and out, reset a password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from storefront.extensions import db, limiter
+from storefront.models import utcnow
+from storefront.services import accounts, notify
+from storefront.web.forms import (
+    EmptyForm,
+    ForgotPasswordForm,
+    ResetPasswordForm,
+    SignInForm,
+    SignUpForm,
+)
+from storefront.web.helpers import safe_next
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+WEAK_PASSWORD = {
+    "too_short": lambda: _("Use at least 10 characters."),
+    "too_guessable": lambda: _("That password is too easy to guess. Try a short sentence."),
+}
+
+
+def _tokens() -> accounts.ResetTokens:
+    return accounts.ResetTokens(current_app.config["SECRET_KEY"])
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+def sign_up() -> Response | tuple[str, int]:
+    form = SignUpForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "account/sign_up.html", form=form
+        ), 400 if form.is_submitted() else 200
+    try:
+        user = accounts.sign_up(
+            db.session(), form.email.data or "", form.name.data or "", form.password.data or ""
+        )
+    except accounts.EmailTaken:
+        form.email.errors = [_("An account with this email already exists. Sign in instead.")]
+        return render_template("account/sign_up.html", form=form), 409
+    except accounts.WeakPassword as error:
+        form.password.errors = [WEAK_PASSWORD[error.problem]()]
+        return render_template("account/sign_up.html", form=form), 400
+    db.session.commit()
+    login_user(user)
+    flash(_("Welcome! Your account is ready."), "success")
+    return redirect(url_for("seller.dashboard"))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
+def sign_in() -> Response | tuple[str, int]:
+    form = SignInForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "account/sign_in.html", form=form
+        ), 400 if form.is_submitted() else 200
+    user = accounts.authenticate(
+        db.session(), form.email.data or "", form.password.data or "", utcnow()
+    )
+    if user is None:
+        # The same words whether the email exists or not.
+        form.password.errors = [_("That email and password do not match an account.")]
+        return render_template("account/sign_in.html", form=form), 401
+    db.session.commit()
+    login_user(user, remember=bool(form.remember.data))
+    return redirect(safe_next(request.args.get("next"), url_for("seller.dashboard")))
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out() -> Response:
+    if EmptyForm().validate():
+        logout_user()
+        flash(_("You are signed out."), "success")
+    return redirect(url_for("shop.home"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
+def forgot() -> Response | tuple[str, int]:
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "account/forgot.html", form=form
+        ), 400 if form.is_submitted() else 200
+    user = accounts.find_by_email(db.session(), form.email.data or "")
+    if user is not None and user.active:
+        url = url_for("account.reset", token=_tokens().issue(user), _external=True)
+        notify.password_reset(db.session(), user, url, str(get_locale() or "ko"))
+        db.session.commit()
+    # The same answer whether or not the email has an account.
+    flash(_("If that email has an account, a link to reset the password is on its way."), "success")
+    return redirect(url_for("account.sign_in"))
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str) -> Response | tuple[str, int]:
+    try:
+        _tokens().user_for(db.session(), token)
+    except accounts.BadResetLink:
+        return render_template("account/reset_invalid.html"), 400
+    form = ResetPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("account/reset.html", form=form), 400 if form.is_submitted() else 200
+    try:
+        accounts.reset_password(db.session(), _tokens(), token, form.password.data or "")
+    except accounts.WeakPassword as error:
+        form.password.errors = [WEAK_PASSWORD[error.problem]()]
+        return render_template("account/reset.html", form=form), 400
+    db.session.commit()
+    if current_user.is_authenticated:
+        logout_user()
+    flash(_("Your password is changed. Sign in with the new one."), "success")
+    return redirect(url_for("account.sign_in"))
