@@ -72,6 +72,8 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "SHIPPING_FEE": _int(env, "SHIPPING_FEE", 3000),
         "FREE_SHIPPING_THRESHOLD": _int(env, "FREE_SHIPPING_THRESHOLD", 30000),
         "PLATFORM_MATCH_RATE_BP": _int(env, "PLATFORM_MATCH_RATE_BP", 10000),
+        "GIVING_RATE_MIN_BP": _int(env, "GIVING_RATE_MIN_BP", 100),
+        "GIVING_RATE_MAX_BP": _int(env, "GIVING_RATE_MAX_BP", 3000),
         "MAX_LINE_QUANTITY": _int(env, "MAX_LINE_QUANTITY", 99),
         "PRODUCTS_PER_PAGE": _int(env, "PRODUCTS_PER_PAGE", 24),
         # Files

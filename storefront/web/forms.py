@@ -271,3 +271,53 @@ class ReviewForm(FlaskForm):
     note = StringField(_l("Note to the venture"), filters=[strip], validators=[Length(max=500)])
     approve = SubmitField(_l("Approve"))
     reject = SubmitField(_l("Reject"))
+
+
+class ListingForm(FlaskForm):
+    title = StringField(
+        _l("Product name"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter the product's name.")), Length(max=200)],
+    )
+    description = TextAreaField(
+        _l("Description (Markdown)"), filters=[strip], validators=[Length(max=10000)]
+    )
+    category = SelectField(_l("Category"), choices=[], validate_choice=True)
+    price = IntegerField(
+        _l("Price (won)"),
+        validators=[
+            InputRequired(_l("Enter the price in won.")),
+            NumberRange(100, 100_000_000, _l("The price must be from ₩100 to ₩100,000,000.")),
+        ],
+    )
+    stock = IntegerField(
+        _l("Stock"),
+        validators=[
+            InputRequired(_l("Enter how many you have.")),
+            NumberRange(0, 1_000_000, _l("Stock must be 0 or more.")),
+        ],
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class StockForm(FlaskForm):
+    stock = IntegerField(
+        _l("Stock"),
+        validators=[
+            InputRequired(_l("Enter how many you have.")),
+            NumberRange(0, 1_000_000, _l("Stock must be 0 or more.")),
+        ],
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class GivingRateForm(FlaskForm):
+    rate = StringField(
+        _l("Giving rate (%)"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter the giving rate.")),
+            Regexp(r"^\d{1,3}(\.\d{1,2})?$", message=_l("Write a percentage such as 5 or 7.5.")),
+        ],
+    )
+    submit = SubmitField(_l("Save"))

@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from storefront.domain.money import format_rate_bp, to_decimal
 from storefront.services.cart import Cart
+from storefront.web.rich_text import render_markdown
 
 CATEGORY_LABELS = {
     "food": _l("Food"),
@@ -36,6 +37,11 @@ SORT_LABELS = {
     "price_asc": _l("Price: low to high"),
     "price_desc": _l("Price: high to low"),
     "popular": _l("Most popular"),
+}
+LISTING_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "archived": _l("Archived"),
 }
 VENTURE_STATUS_LABELS = {
     "pending": _l("Waiting for review"),
@@ -92,13 +98,16 @@ class IdConverter(IntegerConverter):
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, rate=rate, when=when, day=day)
+    app.jinja_env.filters.update(
+        money=money, rate=rate, when=when, day=day, markdown=render_markdown
+    )
     app.jinja_env.globals.update(
         CATEGORY_LABELS=CATEGORY_LABELS,
         MISSION_LABELS=MISSION_LABELS,
         SORT_LABELS=SORT_LABELS,
         STATUS_LABELS=STATUS_LABELS,
         VENTURE_STATUS_LABELS=VENTURE_STATUS_LABELS,
+        LISTING_STATUS_LABELS=LISTING_STATUS_LABELS,
         cart_count=cart_count,
     )
 

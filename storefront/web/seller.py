@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from decimal import Decimal
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from storefront.domain.catalog import MISSIONS
+from storefront.domain.catalog import CATEGORIES, LOW_STOCK, MISSIONS
+from storefront.domain.money import format_rate_bp
+from storefront.domain.pricing import DonationRule
 from storefront.extensions import db
-from storefront.models import utcnow
-from storefront.services import ventures
-from storefront.web.forms import VentureApplicationForm
+from storefront.models import Product, utcnow
+from storefront.services import listings, ventures
+from storefront.web.forms import (
+    EmptyForm,
+    GivingRateForm,
+    ListingForm,
+    StockForm,
+    VentureApplicationForm,
+)
 from storefront.web.guards import membership_or_404, signed_in_user
-from storefront.web.helpers import MISSION_LABELS
+from storefront.web.helpers import CATEGORY_LABELS, MISSION_LABELS
 
 bp = Blueprint("seller", __name__, url_prefix="/seller")
 
@@ -70,4 +80,186 @@ def apply() -> Response | tuple[str, int]:
 @login_required
 def venture(venture_id: int) -> str:
     membership = membership_or_404(venture_id)
-    return render_template("seller/venture.html", membership=membership, venture=membership.venture)
+    return render_template(
+        "seller/venture.html",
+        membership=membership,
+        venture=membership.venture,
+        low_stock=listings.low_stock(db.session(), venture_id),
+    )
+
+
+# --- listings ---------------------------------------------------------------------------
+
+LISTING_PROBLEMS = {
+    "category": lambda: _("Choose a category from the list."),
+    "price": lambda: _("The price must be more than zero."),
+    "stock": lambda: _("Stock must be 0 or more."),
+    "giving_rate": lambda: _("The giving rate must be within the range the platform allows."),
+}
+
+
+def _listing_form(product: Product | None = None) -> ListingForm:
+    form = ListingForm(obj=product)
+    form.category.choices = [(c, str(CATEGORY_LABELS[c])) for c in CATEGORIES]
+    return form
+
+
+def _product_or_404(venture_id: int, product_id: int) -> Product:
+    product = listings.product_of(db.session(), venture_id, product_id)
+    if product is None:
+        abort(404)
+    return product
+
+
+def _listing_input(form: ListingForm) -> listings.ListingInput:
+    return listings.ListingInput(
+        title=form.title.data or "",
+        description=form.description.data or "",
+        category=form.category.data or "",
+        price=form.price.data or 0,
+        stock=form.stock.data or 0,
+    )
+
+
+@bp.get("/ventures/<id:venture_id>/products")
+@login_required
+def products(venture_id: int) -> str:
+    membership = membership_or_404(venture_id)
+    return render_template(
+        "seller/products.html",
+        venture=membership.venture,
+        products=listings.listings(db.session(), venture_id, include_archived=True),
+        stock_form=StockForm(),
+        status_form=EmptyForm(),
+    )
+
+
+@bp.route("/ventures/<id:venture_id>/products/new", methods=["GET", "POST"])
+@login_required
+def new_product(venture_id: int) -> Response | tuple[str, int]:
+    membership = membership_or_404(venture_id)
+    form = _listing_form()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template(
+            "seller/product_form.html", form=form, venture=membership.venture
+        ), status
+    product = listings.create(db.session(), membership.venture, _listing_input(form), utcnow())
+    db.session.commit()
+    flash(_("Saved as a draft. Preview it, then publish it."), "success")
+    return redirect(url_for("seller.edit_product", venture_id=venture_id, product_id=product.id))
+
+
+@bp.route("/ventures/<id:venture_id>/products/<id:product_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_product(venture_id: int, product_id: int) -> Response | tuple[str, int]:
+    membership = membership_or_404(venture_id)
+    product = _product_or_404(venture_id, product_id)
+    form = _listing_form(product)
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template(
+            "seller/product_form.html",
+            form=form,
+            venture=membership.venture,
+            product=product,
+            status_form=EmptyForm(),
+        ), status
+    listings.update(db.session(), product, _listing_input(form))
+    db.session.commit()
+    flash(_("Your changes are saved."), "success")
+    return redirect(url_for("seller.edit_product", venture_id=venture_id, product_id=product.id))
+
+
+@bp.get("/ventures/<id:venture_id>/products/<id:product_id>/preview")
+@login_required
+def preview_product(venture_id: int, product_id: int) -> str:
+    membership = membership_or_404(venture_id)
+    product = _product_or_404(venture_id, product_id)
+    rule = DonationRule(
+        membership.venture.giving_rate_bp, current_app.config["PLATFORM_MATCH_RATE_BP"]
+    )
+    donation = rule.donation(product.price)
+    return render_template(
+        "shop/product.html",
+        product=product,
+        venture=membership.venture,
+        donation=donation,
+        match=rule.match(donation),
+        low_stock=LOW_STOCK,
+        form=None,
+        preview=True,
+    )
+
+
+@bp.post("/ventures/<id:venture_id>/products/<id:product_id>/status")
+@login_required
+def product_status(venture_id: int, product_id: int) -> Response | tuple[str, int]:
+    membership_or_404(venture_id)
+    product = _product_or_404(venture_id, product_id)
+    if not EmptyForm().validate():
+        abort(400)
+    action = request.form.get("action", "")
+    try:
+        listings.change_status(db.session(), product, action)
+    except listings.InvalidTransition:
+        flash(_("That cannot be done to a listing in this state."), "error")
+        return products(venture_id), 409
+    db.session.commit()
+    flash(STATUS_MESSAGES[action](), "success")
+    if request.form.get("back") == "edit":
+        return redirect(
+            url_for("seller.edit_product", venture_id=venture_id, product_id=product_id)
+        )
+    return redirect(url_for("seller.products", venture_id=venture_id))
+
+
+STATUS_MESSAGES = {
+    "publish": lambda: _("Published: the product is in the shop."),
+    "unpublish": lambda: _("Unpublished: the product is back to a draft."),
+    "archive": lambda: _("Archived."),
+    "restore": lambda: _("Restored as a draft."),
+}
+
+
+@bp.post("/ventures/<id:venture_id>/products/<id:product_id>/stock")
+@login_required
+def product_stock(venture_id: int, product_id: int) -> Response | tuple[str, int]:
+    membership = membership_or_404(venture_id)
+    product = _product_or_404(venture_id, product_id)
+    form = StockForm()
+    if not form.validate():
+        for error in form.stock.errors:
+            flash(str(error), "error")
+        return products(venture_id), 400
+    listings.set_stock(db.session(), product, form.stock.data or 0)
+    db.session.commit()
+    flash(
+        _("Stock of %(title)s is now %(count)d.", title=product.title, count=product.stock),
+        "success",
+    )
+    return redirect(url_for("seller.products", venture_id=membership.venture_id))
+
+
+@bp.route("/ventures/<id:venture_id>/settings", methods=["GET", "POST"])
+@login_required
+def settings(venture_id: int) -> Response | tuple[str, int]:
+    membership = membership_or_404(venture_id, owner=True)
+    venture = membership.venture
+    cfg = current_app.config
+    bounds = listings.GivingBounds(cfg["GIVING_RATE_MIN_BP"], cfg["GIVING_RATE_MAX_BP"])
+    form = GivingRateForm(rate=format_rate_bp(venture.giving_rate_bp))
+    context = {"form": form, "venture": venture, "bounds": bounds}
+    if not form.validate_on_submit():
+        return render_template(
+            "seller/settings.html", **context
+        ), 400 if form.is_submitted() else 200
+    rate_bp = int(Decimal(form.rate.data or "0") * 100)
+    try:
+        listings.set_giving_rate(db.session(), venture, rate_bp, bounds)
+    except listings.InvalidListing:
+        form.rate.errors = [LISTING_PROBLEMS["giving_rate"]()]
+        return render_template("seller/settings.html", **context), 400
+    db.session.commit()
+    flash(_("From now on, every sale gives %(rate)s%%.", rate=format_rate_bp(rate_bp)), "success")
+    return redirect(url_for("seller.venture", venture_id=venture_id))

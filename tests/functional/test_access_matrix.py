@@ -7,22 +7,34 @@ row here fails the first test until it is given one.
 import pytest
 from sqlalchemy import select
 
-from storefront.models import Venture
+from storefront.models import Product, Venture
+from tests.factories import make_product
 from tests.functional.test_accounts import PASSWORD, sign_in
 from tests.functional.test_ventures_onboarding import APPLICATION, make_operator
 from tests.helpers import english
 
 # route -> (method, path template, form data)
+V = "/seller/ventures/{venture_id}"
+P = V + "/products/{product_id}"
+LISTING = {"title": "x", "category": "food", "price": "1000", "stock": "1", "description": ""}
 ROUTES = {
     "seller.dashboard": ("GET", "/seller", {}),
     "seller.apply": ("GET", "/seller/apply", {}),
-    "seller.venture": ("GET", "/seller/ventures/{venture_id}", {}),
+    "seller.venture": ("GET", V, {}),
+    "seller.products": ("GET", V + "/products", {}),
+    "seller.new_product": ("POST", V + "/products/new", LISTING),
+    "seller.edit_product": ("POST", P + "/edit", LISTING),
+    "seller.preview_product": ("GET", P + "/preview", {}),
+    "seller.product_status": ("POST", P + "/status", {"action": "archive"}),
+    "seller.product_stock": ("POST", P + "/stock", {"stock": "0"}),
+    "seller.settings": ("POST", V + "/settings", {"rate": "9"}),
     "operator.venture_list": ("GET", "/operator/ventures", {}),
     "operator.review": ("POST", "/operator/ventures/{venture_id}/review", {"approve": "1"}),
 }
 # what each kind of visitor gets: anonymous is sent to sign in, others by role
-OWNER_ONLY = {"seller.venture"}
+OPEN_TO_ANY_ACCOUNT = {"seller.dashboard", "seller.apply"}
 OPERATOR_ONLY = {"operator.venture_list", "operator.review"}
+OWNER_ONLY = set(ROUTES) - OPEN_TO_ANY_ACCOUNT - OPERATOR_ONLY
 
 
 def test_every_seller_and_operator_route_is_in_the_matrix(app):
@@ -36,7 +48,7 @@ def test_every_seller_and_operator_route_is_in_the_matrix(app):
 
 @pytest.fixture
 def two_ventures(client, session, shop):
-    """Owner A with venture A, owner B with venture B, and an operator."""
+    """Owner A with venture A and a draft product, the same for B, and an operator."""
     from storefront.models import utcnow
     from storefront.services import accounts, ventures
 
@@ -46,23 +58,35 @@ def two_ventures(client, session, shop):
         app_data = ventures.Application(
             **{**APPLICATION, "name": f"벤처 {key}", "registration_number": number}
         )
-        owners[key] = (user, ventures.apply(session, user, app_data, utcnow()))
+        venture = ventures.apply(session, user, app_data, utcnow())
+        product = make_product(session, venture, title=f"상품 {key}", status="draft")
+        owners[key] = (user, venture, product)
     make_operator(session)
     session.commit()
     return owners
 
 
-def request(client, endpoint, venture_id):
+def request(client, endpoint, venture_id, product_id=0):
     method, path, data = ROUTES[endpoint]
-    url = path.format(venture_id=venture_id)
+    url = path.format(venture_id=venture_id, product_id=product_id)
     return client.post(url, data=data) if method == "POST" else client.get(url)
 
 
+def unchanged(session, owners, key):
+    """Nothing of venture ``key`` changed: its status, rate and product."""
+    _user, venture, product = owners[key]
+    session.expire_all()
+    fresh_v, fresh_p = session.get(Venture, venture.id), session.get(Product, product.id)
+    seen = (fresh_v.status, fresh_v.giving_rate_bp, fresh_p.title, fresh_p.status, fresh_p.stock)
+    return seen == ("pending", 500, f"상품 {key}", "draft", 10)
+
+
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-def test_anonymous_visitors_are_sent_to_sign_in(client, two_ventures, endpoint):
-    venture_id = two_ventures["a"][1].id
-    response = request(client, endpoint, venture_id)
+def test_anonymous_visitors_are_sent_to_sign_in(client, session, two_ventures, endpoint):
+    _user, venture, product = two_ventures["a"]
+    response = request(client, endpoint, venture.id, product.id)
     assert response.status_code == 302 and "/account/sign-in" in response.headers["Location"]
+    assert unchanged(session, two_ventures, "a")
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
@@ -70,12 +94,13 @@ def test_another_venture_gets_a_404_for_what_is_not_its_own(
     client, session, two_ventures, endpoint
 ):
     sign_in(client, email="b@example.com")
-    response = request(client, endpoint, two_ventures["a"][1].id)
-    if endpoint in OWNER_ONLY | OPERATOR_ONLY:
-        assert response.status_code == 404
-        assert session.get(Venture, two_ventures["a"][1].id).status == "pending"
-    else:
-        assert response.status_code == 200
+    _user, venture_a, product_a = two_ventures["a"]
+    _user, venture_b, _product_b = two_ventures["b"]
+    response = request(client, endpoint, venture_a.id, product_a.id)
+    assert response.status_code == (404 if endpoint in OWNER_ONLY | OPERATOR_ONLY else 200)
+    if "{product_id}" in ROUTES[endpoint][1]:  # A's product through B's own venture
+        assert request(client, endpoint, venture_b.id, product_a.id).status_code == 404
+    assert unchanged(session, two_ventures, "a")
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
@@ -84,22 +109,21 @@ def test_the_owner_reaches_their_own_pages_but_not_the_operators(
 ):
     english(client)
     sign_in(client, email="a@example.com")
-    response = request(client, endpoint, two_ventures["a"][1].id)
+    _user, venture, product = two_ventures["a"]
+    response = request(client, endpoint, venture.id, product.id)
     if endpoint in OPERATOR_ONLY:
         assert response.status_code == 404
-        assert session.get(Venture, two_ventures["a"][1].id).status == "pending"
+        assert unchanged(session, two_ventures, "a")
     else:
-        assert response.status_code == 200
-        if endpoint == "seller.venture":
-            assert "벤처 a" in response.get_data(as_text=True)
+        assert response.status_code in {200, 302}
+        assert unchanged(session, two_ventures, "b")
 
 
 @pytest.mark.parametrize("endpoint", sorted(OPERATOR_ONLY))
 def test_the_operator_reaches_the_operator_pages(client, session, two_ventures, endpoint):
     sign_in(client, email="ops@example.com")
-    assert request(client, endpoint, two_ventures["a"][1].id).status_code in {200, 302}
+    venture_id = two_ventures["a"][1].id
+    assert request(client, endpoint, venture_id).status_code in {200, 302}
     if endpoint == "operator.review":
-        assert (
-            session.scalar(select(Venture.status).where(Venture.id == two_ventures["a"][1].id))
-            == "approved"
-        )
+        status = session.scalar(select(Venture.status).where(Venture.id == venture_id))
+        assert status == "approved"
