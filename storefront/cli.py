@@ -47,11 +47,15 @@ def load_demo(products: int, order_count: int, if_empty: bool) -> None:
             if order_count
             else 0
         )
+        production = current_app.config["ENV_MODE"] == "production"
+        emails = [] if production else loader.load_accounts(session)
         session.commit()
         click.echo(
             f"Loaded {counts['ventures']} ventures, {counts['products']} products, "
             f"{counts['causes']} causes and {placed} paid orders."
         )
+        if emails:
+            click.echo(f"Demo accounts (password {loader.DEMO_PASSWORD}): {', '.join(emails)}")
     elif if_empty:
         click.echo("The shop already has data; nothing loaded.")
     if products:

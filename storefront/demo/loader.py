@@ -10,13 +10,19 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from storefront.demo import data, images
+from storefront.domain.accounts import business_number_check_digit, format_business_number
 from storefront.domain.catalog import CATEGORIES
-from storefront.models import Cause, Order, Product, Venture, utcnow
+from storefront.models import Cause, Membership, Order, Product, Venture, utcnow
 from storefront.services import ledger
 from storefront.services.cart import Cart, CartItem
 from storefront.services.checkout import ShopperDetails, ShopRules, place_order
 
 SEED = 20181017  # the day of the article the shop grew from
+
+
+def _demo_business_number(index: int) -> str:
+    first_nine = f"{105 + index:03d}82{10000 + index * 37:04d}"[:9]
+    return format_business_number(first_nine + str(business_number_check_digit(first_nine)))
 
 
 def is_empty(db: Session) -> bool:
@@ -55,6 +61,9 @@ def load_catalogue(db: Session, media_root: Path, now: datetime | None = None) -
             logo=logo,
             giving_rate_bp=row["giving_rate_bp"],
             default_cause_id=causes[row["cause"]].id,
+            registration_number=_demo_business_number(vi),
+            contact_email=f"hello@{row['slug']}.test",
+            contact_phone=f"02-555-{1000 + vi:04d}",
             status="approved",
             featured=vi % 4 == 0,
             created_at=now - timedelta(days=400 - vi * 7),
@@ -83,6 +92,27 @@ def load_catalogue(db: Session, media_root: Path, now: datetime | None = None) -
             products += 1
     db.flush()
     return {"causes": len(causes), "ventures": len(data.VENTURES), "products": products}
+
+
+DEMO_PASSWORD = "sangsaeng-demo-1234"  # noqa: S105 - demo accounts only; refused in production
+DEMO_OPERATOR = "operator@sangsaeng.test"
+
+
+def load_accounts(db: Session) -> list[str]:
+    """An operator and an owner for each of the first three ventures, all with DEMO_PASSWORD."""
+    from storefront.services import accounts
+
+    operator = accounts.sign_up(db, DEMO_OPERATOR, "상생 운영자", DEMO_PASSWORD)
+    operator.is_operator = True
+    emails = [operator.email]
+    for venture in db.scalars(select(Venture).order_by(Venture.id).limit(3)):
+        owner = accounts.sign_up(
+            db, f"owner@{venture.slug}.test", f"{venture.name} 대표", DEMO_PASSWORD
+        )
+        db.add(Membership(user_id=owner.id, venture_id=venture.id, role="owner"))
+        emails.append(owner.email)
+    db.flush()
+    return emails
 
 
 def load_orders(db: Session, rules: ShopRules, count: int = 60, now: datetime | None = None) -> int:

@@ -24,18 +24,22 @@ def brn_digits(number: str) -> str:
     return "".join(ch for ch in number if ch.isdigit())
 
 
+def business_number_check_digit(first_nine: str) -> int:
+    """The tenth digit that makes nine digits a valid business registration number."""
+    digits = [int(d) for d in first_nine]
+    total = sum(d * w for d, w in zip(digits, BRN_WEIGHTS, strict=True))
+    total += digits[8] * 5 // 10
+    return (10 - total % 10) % 10
+
+
 def valid_business_number(number: str) -> bool:
     """Check a Korean business registration number (사업자등록번호, 10 digits, check digit last).
 
     The check digit: weight the first nine digits by 1,3,7,1,3,7,1,3,5, add the tens of the
     ninth digit times 5, and take ten minus the sum's last digit (mod 10).
     """
-    digits = [int(d) for d in brn_digits(number)]
-    if len(digits) != 10:
-        return False
-    total = sum(d * w for d, w in zip(digits, BRN_WEIGHTS, strict=False))
-    total += digits[8] * 5 // 10
-    return (10 - total % 10) % 10 == digits[9]
+    digits = brn_digits(number)
+    return len(digits) == 10 and business_number_check_digit(digits[:9]) == int(digits[9])
 
 
 def format_business_number(number: str) -> str:

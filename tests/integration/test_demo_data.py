@@ -1,0 +1,35 @@
+"""The demo loads once, realistically, with accounts for trying the seller and operator pages."""
+
+from sqlalchemy import func, select
+
+from storefront.models import LedgerEntry, Membership, Product, User, Venture
+
+
+def count(session, model):
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_the_demo_loads_once_with_ventures_products_orders_and_accounts(app, session, tmp_path):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo", "load", "--orders", "5", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert count(session, Venture) >= 20 and count(session, Product) >= 120
+    assert session.scalar(select(func.count()).where(Product.stock == 0)) >= 3
+    assert count(session, LedgerEntry) >= 10
+    operator = session.scalars(select(User).where(User.is_operator)).one()
+    assert operator.email == "operator@sangsaeng.test"
+    assert count(session, Membership) == 3
+    again = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert "nothing loaded" in again.output and count(session, Venture) == 24
+    grown = runner.invoke(args=["demo", "load", "--products", "300"])
+    assert grown.exit_code == 0 and count(session, Product) == 300
+
+
+def test_production_gets_no_demo_accounts(make_app):
+    from storefront.extensions import db
+
+    app = make_app(ENV_MODE="production")
+    with app.app_context():  # the CLI runs in the app context it finds
+        result = app.test_cli_runner().invoke(args=["demo", "load", "--orders", "0"])
+        assert result.exit_code == 0, result.output
+        assert count(db.session, Venture) == 24 and count(db.session, User) == 0
