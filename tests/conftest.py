@@ -209,3 +209,20 @@ def count_queries(db: Any) -> Callable[[], Any]:
             event.remove(db.engine, "before_cursor_execute", record)
 
     return counter
+
+
+@pytest.fixture
+def owner(client, session, shop):
+    """Signs the client in as the owner of the approved venture ``shop.venture``."""
+    from storefront.models import Membership
+    from storefront.services import accounts
+    from tests.helpers import PASSWORD
+
+    user = accounts.sign_up(session, "owner@example.com", "김대표", PASSWORD)
+    session.add(Membership(user_id=user.id, venture_id=shop.venture.id, role="owner"))
+    session.commit()
+    from tests.helpers import english, sign_in
+
+    english(client)
+    sign_in(client)
+    return user

@@ -96,3 +96,17 @@ def english(client: FlaskClient) -> FlaskClient:
     """Make every later request from this client ask for English."""
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+PASSWORD = "our bakery bakes daily"
+
+
+def sign_up(client, email="owner@example.com", password=PASSWORD, name="김대표"):
+    return client.post(
+        "/account/sign-up",
+        data={"name": name, "email": email, "password": password, "confirm": password},
+    )
+
+
+def sign_in(client, email="owner@example.com", password=PASSWORD):
+    return client.post("/account/sign-in", data={"email": email, "password": password})

@@ -4,6 +4,7 @@ from storefront.models.accounts import Membership, User
 from storefront.models.base import Base, utcnow
 from storefront.models.catalog import Product
 from storefront.models.ledger import LedgerEntry
+from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
 from storefront.models.payments import TestPaymentSession, WebhookEvent
 from storefront.models.ventures import Cause, Venture
@@ -16,6 +17,7 @@ __all__ = [
     "Order",
     "OrderLine",
     "Product",
+    "ProductImage",
     "Refund",
     "TestPaymentSession",
     "User",

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
+    MultipleFileField,
     PasswordField,
     SelectField,
     StringField,
@@ -321,3 +322,11 @@ class GivingRateForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Save"))
+
+
+class ImageUploadForm(FlaskForm):
+    images = MultipleFileField(
+        _l("Pictures (JPEG, PNG, WebP or GIF; up to 8 MB each)"),
+        validators=[DataRequired(_l("Choose one or more pictures."))],
+    )
+    submit = SubmitField(_l("Upload"))

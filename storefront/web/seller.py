@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -13,11 +15,12 @@ from storefront.domain.catalog import CATEGORIES, LOW_STOCK, MISSIONS
 from storefront.domain.money import format_rate_bp
 from storefront.domain.pricing import DonationRule
 from storefront.extensions import db
-from storefront.models import Product, utcnow
-from storefront.services import listings, ventures
+from storefront.models import Product, ProductImage, Venture, utcnow
+from storefront.services import images, listings, ventures
 from storefront.web.forms import (
     EmptyForm,
     GivingRateForm,
+    ImageUploadForm,
     ListingForm,
     StockForm,
     VentureApplicationForm,
@@ -98,8 +101,8 @@ LISTING_PROBLEMS = {
 }
 
 
-def _listing_form(product: Product | None = None) -> ListingForm:
-    form = ListingForm(obj=product)
+def _listing_form(product: Product | None = None, *, submitted: bool = True) -> ListingForm:
+    form = ListingForm(obj=product) if submitted else ListingForm(formdata=None, obj=product)
     form.category.choices = [(c, str(CATEGORY_LABELS[c])) for c in CATEGORIES]
     return form
 
@@ -157,18 +160,23 @@ def edit_product(venture_id: int, product_id: int) -> Response | tuple[str, int]
     product = _product_or_404(venture_id, product_id)
     form = _listing_form(product)
     if not form.validate_on_submit():
-        status = 400 if form.is_submitted() else 200
-        return render_template(
-            "seller/product_form.html",
-            form=form,
-            venture=membership.venture,
-            product=product,
-            status_form=EmptyForm(),
-        ), status
+        return _edit_page(membership.venture, product, form), 400 if form.is_submitted() else 200
     listings.update(db.session(), product, _listing_input(form))
     db.session.commit()
     flash(_("Your changes are saved."), "success")
     return redirect(url_for("seller.edit_product", venture_id=venture_id, product_id=product.id))
+
+
+def _edit_page(venture: Venture, product: Product, form: ListingForm | None = None) -> str:
+    return render_template(
+        "seller/product_form.html",
+        form=form or _listing_form(product, submitted=False),
+        venture=venture,
+        product=product,
+        status_form=EmptyForm(),
+        pictures=images.images_of(db.session(), product.id),
+        upload_form=ImageUploadForm(),
+    )
 
 
 @bp.get("/ventures/<id:venture_id>/products/<id:product_id>/preview")
@@ -187,6 +195,7 @@ def preview_product(venture_id: int, product_id: int) -> str:
         donation=donation,
         match=rule.match(donation),
         low_stock=LOW_STOCK,
+        pictures=images.images_of(db.session(), product.id),
         form=None,
         preview=True,
     )
@@ -263,3 +272,81 @@ def settings(venture_id: int) -> Response | tuple[str, int]:
     db.session.commit()
     flash(_("From now on, every sale gives %(rate)s%%.", rate=format_rate_bp(rate_bp)), "success")
     return redirect(url_for("seller.venture", venture_id=venture_id))
+
+
+# --- pictures ---------------------------------------------------------------------------
+
+IMAGE_PROBLEMS = {
+    "too_large": lambda name: _("%(name)s is larger than 8 MB.", name=name),
+    "empty": lambda name: _("%(name)s is empty.", name=name),
+    "not_an_image": lambda name: _("%(name)s is not a JPEG, PNG, WebP or GIF picture.", name=name),
+    "too_many_pixels": lambda name: _(
+        "%(name)s has too many pixels (40 megapixels at most).", name=name
+    ),
+    "too_small": lambda name: _(
+        "%(name)s is too small (at least 200 pixels on each side).", name=name
+    ),
+    "broken": lambda name: _("%(name)s is damaged and cannot be read.", name=name),
+    "too_many": lambda name: _("A product can have at most 10 pictures."),
+}
+
+
+def _image_or_404(product: Product, image_id: int) -> ProductImage:
+    image = images.image_of(db.session(), product.id, image_id)
+    if image is None:
+        abort(404)
+    return image
+
+
+@bp.post("/ventures/<id:venture_id>/products/<id:product_id>/images")
+@login_required
+def upload_images(venture_id: int, product_id: int) -> Response | tuple[str, int]:
+    membership = membership_or_404(venture_id)
+    product = _product_or_404(venture_id, product_id)
+    form = ImageUploadForm()
+    back = url_for("seller.edit_product", venture_id=venture_id, product_id=product_id)
+    files = [f for f in request.files.getlist("images") if f and f.filename]
+    if not form.validate() or not files:
+        flash(_("Choose one or more pictures."), "error")
+        return redirect(back)
+    uploads = [images.Upload(f.filename or "", f.stream) for f in files]
+    try:
+        stored = images.accept(db.session(), product, uploads, media_root(), utcnow())
+    except images.ImageRefused as error:
+        db.session.rollback()
+        flash(IMAGE_PROBLEMS[error.reason](error.filename), "error")
+        return _edit_page(membership.venture, product), 400
+    db.session.commit()
+    flash(ngettext("%(num)d picture added.", "%(num)d pictures added.", len(stored)), "success")
+    return redirect(back)
+
+
+@bp.post("/ventures/<id:venture_id>/products/<id:product_id>/images/<id:image_id>/move")
+@login_required
+def move_image(venture_id: int, product_id: int, image_id: int) -> Response:
+    membership_or_404(venture_id)
+    product = _product_or_404(venture_id, product_id)
+    image = _image_or_404(product, image_id)
+    if not EmptyForm().validate():
+        abort(400)
+    images.move(db.session(), product, image, -1 if request.form.get("to") == "earlier" else 1)
+    db.session.commit()
+    return redirect(url_for("seller.edit_product", venture_id=venture_id, product_id=product_id))
+
+
+@bp.post("/ventures/<id:venture_id>/products/<id:product_id>/images/<id:image_id>/delete")
+@login_required
+def delete_image(venture_id: int, product_id: int, image_id: int) -> Response:
+    membership_or_404(venture_id)
+    product = _product_or_404(venture_id, product_id)
+    image = _image_or_404(product, image_id)
+    if not EmptyForm().validate():
+        abort(400)
+    images.remove(db.session(), product, image, media_root())
+    db.session.commit()
+    flash(_("The picture is deleted."), "success")
+    return redirect(url_for("seller.edit_product", venture_id=venture_id, product_id=product_id))
+
+
+def media_root() -> Path:
+    return Path(current_app.config["MEDIA_ROOT"])

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from storefront.domain.catalog import CATEGORIES, LOW_STOCK, SORTS
 from storefront.domain.pricing import DonationRule
 from storefront.extensions import db
-from storefront.services import catalog, ledger
+from storefront.services import catalog, images, ledger
 from storefront.web.forms import AddToCartForm
 from storefront.web.helpers import safe_next
 from storefront.web.i18n import LANG_COOKIE
@@ -71,6 +71,7 @@ def product(product_id: int) -> str:
         donation=donation,
         match=rule.match(donation),
         low_stock=LOW_STOCK,
+        pictures=images.images_of(db.session(), item.id),
         form=AddToCartForm(product_id=item.id, quantity=1),
     )
 

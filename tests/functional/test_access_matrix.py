@@ -7,11 +7,11 @@ row here fails the first test until it is given one.
 import pytest
 from sqlalchemy import select
 
-from storefront.models import Product, Venture
+from storefront.extensions import db
+from storefront.models import Product, ProductImage, Venture
 from tests.factories import make_product
-from tests.functional.test_accounts import PASSWORD, sign_in
 from tests.functional.test_ventures_onboarding import APPLICATION, make_operator
-from tests.helpers import english
+from tests.helpers import PASSWORD, english, sign_in
 
 # route -> (method, path template, form data)
 V = "/seller/ventures/{venture_id}"
@@ -28,6 +28,9 @@ ROUTES = {
     "seller.product_status": ("POST", P + "/status", {"action": "archive"}),
     "seller.product_stock": ("POST", P + "/stock", {"stock": "0"}),
     "seller.settings": ("POST", V + "/settings", {"rate": "9"}),
+    "seller.upload_images": ("POST", P + "/images", {}),
+    "seller.move_image": ("POST", P + "/images/{image_id}/move", {"to": "earlier"}),
+    "seller.delete_image": ("POST", P + "/images/{image_id}/delete", {}),
     "operator.venture_list": ("GET", "/operator/ventures", {}),
     "operator.review": ("POST", "/operator/ventures/{venture_id}/review", {"approve": "1"}),
 }
@@ -60,6 +63,17 @@ def two_ventures(client, session, shop):
         )
         venture = ventures.apply(session, user, app_data, utcnow())
         product = make_product(session, venture, title=f"상품 {key}", status="draft")
+        for position in range(2):
+            session.add(
+                ProductImage(
+                    product_id=product.id,
+                    position=position,
+                    path=f"products/{key}{position}.jpg",
+                    thumb_path=f"products/{key}{position}-t.jpg",
+                    width=800,
+                    height=800,
+                )
+            )
         owners[key] = (user, venture, product)
     make_operator(session)
     session.commit()
@@ -68,7 +82,11 @@ def two_ventures(client, session, shop):
 
 def request(client, endpoint, venture_id, product_id=0):
     method, path, data = ROUTES[endpoint]
-    url = path.format(venture_id=venture_id, product_id=product_id)
+    image_id = max(
+        (i.id for i in db.session.scalars(select(ProductImage).filter_by(product_id=product_id))),
+        default=0,
+    )
+    url = path.format(venture_id=venture_id, product_id=product_id, image_id=image_id)
     return client.post(url, data=data) if method == "POST" else client.get(url)
 
 
@@ -77,8 +95,15 @@ def unchanged(session, owners, key):
     _user, venture, product = owners[key]
     session.expire_all()
     fresh_v, fresh_p = session.get(Venture, venture.id), session.get(Product, product.id)
+    pictures = [
+        (i.path, i.position)
+        for i in session.scalars(
+            select(ProductImage).filter_by(product_id=product.id).order_by("id")
+        )
+    ]
     seen = (fresh_v.status, fresh_v.giving_rate_bp, fresh_p.title, fresh_p.status, fresh_p.stock)
-    return seen == ("pending", 500, f"상품 {key}", "draft", 10)
+    expected_pictures = [(f"products/{key}0.jpg", 0), (f"products/{key}1.jpg", 1)]
+    return seen == ("pending", 500, f"상품 {key}", "draft", 10) and pictures == expected_pictures
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))

@@ -6,24 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from storefront.models import User
-from tests.helpers import english
-
-PASSWORD = "our bakery bakes daily"
+from tests.helpers import PASSWORD, english, sign_in, sign_up
 
 
 def text(response):
     return response.get_data(as_text=True)
-
-
-def sign_up(client, email="owner@example.com", password=PASSWORD, name="김대표"):
-    return client.post(
-        "/account/sign-up",
-        data={"name": name, "email": email, "password": password, "confirm": password},
-    )
-
-
-def sign_in(client, email="owner@example.com", password=PASSWORD):
-    return client.post("/account/sign-in", data={"email": email, "password": password})
 
 
 def test_sign_up_stores_a_hashed_password_and_signs_in(client, session, shop):

@@ -4,8 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from storefront.models import Membership, Product, Venture
-from tests.functional.test_accounts import PASSWORD, sign_in
-from tests.helpers import english
+from tests.helpers import PASSWORD, sign_in
 
 LISTING = {
     "title": "한지 무드등",
@@ -20,19 +19,6 @@ LISTING = {
 
 def text(response):
     return response.get_data(as_text=True)
-
-
-@pytest.fixture
-def owner(client, session, shop):
-    """Signs the client in as the owner of the approved venture ``shop.venture``."""
-    from storefront.services import accounts
-
-    user = accounts.sign_up(session, "owner@example.com", "김대표", PASSWORD)
-    session.add(Membership(user_id=user.id, venture_id=shop.venture.id, role="owner"))
-    session.commit()
-    english(client)
-    sign_in(client)
-    return user
 
 
 def base(shop):

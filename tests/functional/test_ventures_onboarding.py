@@ -4,8 +4,7 @@ from sqlalchemy import select
 
 from storefront.models import Membership, User, Venture
 from tests.factories import make_product
-from tests.functional.test_accounts import PASSWORD, sign_in, sign_up
-from tests.helpers import english
+from tests.helpers import PASSWORD, english, sign_in, sign_up
 
 APPLICATION = {
     "name": "두손공방",

@@ -1,0 +1,193 @@
+"""Accept product pictures safely: check them with Pillow, re-encode them, make thumbnails.
+
+Nothing a seller uploads is served as it came. A file must decode as JPEG, PNG, WebP or GIF;
+its pixel count is checked from the header before any decoding (so a decompression bomb is
+refused without being expanded); then it is rotated upright from its EXIF orientation,
+stripped of metadata, scaled down and written anew as a JPEG, with a smaller thumbnail.
+SVG, HTML and anything else Pillow cannot identify are refused.
+"""
+
+from __future__ import annotations
+
+import secrets
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+from typing import IO
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storefront.domain.errors import DomainError
+from storefront.models import Product, ProductImage
+
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+MAX_BYTES = 8 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # 40 megapixels: more than any phone camera, far less than a bomb
+MIN_SIDE = 200
+FULL_SIDE = 1600
+THUMB_SIDE = 480
+MAX_IMAGES = 10
+
+
+class ImageRefused(DomainError):
+    """An upload that is not a picture we accept; ``reason`` names why."""
+
+    code = "image_refused"
+
+    def __init__(self, reason: str, filename: str = "") -> None:
+        super().__init__(reason, filename)
+        self.reason = reason
+        self.filename = filename
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    stream: IO[bytes]
+
+
+def _read(upload: Upload) -> bytes:
+    data = upload.stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ImageRefused("too_large", upload.filename)
+    if not data:
+        raise ImageRefused("empty", upload.filename)
+    return data
+
+
+def _decode(data: bytes, filename: str) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            probe = Image.open(BytesIO(data))
+            if probe.format not in ACCEPTED_FORMATS:
+                raise ImageRefused("not_an_image", filename)
+            width, height = probe.size  # from the header: nothing decoded yet
+            if width * height > MAX_PIXELS:
+                raise ImageRefused("too_many_pixels", filename)
+            if min(width, height) < MIN_SIDE:
+                raise ImageRefused("too_small", filename)
+            probe.verify()
+            image = Image.open(BytesIO(data))
+            image.load()
+    except ImageRefused:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRefused("too_many_pixels", filename) from None
+    except UnidentifiedImageError:
+        raise ImageRefused("not_an_image", filename) from None
+    except (OSError, SyntaxError, ValueError):  # truncated or corrupt data
+        raise ImageRefused("broken", filename) from None
+    return image
+
+
+def _encode(image: Image.Image, side: int) -> bytes:
+    copy = image.copy()
+    copy.thumbnail((side, side), Image.Resampling.LANCZOS)
+    out = BytesIO()
+    copy.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def accept(
+    db: Session, product: Product, uploads: list[Upload], media_root: Path, now: datetime
+) -> list[ProductImage]:
+    """Check, re-encode and store pictures for a product, after the ones it has.
+
+    All files are checked before any is stored, so one bad file stores nothing.
+    """
+    have = (
+        db.scalar(
+            select(func.count())
+            .select_from(ProductImage)
+            .where(ProductImage.product_id == product.id)
+        )
+        or 0
+    )
+    if have + len(uploads) > MAX_IMAGES:
+        raise ImageRefused("too_many")
+    decoded = []
+    for upload in uploads:
+        image = _decode(_read(upload), upload.filename)
+        upright = ImageOps.exif_transpose(image).convert("RGB")  # also drops EXIF and ICC
+        decoded.append(upright)
+    stored = []
+    folder = Path("products") / str(product.id)
+    (media_root / folder).mkdir(parents=True, exist_ok=True)
+    for offset, image in enumerate(decoded):
+        name = secrets.token_hex(12)
+        full, thumb = folder / f"{name}.jpg", folder / f"{name}-thumb.jpg"
+        (media_root / full).write_bytes(_encode(image, FULL_SIDE))
+        (media_root / thumb).write_bytes(_encode(image, THUMB_SIDE))
+        row = ProductImage(
+            product_id=product.id,
+            position=have + offset,
+            path=full.as_posix(),
+            thumb_path=thumb.as_posix(),
+            width=image.width,
+            height=image.height,
+            created_at=now,
+        )
+        db.add(row)
+        stored.append(row)
+    db.flush()
+    _refresh_cover(db, product)
+    return stored
+
+
+def images_of(db: Session, product_id: int) -> list[ProductImage]:
+    return list(
+        db.scalars(
+            select(ProductImage)
+            .where(ProductImage.product_id == product_id)
+            .order_by(ProductImage.position, ProductImage.id)
+        )
+    )
+
+
+def image_of(db: Session, product_id: int, image_id: int) -> ProductImage | None:
+    """The product's own picture, or None: never another product's."""
+    return db.scalar(
+        select(ProductImage).where(
+            ProductImage.id == image_id, ProductImage.product_id == product_id
+        )
+    )
+
+
+def move(db: Session, product: Product, image: ProductImage, step: int) -> None:
+    """Move a picture one place earlier (-1) or later (+1); the first is the cover."""
+    ordered = images_of(db, product.id)
+    index = ordered.index(image)
+    target = index + step
+    if 0 <= target < len(ordered):
+        ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, row in enumerate(ordered):
+        row.position = position
+    _refresh_cover(db, product)
+
+
+def remove(db: Session, product: Product, image: ProductImage, media_root: Path) -> None:
+    """Delete a picture and its files."""
+    db.delete(image)
+    db.flush()
+    for relative in (image.path, image.thumb_path):
+        (media_root / relative).unlink(missing_ok=True)
+    for position, row in enumerate(images_of(db, product.id)):
+        row.position = position
+    _refresh_cover(db, product)
+
+
+def _refresh_cover(db: Session, product: Product) -> None:
+    """The product's list picture is the first picture's thumbnail."""
+    first = db.scalar(
+        select(ProductImage.thumb_path)
+        .where(ProductImage.product_id == product.id)
+        .order_by(ProductImage.position, ProductImage.id)
+        .limit(1)
+    )
+    if first is not None or product.image is None or product.image.startswith("products/"):
+        product.image = first
