@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 from storefront.demo import data, images
 from storefront.domain.accounts import business_number_check_digit, format_business_number
 from storefront.domain.catalog import CATEGORIES
-from storefront.models import Cause, Membership, Order, Product, Venture, utcnow
+from storefront.models import (
+    Cause,
+    Membership,
+    Order,
+    Product,
+    TestPaymentSession,
+    Venture,
+    utcnow,
+)
 from storefront.services import ledger
 from storefront.services.cart import Cart, CartItem
 from storefront.services.checkout import ShopperDetails, ShopRules, place_order
@@ -152,7 +160,7 @@ def load_orders(db: Session, rules: ShopRules, count: int = 60, now: datetime | 
                 cause_id=None,
             ),
             rules,
-            "demo",
+            "test",
             when,
         )
         _mark_paid(db, order, when + timedelta(minutes=3))
@@ -163,7 +171,26 @@ def load_orders(db: Session, rules: ShopRules, count: int = 60, now: datetime | 
 def _mark_paid(db: Session, order: Order, when: datetime) -> None:
     order.status = "paid"
     order.paid_at = when
+    # Paid through the test provider, so that refunds work on demo orders too.
+    order.payment_session_id = f"cs_test_demo_{order.id}"
+    order.payment_intent_id = f"pi_test_demo_{order.id}"
+    db.add(
+        TestPaymentSession(
+            id=order.payment_session_id,
+            order_id=order.id,
+            amount=order.total,
+            currency=order.currency,
+            status="complete",
+            payment_status="paid",
+            payment_intent=order.payment_intent_id,
+            success_url="",
+            cancel_url="",
+            expires_at=order.expires_at,
+            created_at=when,
+        )
+    )
     for line in order.lines:
+        line.status = "paid"
         product = db.get(Product, line.product_id)
         if product is not None:
             product.units_sold += line.quantity

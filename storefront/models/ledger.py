@@ -10,15 +10,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from storefront.models.base import Base, utcnow
 from storefront.models.ventures import Cause, Venture
 
-LEDGER_KINDS = ("donation", "match")
+LEDGER_KINDS = ("donation", "match", "donation_reversal", "match_reversal")
 
 
 class LedgerEntry(Base):
-    """One amount pledged to a cause: the venture's share or the platform's match."""
+    """One amount pledged to a cause (the venture's share or the platform's match), or the
+    reversal of one when an order line is refunded. Entries are only ever added."""
 
     __tablename__ = "ledger_entry"
     __table_args__ = (
-        CheckConstraint("kind IN ('donation', 'match')", name="kind"),
+        CheckConstraint("kind IN (" + ", ".join(f"'{k}'" for k in LEDGER_KINDS) + ")", name="kind"),
+        CheckConstraint(
+            "(kind IN ('donation', 'match') AND amount > 0 AND reverses_id IS NULL)"
+            " OR (kind IN ('donation_reversal', 'match_reversal') AND amount < 0"
+            " AND reverses_id IS NOT NULL)",
+            name="sign_follows_kind",
+        ),
         Index("ix_ledger_entry_created", "created_at"),
     )
 
@@ -32,6 +39,9 @@ class LedgerEntry(Base):
     venture_id: Mapped[int] = mapped_column(ForeignKey("venture.id"), index=True)
     cause_id: Mapped[int] = mapped_column(ForeignKey("cause.id"), index=True)
     rule: Mapped[str] = mapped_column(String(200))
+    # A reversal names the entry it corrects and carries its amount negated (or a share of it).
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"))
+    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refund.id"))
 
     venture: Mapped[Venture] = relationship(lazy="raise")
     cause: Mapped[Cause] = relationship(lazy="raise")

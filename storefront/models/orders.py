@@ -66,6 +66,9 @@ class Order(Base):
     )
 
 
+LINE_STATUSES = ("new", "paid", "preparing", "shipped", "delivered", "cancelled")
+
+
 class OrderLine(Base):
     """One product in an order, with the price and donation rule it was sold under."""
 
@@ -73,6 +76,9 @@ class OrderLine(Base):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("goods_amount = unit_price * quantity", name="goods_amount_adds_up"),
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in LINE_STATUSES) + ")", name="status"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,6 +94,14 @@ class OrderLine(Base):
     match_rate_bp: Mapped[int]
     donation_amount: Mapped[int]
     match_amount: Mapped[int]
+    # The venture's shipping fee, carried by its first line in the order (0 on the others).
+    shipping_amount: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    carrier: Mapped[str] = mapped_column(String(40), default="")
+    tracking_number: Mapped[str] = mapped_column(String(40), default="")
+    shipped_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
 
     order: Mapped[Order] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship(lazy="raise")
@@ -105,6 +119,7 @@ class Refund(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
+    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_line.id"))
     reason: Mapped[str] = mapped_column(String(40))
     provider_ref: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

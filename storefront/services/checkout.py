@@ -132,6 +132,7 @@ def place_order(
         raise OutOfStock(short, product.title, available)
 
     causes = {line.product.id: line.product.venture.default_cause_id for line in lines}
+    shipping = dict(quote.shipping_by_venture)  # carried by each venture's first line
     order = Order(
         number=_new_number(db, now),
         access_token=secrets.token_urlsafe(24),
@@ -164,6 +165,7 @@ def place_order(
                 match_rate_bp=line.rule.match_rate_bp,
                 donation_amount=line.donation_amount,
                 match_amount=line.match_amount,
+                shipping_amount=shipping.pop(line.venture_id, 0),
             )
             for line in quote.lines
         ],

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from storefront.domain.pricing import DonationRule
-from storefront.models import Cause, LedgerEntry, Order, Venture
+from storefront.models import Cause, LedgerEntry, Order, OrderLine, Refund, Venture
 from storefront.services.pagination import Page, paginate
 
 
@@ -39,6 +39,45 @@ def record_order(db: Session, order: Order, now: datetime) -> list[LedgerEntry]:
     return entries
 
 
+def reverse_line(db: Session, line: OrderLine, refund: Refund, now: datetime) -> list[LedgerEntry]:
+    """Add entries that cancel a refunded line's donation and match. Never edits an entry.
+
+    Each reversal names the entry it corrects and carries its amount negated, so the ledger's
+    sums fall by exactly what the line had pledged.
+    """
+    originals = db.scalars(
+        select(LedgerEntry).where(
+            LedgerEntry.order_line_id == line.id, LedgerEntry.kind.in_(("donation", "match"))
+        )
+    ).all()
+    already = set(
+        db.scalars(
+            select(LedgerEntry.reverses_id).where(
+                LedgerEntry.reverses_id.in_([e.id for e in originals])
+            )
+        )
+    )
+    reversals = [
+        LedgerEntry(
+            created_at=now,
+            kind=f"{entry.kind}_reversal",
+            amount=-entry.amount,
+            currency=entry.currency,
+            order_id=entry.order_id,
+            order_line_id=entry.order_line_id,
+            venture_id=entry.venture_id,
+            cause_id=entry.cause_id,
+            rule=f"reverses entry {entry.id}: line cancelled and refunded",
+            reverses_id=entry.id,
+            refund_id=refund.id,
+        )
+        for entry in originals
+        if entry.id not in already
+    ]
+    db.add_all(reversals)
+    return reversals
+
+
 def total_pledged(db: Session) -> int:
     return db.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0))) or 0
 
@@ -56,7 +95,9 @@ class Total:
 
 
 def _sum_of(kind: str) -> Any:
-    return func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind == kind), 0)
+    """Net sum of a kind: its entries plus their reversals (which are negative)."""
+    kinds = (kind, f"{kind}_reversal")
+    return func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind.in_(kinds)), 0)
 
 
 def _totals(db: Session, stmt: Select[str, str], order_by: Any, limit: int) -> list[Total]:

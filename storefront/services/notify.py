@@ -9,7 +9,7 @@ from flask_babel import force_locale, gettext
 from flask_mailman import EmailMultiAlternatives
 from sqlalchemy.orm import Session
 
-from storefront.models import Order, User
+from storefront.models import Order, OrderLine, User
 from storefront.services.aftercommit import after_commit
 
 
@@ -54,3 +54,23 @@ def password_reset(db: Session, user: User, reset_url: str, locale: str) -> None
     with force_locale(locale):
         subject = gettext("Reset your Sangsaeng password")
     _send(db, user.email, locale, "password_reset", subject, {"user": user, "reset_url": reset_url})
+
+
+def line_shipped(db: Session, order: Order, line: OrderLine) -> None:
+    with force_locale(order.locale):
+        subject = gettext("Sangsaeng order %(number)s has shipped", number=order.number)
+    _send(
+        db,
+        order.email,
+        order.locale,
+        "line_shipped",
+        subject,
+        {**_order_context(order), "line": line},
+    )
+
+
+def line_cancelled(db: Session, order: Order, line: OrderLine, amount: int) -> None:
+    with force_locale(order.locale):
+        subject = gettext("Part of Sangsaeng order %(number)s was cancelled", number=order.number)
+    context = {**_order_context(order), "line": line, "amount": amount}
+    _send(db, order.email, order.locale, "line_cancelled", subject, context)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storefront.domain.errors import PaymentRejected
-from storefront.models import Order, Product, Refund, WebhookEvent
+from storefront.models import Order, OrderLine, Product, Refund, WebhookEvent
 from storefront.payments import PaymentProvider, SessionState
 from storefront.payments.base import PaymentEvent
 from storefront.services import ledger, notify, stock
@@ -128,6 +128,12 @@ def fulfil(
             return _refund_out_of_stock(db, provider, order, now)
         nested.commit()
         order.stock_held = True
+    db.execute(
+        update(OrderLine)
+        .where(OrderLine.order_id == order.id, OrderLine.status == "new")
+        .values(status="paid")
+        .execution_options(synchronize_session=False)
+    )
     for product_id, quantity in wanted:
         db.execute(
             update(Product)

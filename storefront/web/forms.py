@@ -330,3 +330,19 @@ class ImageUploadForm(FlaskForm):
         validators=[DataRequired(_l("Choose one or more pictures."))],
     )
     submit = SubmitField(_l("Upload"))
+
+
+class ShipForm(FlaskForm):
+    carrier = SelectField(_l("Carrier"), choices=[], validate_choice=True)
+    tracking_number = StringField(
+        _l("Tracking number"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter the tracking number.")),
+            Regexp(
+                r"^[0-9A-Za-z-]{6,30}$",
+                message=_l("A tracking number has 6 to 30 letters, digits or hyphens."),
+            ),
+        ],
+    )
+    submit = SubmitField(_l("Mark as shipped"))

@@ -38,6 +38,29 @@ SORT_LABELS = {
     "price_desc": _l("Price: high to low"),
     "popular": _l("Most popular"),
 }
+LEDGER_KIND_LABELS = {
+    "donation": _l("Venture's donation"),
+    "match": _l("Sangsaeng's match"),
+    "donation_reversal": _l("Donation reversed (refund)"),
+    "match_reversal": _l("Match reversed (refund)"),
+}
+LINE_STATUS_LABELS = {
+    "new": _l("Waiting for payment"),
+    "paid": _l("Paid"),
+    "preparing": _l("Preparing"),
+    "shipped": _l("Shipped"),
+    "delivered": _l("Delivered"),
+    "cancelled": _l("Cancelled and refunded"),
+}
+CARRIER_LABELS = {
+    "cj": _l("CJ Logistics"),
+    "epost": _l("Korea Post"),
+    "hanjin": _l("Hanjin"),
+    "lotte": _l("Lotte Global Logistics"),
+    "logen": _l("Logen"),
+    "kdexp": _l("Kyungdong Express"),
+    "other": _l("Other carrier"),
+}
 LISTING_STATUS_LABELS = {
     "draft": _l("Draft"),
     "published": _l("Published"),
@@ -108,6 +131,9 @@ def init_app(app: Flask) -> None:
         STATUS_LABELS=STATUS_LABELS,
         VENTURE_STATUS_LABELS=VENTURE_STATUS_LABELS,
         LISTING_STATUS_LABELS=LISTING_STATUS_LABELS,
+        LINE_STATUS_LABELS=LINE_STATUS_LABELS,
+        LEDGER_KIND_LABELS=LEDGER_KIND_LABELS,
+        CARRIER_LABELS=CARRIER_LABELS,
         cart_count=cart_count,
     )
 

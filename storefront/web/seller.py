@@ -15,18 +15,21 @@ from storefront.domain.catalog import CATEGORIES, LOW_STOCK, MISSIONS
 from storefront.domain.money import format_rate_bp
 from storefront.domain.pricing import DonationRule
 from storefront.extensions import db
-from storefront.models import Product, ProductImage, Venture, utcnow
-from storefront.services import images, listings, ventures
+from storefront.models import OrderLine, Product, ProductImage, Venture, utcnow
+from storefront.payments import PaymentError
+from storefront.services import fulfilment, images, listings, ventures
+from storefront.web.common import provider
 from storefront.web.forms import (
     EmptyForm,
     GivingRateForm,
     ImageUploadForm,
     ListingForm,
+    ShipForm,
     StockForm,
     VentureApplicationForm,
 )
 from storefront.web.guards import membership_or_404, signed_in_user
-from storefront.web.helpers import CATEGORY_LABELS, MISSION_LABELS
+from storefront.web.helpers import CARRIER_LABELS, CATEGORY_LABELS, MISSION_LABELS, money
 
 bp = Blueprint("seller", __name__, url_prefix="/seller")
 
@@ -350,3 +353,106 @@ def delete_image(venture_id: int, product_id: int, image_id: int) -> Response:
 
 def media_root() -> Path:
     return Path(current_app.config["MEDIA_ROOT"])
+
+
+# --- orders and shipping ---------------------------------------------------------------
+
+FULFILMENT_PROBLEMS = {
+    "wrong_status": lambda: _("That cannot be done to this line any more."),
+    "unknown_action": lambda: _("That cannot be done to this line any more."),
+    "carrier": lambda: _("Choose a carrier from the list."),
+    "tracking": lambda: _("A tracking number has 6 to 30 letters, digits or hyphens."),
+    "no_payment": lambda: _(
+        "This order was not paid through the shop; refund it where it was paid."
+    ),
+}
+
+
+def _ship_form() -> ShipForm:
+    form = ShipForm()
+    form.carrier.choices = [(c, str(CARRIER_LABELS[c])) for c in fulfilment.CARRIERS]
+    return form
+
+
+@bp.get("/ventures/<id:venture_id>/orders")
+@login_required
+def orders(venture_id: int) -> str:
+    membership = membership_or_404(venture_id)
+    page = fulfilment.venture_orders(
+        db.session(), venture_id, request.args.get("page", 1, type=int) or 1
+    )
+    lines = fulfilment.lines_by_order(db.session(), venture_id, [o.id for o in page.items])
+    return render_template("seller/orders.html", venture=membership.venture, page=page, lines=lines)
+
+
+def _order_page(venture: Venture, order_id: int) -> str:
+    found = fulfilment.venture_order(db.session(), venture.id, order_id)
+    if found is None:
+        abort(404)
+    order, lines = found
+    return render_template(
+        "seller/order.html",
+        venture=venture,
+        order=order,
+        lines=lines,
+        ship_form=_ship_form(),
+        action_form=EmptyForm(),
+    )
+
+
+@bp.get("/ventures/<id:venture_id>/orders/<id:order_id>")
+@login_required
+def order(venture_id: int, order_id: int) -> str:
+    return _order_page(membership_or_404(venture_id).venture, order_id)
+
+
+def _line_or_404(venture_id: int, order_id: int, line_id: int) -> OrderLine:
+    line = fulfilment.line_of(db.session(), venture_id, order_id, line_id)
+    if line is None:
+        abort(404)
+    return line
+
+
+@bp.post("/ventures/<id:venture_id>/orders/<id:order_id>/lines/<id:line_id>/<action>")
+@login_required
+def line_action(
+    venture_id: int, order_id: int, line_id: int, action: str
+) -> Response | tuple[str, int]:
+    """Prepare, ship, deliver or cancel one of the venture's lines."""
+    membership = membership_or_404(venture_id)
+    line = _line_or_404(venture_id, order_id, line_id)
+    ship_form = _ship_form()
+    form = ship_form if action == "ship" else EmptyForm()
+    if not form.validate():
+        for errors in form.errors.values():
+            flash(" ".join(str(e) for e in errors), "error")
+        return _order_page(membership.venture, order_id), 400
+    now = utcnow()
+    try:
+        if action == "ship":
+            carrier, tracking = ship_form.carrier.data or "", ship_form.tracking_number.data or ""
+            fulfilment.ship(db.session(), line, carrier, tracking, now)
+            message = _("Marked as shipped; the shopper is emailed the tracking number.")
+        elif action == "cancel":
+            refund = fulfilment.cancel_line(db.session(), provider(), line, now)
+            message = _(
+                "Cancelled: %(amount)s refunded and the donation reversed.",
+                amount=money(refund.amount),
+            )
+        else:
+            fulfilment.step(db.session(), line, action, now)
+            message = _("The line is updated.")
+    except fulfilment.FulfilmentRefused as error:
+        db.session.rollback()
+        flash(FULFILMENT_PROBLEMS[error.reason](), "error")
+        return _order_page(membership.venture, order_id), 409
+    except PaymentError:
+        db.session.rollback()
+        flash(
+            _("The payment service could not make the refund. Nothing was changed; try again."),
+            "error",
+        )
+        return _order_page(membership.venture, order_id), 503
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("seller.order", venture_id=venture_id, order_id=order_id))

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from storefront.extensions import db
-from storefront.models import Product, ProductImage, Venture
+from storefront.models import OrderLine, Product, ProductImage, Venture
 from tests.factories import make_product
 from tests.functional.test_ventures_onboarding import APPLICATION, make_operator
 from tests.helpers import PASSWORD, english, sign_in
@@ -31,6 +31,9 @@ ROUTES = {
     "seller.upload_images": ("POST", P + "/images", {}),
     "seller.move_image": ("POST", P + "/images/{image_id}/move", {"to": "earlier"}),
     "seller.delete_image": ("POST", P + "/images/{image_id}/delete", {}),
+    "seller.orders": ("GET", V + "/orders", {}),
+    "seller.order": ("GET", V + "/orders/{order_id}", {}),
+    "seller.line_action": ("POST", V + "/orders/{order_id}/lines/{line_id}/prepare", {}),
     "operator.venture_list": ("GET", "/operator/ventures", {}),
     "operator.review": ("POST", "/operator/ventures/{venture_id}/review", {"approve": "1"}),
 }
@@ -75,6 +78,7 @@ def two_ventures(client, session, shop):
                 )
             )
         owners[key] = (user, venture, product)
+        paid_order(session, venture, product)
     make_operator(session)
     session.commit()
     return owners
@@ -86,7 +90,14 @@ def request(client, endpoint, venture_id, product_id=0):
         (i.id for i in db.session.scalars(select(ProductImage).filter_by(product_id=product_id))),
         default=0,
     )
-    url = path.format(venture_id=venture_id, product_id=product_id, image_id=image_id)
+    line = db.session.scalar(select(OrderLine).filter_by(product_id=product_id))
+    url = path.format(
+        venture_id=venture_id,
+        product_id=product_id,
+        image_id=image_id,
+        order_id=line.order_id if line else 0,
+        line_id=line.id if line else 0,
+    )
     return client.post(url, data=data) if method == "POST" else client.get(url)
 
 
@@ -103,7 +114,60 @@ def unchanged(session, owners, key):
     ]
     seen = (fresh_v.status, fresh_v.giving_rate_bp, fresh_p.title, fresh_p.status, fresh_p.stock)
     expected_pictures = [(f"products/{key}0.jpg", 0), (f"products/{key}1.jpg", 1)]
-    return seen == ("pending", 500, f"상품 {key}", "draft", 10) and pictures == expected_pictures
+    line_status = session.scalar(select(OrderLine.status).filter_by(product_id=product.id))
+    return (
+        seen == ("pending", 500, f"상품 {key}", "draft", 10)
+        and pictures == expected_pictures
+        and line_status == "paid"
+    )
+
+
+def paid_order(session, venture, product):
+    """A paid order holding one line of ``product``."""
+    from datetime import timedelta
+
+    from storefront.models import Order, utcnow
+
+    now = utcnow()
+    session.add(
+        Order(
+            number=f"SS-M-{product.id:05d}",
+            access_token="t",
+            status="paid",
+            email="s@example.com",
+            name="구매자",
+            phone="01012345678",
+            postcode="04524",
+            address="서울",
+            currency="KRW",
+            goods_total=product.price,
+            shipping_total=0,
+            total=product.price,
+            donation_total=0,
+            match_total=0,
+            payment_provider="test",
+            payment_intent_id=f"pi_m_{product.id}",
+            created_at=now,
+            expires_at=now + timedelta(minutes=30),
+            paid_at=now,
+            lines=[
+                OrderLine(
+                    product_id=product.id,
+                    venture_id=venture.id,
+                    cause_id=venture.default_cause_id,
+                    title=product.title,
+                    unit_price=product.price,
+                    quantity=1,
+                    goods_amount=product.price,
+                    giving_rate_bp=500,
+                    match_rate_bp=10000,
+                    donation_amount=0,
+                    match_amount=0,
+                    status="paid",
+                )
+            ],
+        )
+    )
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
