@@ -74,6 +74,7 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "PLATFORM_MATCH_RATE_BP": _int(env, "PLATFORM_MATCH_RATE_BP", 10000),
         "GIVING_RATE_MIN_BP": _int(env, "GIVING_RATE_MIN_BP", 100),
         "GIVING_RATE_MAX_BP": _int(env, "GIVING_RATE_MAX_BP", 3000),
+        "PLATFORM_FEE_BP": _int(env, "PLATFORM_FEE_BP", 500),
         "MAX_LINE_QUANTITY": _int(env, "MAX_LINE_QUANTITY", 99),
         "PRODUCTS_PER_PAGE": _int(env, "PRODUCTS_PER_PAGE", 24),
         # Files

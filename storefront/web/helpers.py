@@ -38,6 +38,7 @@ SORT_LABELS = {
     "price_desc": _l("Price: high to low"),
     "popular": _l("Most popular"),
 }
+GRAIN_LABELS = {"day": _l("Daily"), "week": _l("Weekly"), "month": _l("Monthly")}
 LEDGER_KIND_LABELS = {
     "donation": _l("Venture's donation"),
     "match": _l("Sangsaeng's match"),
@@ -133,6 +134,7 @@ def init_app(app: Flask) -> None:
         LISTING_STATUS_LABELS=LISTING_STATUS_LABELS,
         LINE_STATUS_LABELS=LINE_STATUS_LABELS,
         LEDGER_KIND_LABELS=LEDGER_KIND_LABELS,
+        GRAIN_LABELS=GRAIN_LABELS,
         CARRIER_LABELS=CARRIER_LABELS,
         cart_count=cart_count,
     )

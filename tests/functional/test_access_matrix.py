@@ -34,6 +34,9 @@ ROUTES = {
     "seller.orders": ("GET", V + "/orders", {}),
     "seller.order": ("GET", V + "/orders/{order_id}", {}),
     "seller.line_action": ("POST", V + "/orders/{order_id}/lines/{line_id}/prepare", {}),
+    "seller.numbers": ("GET", V + "/numbers", {}),
+    "seller.statement": ("GET", V + "/statement?format=csv", {}),
+    "seller.orders_csv": ("GET", V + "/orders.csv", {}),
     "operator.venture_list": ("GET", "/operator/ventures", {}),
     "operator.review": ("POST", "/operator/ventures/{venture_id}/review", {"approve": "1"}),
 }

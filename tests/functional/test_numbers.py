@@ -1,0 +1,105 @@
+"""The numbers page, the statement and the CSV exports, as the venture's owner sees them."""
+
+import csv
+import io
+
+from sqlalchemy import select
+
+from storefront.models import Order
+from tests.helpers import add_to_cart, pay, place_order
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def buy_as(app, shop, product, quantity, email):
+    shopper = app.test_client()
+    add_to_cart(shopper, product.id, quantity)
+    pay(
+        shopper,
+        place_order(shopper, email=email, name='=HYPERLINK("http://evil")').headers["Location"],
+    )
+
+
+def test_the_numbers_page_shows_todays_sales(app, client, session, shop, owner):
+    buy_as(app, shop, shop.product, 2, "a@example.com")
+    buy_as(app, shop, shop.product, 1, "a@example.com")
+    page = text(client.get(f"/seller/ventures/{shop.venture.id}/numbers?grain=day"))
+    assert 'data-testid="kpi-revenue">₩45,000<' in page
+    assert 'data-testid="kpi-orders">2<' in page
+    assert 'data-testid="kpi-aov">₩22,500<' in page
+    assert 'data-testid="kpi-returning">50%<' in page
+    assert 'data-testid="kpi-donations">₩2,250<' in page
+    assert "<svg" in page and shop.product.title in page.split('data-testid="best-sellers"')[1]
+    for grain in ("week", "month", "bogus"):
+        assert (
+            client.get(f"/seller/ventures/{shop.venture.id}/numbers?grain={grain}").status_code
+            == 200
+        )
+
+
+def test_the_statement_and_its_csv(app, client, session, shop, owner):
+    buy_as(app, shop, shop.product, 2, "a@example.com")  # 30,000, free shipping
+    page = text(client.get(f"/seller/ventures/{shop.venture.id}/statement"))
+    # 30,000 gross, 5% fee 1,500, the venture's 5% donation 1,500: 27,000 due
+    assert 'data-testid="payout">₩27,000<' in page
+    response = client.get(f"/seller/ventures/{shop.venture.id}/statement?format=csv")
+    body = response.get_data()
+    assert response.mimetype == "text/csv" and body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][-1] == "payout_due" and rows[1][1:] == [
+        "30000",
+        "0",
+        "500",
+        "1500",
+        "1500",
+        "27000",
+    ]
+    assert (
+        client.get(f"/seller/ventures/{shop.venture.id}/statement?month=2026-13").status_code == 404
+    )
+
+
+def test_the_orders_csv_opens_in_excel_with_korean_text_and_no_formulas(
+    app, client, session, shop, owner
+):
+    buy_as(app, shop, shop.product, 2, "a@example.com")
+    order = session.scalars(select(Order)).one()
+    response = client.get(f"/seller/ventures/{shop.venture.id}/orders.csv")
+    assert "attachment" in response.headers["Content-Disposition"]
+    body = response.get_data()
+    assert body[:3] == b"\xef\xbb\xbf"
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[1][0] == order.number and rows[1][2] == shop.product.title  # Korean intact
+    assert rows[1][11].startswith("'=")  # a name that looks like a formula stays text
+    assert order.email not in body.decode("utf-8-sig")
+
+
+def test_the_dashboard_runs_the_same_queries_for_ten_or_a_hundred_orders(
+    app, client, session, shop, owner, count_queries
+):
+    from storefront.models import utcnow
+    from tests.integration.test_stats import paid
+
+    def grow(n, start):
+        for i in range(n):
+            paid(
+                session,
+                shop.venture,
+                f"s{i % 7}@example.com",
+                utcnow(),
+                [(shop.cheap, 1, 0, "paid")],
+                f"SS-Q{start + i}",
+            )
+        session.commit()
+
+    url = f"/seller/ventures/{shop.venture.id}/numbers?grain=day"
+    grow(10, 0)
+    client.get(url)
+    with count_queries() as small:
+        client.get(url)
+    grow(90, 10)
+    with count_queries() as large:
+        assert 'data-testid="kpi-orders">100<' in text(client.get(url))
+    assert small.count == large.count
