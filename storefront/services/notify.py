@@ -74,3 +74,13 @@ def line_cancelled(db: Session, order: Order, line: OrderLine, amount: int) -> N
         subject = gettext("Part of Sangsaeng order %(number)s was cancelled", number=order.number)
     context = {**_order_context(order), "line": line, "amount": amount}
     _send(db, order.email, order.locale, "line_cancelled", subject, context)
+
+
+def staff_invitation(db: Session, email: str, venture_name: str, url: str, locale: str) -> None:
+    with force_locale(locale):
+        subject = gettext(
+            "You are invited to help run %(venture)s on Sangsaeng", venture=venture_name
+        )
+    _send(
+        db, email, locale, "staff_invitation", subject, {"venture_name": venture_name, "url": url}
+    )

@@ -6,10 +6,15 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storefront.domain.accounts import format_business_number, valid_business_number
+from storefront.domain.accounts import (
+    format_business_number,
+    normalise_email,
+    valid_business_number,
+)
 from storefront.domain.catalog import MISSIONS
 from storefront.domain.errors import DomainError
 from storefront.models import Cause, Membership, User, Venture
@@ -104,3 +109,71 @@ def pending_first(db: Session) -> list[Venture]:
     """Every venture for the operator, those waiting for review first."""
     order = (Venture.status != "pending", Venture.created_at.desc())
     return list(db.scalars(select(Venture).order_by(*order)))
+
+
+INVITE_SALT = "sangsaeng-staff-invite"
+INVITE_MAX_AGE_SECONDS = 7 * 24 * 3600
+
+
+class BadInvitation(DomainError):
+    code = "bad_invitation"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Invitations:
+    """Staff invitations: a signed link for one email and one venture, good for a week."""
+
+    secret_key: str
+    max_age: int = INVITE_MAX_AGE_SECONDS
+
+    def _serializer(self) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(self.secret_key, salt=INVITE_SALT)
+
+    def issue(self, venture: Venture, email: str) -> str:
+        return self._serializer().dumps({"v": venture.id, "e": normalise_email(email)})
+
+    def accept(self, db: Session, token: str, user: User, now: datetime) -> Membership:
+        """Make ``user`` staff of the invited venture, if the invitation was for their email."""
+        try:
+            data = self._serializer().loads(token, max_age=self.max_age)
+        except (SignatureExpired, BadSignature) as exc:
+            raise BadInvitation("invalid") from exc
+        if not isinstance(data, dict) or data.get("e") != user.email:
+            raise BadInvitation("other_email")
+        venture = db.get(Venture, data.get("v"))
+        if venture is None:
+            raise BadInvitation("invalid")
+        existing = db.scalar(
+            select(Membership).where(
+                Membership.user_id == user.id, Membership.venture_id == venture.id
+            )
+        )
+        if existing is not None:
+            return existing
+        membership = Membership(
+            user_id=user.id, venture_id=venture.id, role="staff", created_at=now
+        )
+        db.add(membership)
+        db.flush()
+        return membership
+
+
+def members_of(db: Session, venture_id: int) -> list[Membership]:
+    return list(
+        db.scalars(
+            select(Membership)
+            .where(Membership.venture_id == venture_id)
+            .order_by(Membership.role.desc(), Membership.id)
+        )
+    )
+
+
+def remove_member(db: Session, membership: Membership) -> None:
+    """Take a staff member off the venture; the owner cannot be removed."""
+    if membership.role == "owner":
+        raise BadInvitation("owner")
+    db.delete(membership)

@@ -346,3 +346,19 @@ class ShipForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Mark as shipped"))
+
+
+class InviteForm(FlaskForm):
+    email = StringField(
+        _l("Email"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Length(max=254),
+            Email(
+                _l("Enter a valid email address, like name@example.com."),
+                check_deliverability=False,
+            ),
+        ],
+    )
+    submit = SubmitField(_l("Send invitation"))

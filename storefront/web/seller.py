@@ -7,8 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -19,13 +19,14 @@ from storefront.domain.pricing import DonationRule
 from storefront.extensions import db
 from storefront.models import OrderLine, Product, ProductImage, Venture, utcnow
 from storefront.payments import PaymentError
-from storefront.services import fulfilment, images, listings, stats, ventures
+from storefront.services import fulfilment, images, listings, notify, stats, ventures
 from storefront.web.common import provider
 from storefront.web.exports import csv_response
 from storefront.web.forms import (
     EmptyForm,
     GivingRateForm,
     ImageUploadForm,
+    InviteForm,
     ListingForm,
     ShipForm,
     StockForm,
@@ -564,3 +565,72 @@ def orders_csv(venture_id: int) -> Response:
             for line, order in rows
         ),
     )  # fmt: skip
+
+
+# --- staff ------------------------------------------------------------------------------
+
+
+def _invitations() -> ventures.Invitations:
+    return ventures.Invitations(current_app.config["SECRET_KEY"])
+
+
+@bp.route("/ventures/<id:venture_id>/staff", methods=["GET", "POST"])
+@login_required
+def staff(venture_id: int) -> Response | tuple[str, int]:
+    membership = membership_or_404(venture_id, owner=True)
+    venture = membership.venture
+    form = InviteForm()
+    if form.validate_on_submit():
+        email = form.email.data or ""
+        url = url_for(
+            "seller.accept_invitation", token=_invitations().issue(venture, email), _external=True
+        )
+        notify.staff_invitation(db.session(), email, venture.name, url, str(get_locale() or "ko"))
+        db.session.commit()
+        flash(_("Invitation sent to %(email)s.", email=email), "success")
+        return redirect(url_for("seller.staff", venture_id=venture_id))
+    page = render_template(
+        "seller/staff.html",
+        venture=venture,
+        members=ventures.members_of(db.session(), venture_id),
+        form=form,
+        remove_form=EmptyForm(),
+    )
+    return page, 400 if form.is_submitted() else 200
+
+
+@bp.post("/ventures/<id:venture_id>/staff/<id:member_id>/remove")
+@login_required
+def remove_staff(venture_id: int, member_id: int) -> Response:
+    membership_or_404(venture_id, owner=True)
+    member = next(
+        (m for m in ventures.members_of(db.session(), venture_id) if m.id == member_id), None
+    )
+    if member is None or not EmptyForm().validate():
+        abort(404)
+    name = member.user.name
+    try:
+        ventures.remove_member(db.session(), member)
+    except ventures.BadInvitation:
+        flash(_("The owner cannot be removed."), "error")
+        return redirect(url_for("seller.staff", venture_id=venture_id))
+    db.session.commit()
+    flash(_("%(name)s no longer has access.", name=name), "success")
+    return redirect(url_for("seller.staff", venture_id=venture_id))
+
+
+@bp.get("/invitations/<token>")
+@login_required
+def accept_invitation(token: str) -> Response | tuple[str, int]:
+    try:
+        membership = _invitations().accept(db.session(), token, signed_in_user(), utcnow())
+    except ventures.BadInvitation as error:
+        message = (
+            _("This invitation is for another email address. Sign in with the invited address.")
+            if error.reason == "other_email"
+            else _("This invitation link does not work: it may be more than a week old.")
+        )
+        return render_template("errors/error.html", title=_("Invitation"), message=message), 400
+    db.session.commit()
+    flash(_("You now help run %(name)s.", name=membership.venture.name), "success")
+    return redirect(url_for("seller.venture", venture_id=membership.venture_id))

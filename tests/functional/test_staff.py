@@ -1,0 +1,70 @@
+"""The owner invites staff by email; staff run listings and orders but not the venture itself."""
+
+import re
+
+from sqlalchemy import select
+
+from storefront.models import Membership
+from tests.helpers import PASSWORD, english, sign_up
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def invite(client, shop, email, outbox):
+    response = client.post(f"/seller/ventures/{shop.venture.id}/staff", data={"email": email})
+    assert response.status_code == 302
+    return re.search(r"http://shop\.test(/seller/invitations/\S+)", outbox[-1].body).group(1)
+
+
+def test_an_invited_person_becomes_staff(client, session, shop, owner, outbox):
+    link = invite(client, shop, "Staff@Example.com", outbox)
+    assert outbox[-1].to == ["Staff@Example.com"] and shop.venture.name in outbox[-1].subject
+    client.post("/account/sign-out")
+    sign_up(client, email="staff@example.com", name="박직원")
+    response = client.get(link)
+    assert response.status_code == 302
+    membership = session.scalars(select(Membership).where(Membership.role == "staff")).one()
+    assert (membership.venture_id, membership.user.email) == (shop.venture.id, "staff@example.com")
+    assert client.get(f"/seller/ventures/{shop.venture.id}/products").status_code == 200
+    assert client.get(f"/seller/ventures/{shop.venture.id}/staff").status_code == 404
+    assert client.get(f"/seller/ventures/{shop.venture.id}/settings").status_code == 404
+
+
+def test_an_invitation_works_only_for_its_email_and_only_if_genuine(
+    client, session, shop, owner, outbox
+):
+    english(client)
+    link = invite(client, shop, "staff@example.com", outbox)
+    client.post("/account/sign-out")
+    sign_up(client, email="someone.else@example.com")
+    wrong = client.get(link)
+    assert wrong.status_code == 400 and "another email address" in text(wrong)
+    forged = client.get("/seller/invitations/not-a-real-token")
+    assert forged.status_code == 400 and "does not work" in text(forged)
+    assert session.scalars(select(Membership).where(Membership.role == "staff")).first() is None
+
+
+def test_the_owner_removes_staff_but_not_themself(client, session, shop, owner, outbox):
+    from storefront.services import accounts
+
+    helper = accounts.sign_up(session, "helper@example.com", "도우미", PASSWORD)
+    session.add(Membership(user_id=helper.id, venture_id=shop.venture.id, role="staff"))
+    session.commit()
+    staff_page = text(client.get(f"/seller/ventures/{shop.venture.id}/staff"))
+    assert "helper@example.com" in staff_page
+    member_id = session.scalars(select(Membership.id).where(Membership.role == "staff")).one()
+    own_id = session.scalars(select(Membership.id).where(Membership.role == "owner")).one()
+    url = f"/seller/ventures/{shop.venture.id}/staff"
+    assert client.post(f"{url}/{member_id}/remove").status_code == 302
+    assert member_id not in set(session.scalars(select(Membership.id)))
+    client.post(f"{url}/{own_id}/remove")
+    assert own_id in set(session.scalars(select(Membership.id)))
+
+
+def test_bad_invitation_emails_are_refused(client, shop, owner, outbox):
+    response = client.post(
+        f"/seller/ventures/{shop.venture.id}/staff", data={"email": "not-an-email"}
+    )
+    assert response.status_code == 400 and outbox == []
