@@ -145,7 +145,7 @@ def load_orders(db: Session, rules: ShopRules, count: int = 60, now: datetime | 
             .order_by(Product.id)
         ).all()
         picks = rng.sample(list(in_stock), k=min(len(in_stock), rng.randint(1, 3)))
-        cart = Cart({p.id: CartItem(rng.randint(1, 2), p.price) for p in picks})
+        cart = Cart({(p.id, None): CartItem(rng.randint(1, 2), p.price) for p in picks})
         name = names[i % len(names)]
         order = place_order(
             db,

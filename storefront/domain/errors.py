@@ -71,3 +71,14 @@ class OrderNotPayable(DomainError):
     """The order can no longer be paid (cancelled, expired or already paid)."""
 
     code = "order_not_payable"
+
+
+class OptionRequired(DomainError):
+    """The product comes in options (size, colour...) and none, or an unknown one, was chosen."""
+
+    code = "option_required"
+
+    def __init__(self, product_id: int, title: str) -> None:
+        super().__init__(product_id, title)
+        self.product_id = product_id
+        self.title = title

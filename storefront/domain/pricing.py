@@ -50,6 +50,8 @@ class LineInput:
     unit_price: int
     quantity: int
     rule: DonationRule
+    option_id: int | None = None
+    option_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class PricedLine:
     rule: DonationRule
     donation_amount: int
     match_amount: int
+    option_id: int | None = None
+    option_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,8 @@ def price(
                 rule=line.rule,
                 donation_amount=donation,
                 match_amount=line.rule.match(donation),
+                option_id=line.option_id,
+                option_name=line.option_name,
             )
         )
         goods_by_venture[line.venture_id] = goods_by_venture.get(line.venture_id, 0) + goods

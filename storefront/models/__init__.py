@@ -2,7 +2,7 @@
 
 from storefront.models.accounts import Membership, User
 from storefront.models.base import Base, utcnow
-from storefront.models.catalog import Product
+from storefront.models.catalog import Product, ProductOption
 from storefront.models.ledger import LedgerEntry
 from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
@@ -18,6 +18,7 @@ __all__ = [
     "OrderLine",
     "Product",
     "ProductImage",
+    "ProductOption",
     "Refund",
     "TestPaymentSession",
     "User",

@@ -40,3 +40,21 @@ class Product(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     venture: Mapped[Venture] = relationship(back_populates="products", lazy="raise")
+
+
+class ProductOption(Base):
+    """A choice within a product, such as a size or colour, with its own stock.
+
+    The product's own ``stock`` is kept equal to the sum of its active options' stock, so
+    lists show what is left without looking at options.
+    """
+
+    __tablename__ = "product_option"
+    __table_args__ = (CheckConstraint("stock >= 0", name="stock_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    stock: Mapped[int] = mapped_column(default=0)
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)

@@ -84,9 +84,11 @@ class OrderLine(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("product_option.id"))
     venture_id: Mapped[int] = mapped_column(ForeignKey("venture.id"), index=True)
     cause_id: Mapped[int] = mapped_column(ForeignKey("cause.id"))
     title: Mapped[str] = mapped_column(String(200))
+    option_name: Mapped[str] = mapped_column(String(100), default="")
     unit_price: Mapped[int]
     quantity: Mapped[int]
     goods_amount: Mapped[int]

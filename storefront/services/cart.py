@@ -1,4 +1,4 @@
-"""The shopper's cart: product ids, quantities and the price the shopper saw when adding.
+"""The shopper's cart: products (and their options), quantities, and the price seen.
 
 The cart lives in the signed session cookie; nothing in it is trusted. Every read goes back to
 the database for today's price, stock and availability.
@@ -10,14 +10,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storefront.domain.errors import CartFull, OutOfStock, ProductUnavailable
+from storefront.domain.errors import CartFull, OptionRequired, OutOfStock, ProductUnavailable
 from storefront.domain.pricing import check_quantity
-from storefront.models import Product
+from storefront.models import Product, ProductOption
 from storefront.services.catalog import get_visible_product, visible_products
 
 MAX_CART_LINES = 50
+Key = tuple[int, int | None]  # (product id, option id or None)
 
 
 @dataclass
@@ -26,9 +28,18 @@ class CartItem:
     price_seen: int
 
 
+def _parse_key(raw: str) -> Key:
+    product, _, option = raw.partition(":")
+    return int(product), int(option) if option else None
+
+
+def _format_key(key: Key) -> str:
+    return f"{key[0]}:{key[1]}" if key[1] is not None else str(key[0])
+
+
 @dataclass
 class Cart:
-    items: dict[int, CartItem] = field(default_factory=dict)
+    items: dict[Key, CartItem] = field(default_factory=dict)
 
     @classmethod
     def from_session(cls, raw: Any) -> Cart:
@@ -38,14 +49,14 @@ class Cart:
             return cart
         for key, value in list(raw.items())[:MAX_CART_LINES]:
             try:
-                product_id, (quantity, price) = int(key), value
-                cart.items[product_id] = CartItem(int(quantity), int(price))
+                quantity, price = value
+                cart.items[_parse_key(str(key))] = CartItem(int(quantity), int(price))
             except (TypeError, ValueError):
                 continue
         return cart
 
     def to_session(self) -> dict[str, list[int]]:
-        return {str(pid): [item.quantity, item.price_seen] for pid, item in self.items.items()}
+        return {_format_key(k): [item.quantity, item.price_seen] for k, item in self.items.items()}
 
     @property
     def count(self) -> int:
@@ -55,8 +66,21 @@ class Cart:
 @dataclass(frozen=True)
 class CartLine:
     product: Product
+    option: ProductOption | None
     quantity: int
     price_seen: int
+
+    @property
+    def product_id(self) -> int:
+        return self.product.id
+
+    @property
+    def option_id(self) -> int | None:
+        return self.option.id if self.option else None
+
+    @property
+    def available(self) -> int:
+        return self.option.stock if self.option else self.product.stock
 
     @property
     def amount(self) -> int:
@@ -68,67 +92,106 @@ class CartLine:
 
     @property
     def short_of_stock(self) -> bool:
-        return self.quantity > self.product.stock
+        return self.quantity > self.available
 
 
-def _product_for_cart(db: Session, product_id: int) -> Product:
+def active_options(db: Session, product_ids: list[int]) -> dict[int, list[ProductOption]]:
+    """Each product's options that can be bought, in the seller's order (one query)."""
+    grouped: dict[int, list[ProductOption]] = {}
+    if product_ids:
+        rows = db.scalars(
+            select(ProductOption)
+            .where(ProductOption.product_id.in_(product_ids), ProductOption.active)
+            .order_by(ProductOption.position, ProductOption.id)
+        )
+        for option in rows:
+            grouped.setdefault(option.product_id, []).append(option)
+    return grouped
+
+
+def _choose(db: Session, product: Product, option_id: int | None) -> ProductOption | None:
+    options = active_options(db, [product.id]).get(product.id, [])
+    if not options:
+        if option_id is not None:
+            raise ProductUnavailable(product.id)
+        return None
+    chosen = next((o for o in options if o.id == option_id), None)
+    if chosen is None:
+        raise OptionRequired(product.id, product.title)
+    return chosen
+
+
+def add(
+    db: Session,
+    cart: Cart,
+    product_id: int,
+    quantity: int,
+    max_quantity: int,
+    option_id: int | None = None,
+) -> Product:
+    """Add ``quantity`` of a product (and option), checked against stock and the maximum."""
     product = get_visible_product(db, product_id)
     if product is None:
         raise ProductUnavailable(product_id)
-    return product
-
-
-def add(db: Session, cart: Cart, product_id: int, quantity: int, max_quantity: int) -> Product:
-    """Add ``quantity`` of a product, checked against stock and the per-line maximum."""
-    product = _product_for_cart(db, product_id)
-    existing = cart.items.get(product_id)
+    option = _choose(db, product, option_id)
+    key = (product.id, option.id if option else None)
+    existing = cart.items.get(key)
     wanted = check_quantity(quantity + (existing.quantity if existing else 0), max_quantity)
-    if product.stock < wanted:
-        in_cart = existing.quantity if existing else 0
-        raise OutOfStock(product.id, product.title, product.stock, in_cart)
+    available = option.stock if option else product.stock
+    if available < wanted:
+        title = f"{product.title} ({option.name})" if option else product.title
+        raise OutOfStock(product.id, title, available, existing.quantity if existing else 0)
     if existing is None and len(cart.items) >= MAX_CART_LINES:
         raise CartFull(MAX_CART_LINES)
-    cart.items[product_id] = CartItem(wanted, product.price)
+    cart.items[key] = CartItem(wanted, product.price)
     return product
 
 
-def set_quantity(
-    db: Session, cart: Cart, product_id: int, quantity: int, max_quantity: int
-) -> None:
+def set_quantity(db: Session, cart: Cart, key: Key, quantity: int, max_quantity: int) -> None:
     """Change a line's quantity; zero removes it."""
-    if product_id not in cart.items:
-        raise ProductUnavailable(product_id)
+    if key not in cart.items:
+        raise ProductUnavailable(key[0])
     if quantity == 0:
-        del cart.items[product_id]
+        del cart.items[key]
         return
-    product = _product_for_cart(db, product_id)
+    lines, _gone = load_lines(db, Cart({key: cart.items[key]}))
+    if not lines:
+        raise ProductUnavailable(key[0])
     check_quantity(quantity, max_quantity)
-    if product.stock < quantity:
-        raise OutOfStock(product.id, product.title, product.stock)
-    cart.items[product_id].quantity = quantity
+    line = lines[0]
+    if line.available < quantity:
+        raise OutOfStock(key[0], line.product.title, line.available)
+    cart.items[key].quantity = quantity
 
 
-def remove(cart: Cart, product_id: int) -> None:
-    cart.items.pop(product_id, None)
+def remove(cart: Cart, key: Key) -> None:
+    cart.items.pop(key, None)
 
 
-def load_lines(db: Session, cart: Cart) -> tuple[list[CartLine], list[int]]:
-    """Return the cart's lines with today's products (one query), and ids no longer for sale."""
+def load_lines(db: Session, cart: Cart) -> tuple[list[CartLine], list[Key]]:
+    """Today's products and options for the cart (two queries), and keys no longer for sale."""
     if not cart.items:
         return [], []
-    products = {
-        p.id: p for p in db.scalars(visible_products().where(Product.id.in_(list(cart.items))))
-    }
-    lines = [
-        CartLine(products[pid], item.quantity, item.price_seen)
-        for pid, item in cart.items.items()
-        if pid in products
-    ]
-    gone = [pid for pid in cart.items if pid not in products]
+    product_ids = sorted({pid for pid, _oid in cart.items})
+    products = {p.id: p for p in db.scalars(visible_products().where(Product.id.in_(product_ids)))}
+    options = {o.id: o for group in active_options(db, product_ids).values() for o in group}
+    lines, gone = [], []
+    for (pid, oid), item in cart.items.items():
+        product = products.get(pid)
+        option = options.get(oid) if oid is not None else None
+        wants_option = any(o.product_id == pid for o in options.values())
+        if (
+            product is None
+            or (oid is not None and option is None)
+            or (oid is None and wants_option)
+        ):
+            gone.append((pid, oid))
+            continue
+        lines.append(CartLine(product, option, item.quantity, item.price_seen))
     return lines, gone
 
 
 def accept_current_prices(cart: Cart, lines: list[CartLine]) -> None:
     """Remember today's prices once the shopper has been shown the change."""
     for line in lines:
-        cart.items[line.product.id].price_seen = line.product.price
+        cart.items[(line.product.id, line.option_id)].price_seen = line.product.price

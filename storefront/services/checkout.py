@@ -89,6 +89,8 @@ def quote_lines(lines: list[CartLine], rules: ShopRules) -> Quote:
                 unit_price=line.product.price,
                 quantity=line.quantity,
                 rule=DonationRule(line.product.venture.giving_rate_bp, rules.match_rate_bp),
+                option_id=line.option_id,
+                option_name=line.option.name if line.option else "",
             )
             for line in lines
         ],
@@ -113,7 +115,7 @@ def place_order(
     """
     lines, gone = load_lines(db, cart)
     if gone:
-        raise ProductUnavailable(gone[0])
+        raise ProductUnavailable(gone[0][0])
     if not lines:
         raise EmptyCart()
     changes = [
@@ -125,7 +127,7 @@ def place_order(
         raise PricesChanged(changes)
     _causes_for(db, shopper.cause_id, {line.product.venture.default_cause_id for line in lines})
     quote = quote_lines(lines, rules)
-    short = stock.take_all(db, [(line.product_id, line.quantity) for line in quote.lines])
+    short = stock.take_all(db, stock.wants_of(quote.lines))
     if short is not None:
         product = next(line.product for line in lines if line.product.id == short)
         available = db.scalar(select(Product.stock).where(Product.id == short)) or 0
@@ -155,6 +157,8 @@ def place_order(
         lines=[
             OrderLine(
                 product_id=line.product_id,
+                option_id=line.option_id,
+                option_name=line.option_name,
                 venture_id=line.venture_id,
                 cause_id=shopper.cause_id or causes[line.product_id],
                 title=line.title,
@@ -186,7 +190,14 @@ def start_payment(
     """Open the provider's checkout for a held order and remember its session id."""
     if order.status != "pending_payment":
         raise OrderNotPayable(order.number)
-    lines = [CheckoutLine(line.title, line.unit_price, line.quantity) for line in order.lines]
+    lines = [
+        CheckoutLine(
+            f"{line.title} ({line.option_name})" if line.option_name else line.title,
+            line.unit_price,
+            line.quantity,
+        )
+        for line in order.lines
+    ]
     if order.shipping_total:
         lines.append(CheckoutLine(shipping_label, order.shipping_total, 1))
     session = provider.create_checkout(
@@ -224,7 +235,7 @@ def release(
     )
     if not result.rowcount:  # type: ignore[attr-defined]
         return False
-    stock.give_back(db, [(line.product_id, line.quantity) for line in order.lines])
+    stock.give_back(db, stock.wants_of(order.lines))
     db.expire(order, ["status", "stock_held", "status_note"])
     return True
 

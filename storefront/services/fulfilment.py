@@ -163,7 +163,7 @@ def cancel_line(db: Session, provider: PaymentProvider, line: OrderLine, now: da
     db.add(refund)
     db.flush()
     ledger.reverse_line(db, line, refund, now)
-    stock.give_back(db, [(line.product_id, line.quantity)])
+    stock.give_back(db, stock.wants_of([line]))
     db.execute(
         update(Product)
         .where(Product.id == line.product_id)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storefront.domain.catalog import CATEGORIES, LOW_STOCK
 from storefront.domain.errors import DomainError
-from storefront.models import Product, Venture
+from storefront.models import Product, ProductOption, Venture
 
 # Which listing states each action moves from, and where to.
 TRANSITIONS = {
@@ -85,13 +85,17 @@ def create(db: Session, venture: Venture, data: ListingInput, now: datetime) -> 
 
 
 def update(db: Session, product: Product, data: ListingInput) -> Product:
-    """Change a listing. Orders already placed keep the price they were sold at."""
+    """Change a listing. Orders already placed keep the price they were sold at.
+
+    A product with options keeps the stock its options add up to.
+    """
     _check(data)
     product.title = data.title.strip()
     product.description = data.description.strip()
     product.category = data.category
     product.price = data.price
-    product.stock = data.stock
+    if not has_options(db, product.id):
+        product.stock = data.stock
     return product
 
 
@@ -106,8 +110,11 @@ def change_status(db: Session, product: Product, action: str) -> Product:
 
 
 def set_stock(db: Session, product: Product, stock: int) -> Product:
+    """Set the stock of a product without options (with options, each option has its own)."""
     if stock < 0:
         raise InvalidListing("stock")
+    if has_options(db, product.id):
+        raise InvalidListing("stock_by_option")
     product.stock = stock
     return product
 
@@ -145,3 +152,73 @@ def low_stock(db: Session, venture_id: int, threshold: int = LOW_STOCK) -> list[
             .order_by(Product.stock, Product.title)
         )
     )
+
+
+# --- options: sizes, colours... each with its own stock ---------------------------------
+
+
+def options_of(db: Session, product_id: int) -> list[ProductOption]:
+    return list(
+        db.scalars(
+            select(ProductOption)
+            .where(ProductOption.product_id == product_id, ProductOption.active)
+            .order_by(ProductOption.position, ProductOption.id)
+        )
+    )
+
+
+def option_of(db: Session, product_id: int, option_id: int) -> ProductOption | None:
+    """The product's own active option, or None: never another product's."""
+    return db.scalar(
+        select(ProductOption).where(
+            ProductOption.id == option_id,
+            ProductOption.product_id == product_id,
+            ProductOption.active,
+        )
+    )
+
+
+def _sync_stock(db: Session, product: Product) -> None:
+    """Keep the product's stock equal to the sum of its active options' stock."""
+    db.flush()
+    total = db.scalar(
+        select(func.coalesce(func.sum(ProductOption.stock), 0)).where(
+            ProductOption.product_id == product.id, ProductOption.active
+        )
+    )
+    product.stock = int(total or 0)
+
+
+def add_option(db: Session, product: Product, name: str, stock: int) -> ProductOption:
+    name = name.strip()
+    if not name:
+        raise InvalidListing("option_name")
+    if stock < 0:
+        raise InvalidListing("stock")
+    existing = options_of(db, product.id)
+    if any(o.name == name for o in existing):
+        raise InvalidListing("option_taken")
+    if not existing:
+        # The product's stock so far belonged to no option; from now on options hold it.
+        product.stock = 0
+    option = ProductOption(product_id=product.id, name=name, stock=stock, position=len(existing))
+    db.add(option)
+    _sync_stock(db, product)
+    return option
+
+
+def set_option_stock(db: Session, product: Product, option: ProductOption, stock: int) -> None:
+    if stock < 0:
+        raise InvalidListing("stock")
+    option.stock = stock
+    _sync_stock(db, product)
+
+
+def remove_option(db: Session, product: Product, option: ProductOption) -> None:
+    """Stop selling an option. It stays in the database for the orders that name it."""
+    option.active = False
+    _sync_stock(db, product)
+
+
+def has_options(db: Session, product_id: int) -> bool:
+    return bool(options_of(db, product_id))

@@ -118,7 +118,7 @@ def fulfil(
     if not result.rowcount:  # type: ignore[attr-defined]
         return "noop"
     db.expire(order)
-    wanted = [(line.product_id, line.quantity) for line in order.lines]
+    wanted = stock.wants_of(order.lines)
     if not order.stock_held:
         # The hold had lapsed (cancelled or expired) before the money arrived: take the
         # stock again if it is still there, otherwise give the money back.
@@ -134,11 +134,11 @@ def fulfil(
         .values(status="paid")
         .execution_options(synchronize_session=False)
     )
-    for product_id, quantity in wanted:
+    for want in wanted:
         db.execute(
             update(Product)
-            .where(Product.id == product_id)
-            .values(units_sold=Product.units_sold + quantity)
+            .where(Product.id == want.product_id)
+            .values(units_sold=Product.units_sold + want.quantity)
             .execution_options(synchronize_session=False)
         )
     ledger.record_order(db, order, now)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -23,8 +23,8 @@ def show() -> str:
     cart = load_cart()
     lines, gone = carts.load_lines(db.session(), cart)
     if gone:
-        for product_id in gone:
-            carts.remove(cart, product_id)
+        for key in gone:
+            carts.remove(cart, key)
         save_cart(cart)
         flash(_("Some products are no longer for sale and were taken out of your cart."), "warning")
     quote = quote_lines(lines, shop_rules()) if lines else None
@@ -33,7 +33,10 @@ def show() -> str:
         lines=lines,
         quote=quote,
         blocked=any(line.short_of_stock for line in lines),
-        line_forms={line.product.id: CartLineForm(quantity=line.quantity) for line in lines},
+        line_forms={
+            (line.product_id, line.option_id): CartLineForm(quantity=line.quantity)
+            for line in lines
+        },
         remove_form=EmptyForm(),
     )
 
@@ -55,6 +58,7 @@ def add() -> Response | tuple[str, int]:
             form.product_id.data or 0,
             form.quantity.data or 0,
             shop_rules().max_quantity,
+            option_id=form.option_id.data or None,
         )
     except ProductUnavailable:
         abort(404)
@@ -66,18 +70,25 @@ def add() -> Response | tuple[str, int]:
     return redirect(url_for("cart.show"))
 
 
+def _key(product_id: int) -> carts.Key:
+    """The cart line a form names: the product in the URL and the option in the form."""
+    option = request.form.get("option_id", "")
+    return product_id, int(option) if option.isdigit() and len(option) < 10 else None
+
+
 @bp.post("/<id:product_id>/quantity")
 def update(product_id: int) -> Response | tuple[str, int]:
     form = CartLineForm()
     if not form.validate():
         return render_template("errors/form.html", form=form), 400
     cart = load_cart()
+    key = _key(product_id)
     try:
         carts.set_quantity(
-            db.session(), cart, product_id, form.quantity.data or 0, shop_rules().max_quantity
+            db.session(), cart, key, form.quantity.data or 0, shop_rules().max_quantity
         )
     except DomainError as error:
-        if isinstance(error, ProductUnavailable) and product_id not in cart.items:
+        if isinstance(error, ProductUnavailable) and key not in cart.items:
             abort(404)
         flash(describe(error), "error")
         return show(), refusal_status(error)
@@ -91,9 +102,10 @@ def remove(product_id: int) -> Response | tuple[str, int]:
     if not EmptyForm().validate():
         return render_template("errors/form.html", form=None), 400
     cart = load_cart()
-    if product_id not in cart.items:
+    key = _key(product_id)
+    if key not in cart.items:
         abort(404)
-    carts.remove(cart, product_id)
+    carts.remove(cart, key)
     save_cart(cart)
     flash(_("Removed from your cart."), "success")
     return redirect(url_for("cart.show"))

@@ -33,6 +33,7 @@ MAX_ID = 2**31 - 1
 
 class AddToCartForm(FlaskForm):
     product_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
+    option_id = IntegerField(_l("Option"), validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     quantity = IntegerField(
         _l("Quantity"),
         default=1,
@@ -362,3 +363,19 @@ class InviteForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Send invitation"))
+
+
+class OptionForm(FlaskForm):
+    name = StringField(
+        _l("Option (size, colour...)"),
+        filters=[strip],
+        validators=[DataRequired(_l("Name the option, like 'M' or 'Blue'.")), Length(max=100)],
+    )
+    stock = IntegerField(
+        _l("Stock"),
+        validators=[
+            InputRequired(_l("Enter how many you have.")),
+            NumberRange(0, 1_000_000, _l("Stock must be 0 or more.")),
+        ],
+    )
+    submit = SubmitField(_l("Add option"))

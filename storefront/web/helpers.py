@@ -100,6 +100,17 @@ def day(value: datetime | None) -> str:
     return "" if value is None else str(format_date(value, "medium"))
 
 
+def phone(number: str) -> str:
+    """Write a Korean phone number the usual way: 010-1234-5678, 02-555-1234, 031-123-4567."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if not digits.startswith("0") or not 9 <= len(digits) <= 11:
+        return number
+    area = 2 if digits.startswith("02") else 3
+    rest = digits[area:]
+    split = len(rest) - 4
+    return f"{digits[:area]}-{rest[:split]}-{rest[split:]}"
+
+
 def safe_next(target: str | None, fallback: str = "/") -> str:
     """Return ``target`` if it is a path on this site, else ``fallback`` (no open redirects)."""
     if not target:
@@ -123,7 +134,7 @@ class IdConverter(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        money=money, rate=rate, when=when, day=day, markdown=render_markdown
+        money=money, rate=rate, when=when, day=day, markdown=render_markdown, phone=phone
     )
     app.jinja_env.globals.update(
         CATEGORY_LABELS=CATEGORY_LABELS,

@@ -25,6 +25,8 @@ def describe(error: errors.DomainError) -> str:
         )
     if isinstance(error, errors.ProductUnavailable):
         return _("That product is not for sale any more.")
+    if isinstance(error, errors.OptionRequired):
+        return _("Choose an option for %(title)s.", title=error.title)
     if isinstance(error, errors.CartFull):
         return _("Your cart is full. Check out or remove something first.")
     if isinstance(error, errors.QuantityOutOfRange):

@@ -17,7 +17,7 @@ from storefront.domain.money import format_rate_bp
 from storefront.domain.periods import GRAINS, SEOUL, Window, shift, to_utc
 from storefront.domain.pricing import DonationRule
 from storefront.extensions import db
-from storefront.models import OrderLine, Product, ProductImage, Venture, utcnow
+from storefront.models import OrderLine, Product, ProductImage, ProductOption, Venture, utcnow
 from storefront.payments import PaymentError
 from storefront.services import fulfilment, images, listings, notify, stats, ventures
 from storefront.web.common import provider
@@ -28,6 +28,7 @@ from storefront.web.forms import (
     ImageUploadForm,
     InviteForm,
     ListingForm,
+    OptionForm,
     ShipForm,
     StockForm,
     VentureApplicationForm,
@@ -105,6 +106,9 @@ LISTING_PROBLEMS = {
     "price": lambda: _("The price must be more than zero."),
     "stock": lambda: _("Stock must be 0 or more."),
     "giving_rate": lambda: _("The giving rate must be within the range the platform allows."),
+    "option_name": lambda: _("Name the option, like 'M' or 'Blue'."),
+    "option_taken": lambda: _("This product already has an option with that name."),
+    "stock_by_option": lambda: _("This product has options: set the stock of each option."),
 }
 
 
@@ -183,6 +187,9 @@ def _edit_page(venture: Venture, product: Product, form: ListingForm | None = No
         status_form=EmptyForm(),
         pictures=images.images_of(db.session(), product.id),
         upload_form=ImageUploadForm(),
+        options=listings.options_of(db.session(), product.id),
+        option_form=OptionForm(formdata=None),
+        stock_form=StockForm(formdata=None),
     )
 
 
@@ -248,7 +255,11 @@ def product_stock(venture_id: int, product_id: int) -> Response | tuple[str, int
         for error in form.stock.errors:
             flash(str(error), "error")
         return products(venture_id), 400
-    listings.set_stock(db.session(), product, form.stock.data or 0)
+    try:
+        listings.set_stock(db.session(), product, form.stock.data or 0)
+    except listings.InvalidListing as error:
+        flash(LISTING_PROBLEMS[error.field](), "error")
+        return products(venture_id), 409
     db.session.commit()
     flash(
         _("Stock of %(title)s is now %(count)d.", title=product.title, count=product.stock),
@@ -634,3 +645,71 @@ def accept_invitation(token: str) -> Response | tuple[str, int]:
     db.session.commit()
     flash(_("You now help run %(name)s.", name=membership.venture.name), "success")
     return redirect(url_for("seller.venture", venture_id=membership.venture_id))
+
+
+# --- options ------------------------------------------------------------------------------
+
+
+def _option_or_404(product: Product, option_id: int) -> ProductOption:
+    option = listings.option_of(db.session(), product.id, option_id)
+    if option is None:
+        abort(404)
+    return option
+
+
+@bp.post("/ventures/<id:venture_id>/products/<id:product_id>/options")
+@login_required
+def add_option(venture_id: int, product_id: int) -> Response | tuple[str, int]:
+    membership = membership_or_404(venture_id)
+    product = _product_or_404(venture_id, product_id)
+    form = OptionForm()
+    if form.validate():
+        try:
+            listings.add_option(db.session(), product, form.name.data or "", form.stock.data or 0)
+        except listings.InvalidListing as error:
+            db.session.rollback()
+            flash(LISTING_PROBLEMS[error.field](), "error")
+            return _edit_page(
+                membership.venture, product
+            ), 409 if error.field == "option_taken" else 400
+        db.session.commit()
+        flash(_("Option added."), "success")
+        return redirect(
+            url_for("seller.edit_product", venture_id=venture_id, product_id=product_id)
+        )
+    for errors in form.errors.values():
+        flash(" ".join(str(e) for e in errors), "error")
+    return _edit_page(membership.venture, product), 400
+
+
+@bp.post("/ventures/<id:venture_id>/products/<id:product_id>/options/<id:option_id>/stock")
+@login_required
+def option_stock(venture_id: int, product_id: int, option_id: int) -> Response | tuple[str, int]:
+    membership = membership_or_404(venture_id)
+    product = _product_or_404(venture_id, product_id)
+    option = _option_or_404(product, option_id)
+    form = StockForm()
+    if not form.validate():
+        for error in form.stock.errors:
+            flash(str(error), "error")
+        return _edit_page(membership.venture, product), 400
+    listings.set_option_stock(db.session(), product, option, form.stock.data or 0)
+    db.session.commit()
+    flash(
+        _("Stock of %(title)s is now %(count)d.", title=option.name, count=option.stock), "success"
+    )
+    return redirect(url_for("seller.edit_product", venture_id=venture_id, product_id=product_id))
+
+
+@bp.post("/ventures/<id:venture_id>/products/<id:product_id>/options/<id:option_id>/remove")
+@login_required
+def remove_option(venture_id: int, product_id: int, option_id: int) -> Response:
+    membership_or_404(venture_id)
+    product = _product_or_404(venture_id, product_id)
+    option = _option_or_404(product, option_id)
+    if not EmptyForm().validate():
+        abort(400)
+    listings.remove_option(db.session(), product, option)
+    db.session.commit()
+    flash(_("The option is no longer for sale."), "success")
+    return redirect(url_for("seller.edit_product", venture_id=venture_id, product_id=product_id))

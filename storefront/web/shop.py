@@ -19,6 +19,7 @@ from storefront.domain.catalog import CATEGORIES, LOW_STOCK, SORTS
 from storefront.domain.pricing import DonationRule
 from storefront.extensions import db
 from storefront.services import catalog, images, ledger
+from storefront.services.cart import active_options
 from storefront.web.forms import AddToCartForm
 from storefront.web.helpers import safe_next
 from storefront.web.i18n import LANG_COOKIE
@@ -72,6 +73,7 @@ def product(product_id: int) -> str:
         match=rule.match(donation),
         low_stock=LOW_STOCK,
         pictures=images.images_of(db.session(), item.id),
+        options=active_options(db.session(), [item.id]).get(item.id, []),
         form=AddToCartForm(product_id=item.id, quantity=1),
     )
 

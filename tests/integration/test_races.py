@@ -43,7 +43,12 @@ def run_together(app, count, work):
 
 def buyer(app, items):
     def work(i):
-        cart = Cart({pid: CartItem(qty, price) for pid, qty, price in items})
+        cart = Cart(
+            {
+                (item[0], item[3] if len(item) > 3 else None): CartItem(item[1], item[2])
+                for item in items
+            }
+        )
         try:
             order = place_order(
                 db.session(), cart, SHOPPER, ShopRules.from_config(app.config), "test", utcnow()
@@ -151,3 +156,17 @@ def test_the_success_page_and_the_webhook_racing_record_one_set_of_entries(app, 
     assert Counter(outcomes)["paid"] == 1, outcomes
     assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 2
     assert session.get(Order, order_id).status == "paid"
+
+
+def test_shoppers_racing_for_the_last_units_of_an_option(app, session, shop):
+    from storefront.models import ProductOption
+    from storefront.services import listings
+
+    product = make_product(session, shop.venture, stock=0, price=9000)
+    small = listings.add_option(session, product, "S", 3)
+    listings.add_option(session, product, "L", 50)
+    session.commit()
+    results = run_together(app, 12, buyer(app, [(product.id, 1, 9000, small.id)]))
+    assert len([r for r in results if r]) == 3
+    assert session.get(ProductOption, small.id).stock == 0
+    assert session.get(Product, product.id).stock == 50

@@ -55,3 +55,19 @@ def test_negative_amounts_or_rates_are_refused():
 )
 def test_rates_are_shown_without_float_noise(bp, text):
     assert format_rate_bp(bp) == text
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("01012345678", "010-1234-5678"),
+        ("025551234", "02-555-1234"),
+        ("0311234567", "031-123-4567"),
+        ("0212345678", "02-1234-5678"),
+        ("12345", "12345"),
+    ],
+)
+def test_phone_numbers_are_written_the_korean_way(raw, shown):
+    from storefront.web.helpers import phone
+
+    assert phone(raw) == shown
