@@ -11,18 +11,16 @@ with ``flask demo load --products``' loader, then requests each page through the
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import event
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade
 
+from bench.timing import time_pages
 from storefront import create_app
 from storefront.demo import loader
 from storefront.extensions import db
@@ -70,26 +68,11 @@ def main() -> None:
         venture_slug = session.query(Venture.slug).order_by(Venture.id).limit(1).scalar()
         engine = db.engine
     client = app.test_client()
-    statements = [0]
-
-    def count(*_args: object) -> None:
-        statements[0] += 1
-
-    event.listen(engine, "before_cursor_execute", count)
-    print(f"{'page':32} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
-    for name, path in PAGES:
-        path = path.format(product_id=product_id, venture_slug=venture_slug)
-        client.get(path)
-        timings = []
-        for _ in range(args.repeat):
-            statements[0] = 0
-            t0 = time.perf_counter()
-            response = client.get(path)
-            timings.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200, (path, response.status_code)
-        timings.sort()
-        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-        print(f"{name:32} {statistics.median(timings):10.1f} {p95:8.1f} {statements[0]:8d}")
+    pages = [
+        (name, path.format(product_id=product_id, venture_slug=venture_slug))
+        for name, path in PAGES
+    ]
+    time_pages(client, engine, pages, args.repeat)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -21,10 +20,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.timing import time_pages
 from storefront import create_app
 from storefront.demo import loader
 from storefront.extensions import db
@@ -99,29 +99,18 @@ def main() -> None:
         "/account/sign-in",
         data={"email": f"owner@{venture.slug}.test", "password": loader.DEMO_PASSWORD},
     )
-    statements = [0]
-    event.listen(
-        engine, "before_cursor_execute", lambda *a: statements.__setitem__(0, statements[0] + 1)
+    time_pages(
+        client,
+        engine,
+        [
+            ("numbers, daily", f"/seller/ventures/{venture_id}/numbers?grain=day"),
+            ("numbers, weekly", f"/seller/ventures/{venture_id}/numbers?grain=week"),
+            ("numbers, monthly", f"/seller/ventures/{venture_id}/numbers?grain=month"),
+            ("statement", f"/seller/ventures/{venture_id}/statement"),
+            ("orders list", f"/seller/ventures/{venture_id}/orders"),
+        ],
+        args.repeat,
     )
-    print(f"{'page':28} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
-    for name, path in [
-        ("numbers, daily", f"/seller/ventures/{venture_id}/numbers?grain=day"),
-        ("numbers, weekly", f"/seller/ventures/{venture_id}/numbers?grain=week"),
-        ("numbers, monthly", f"/seller/ventures/{venture_id}/numbers?grain=month"),
-        ("statement", f"/seller/ventures/{venture_id}/statement"),
-        ("orders list", f"/seller/ventures/{venture_id}/orders"),
-    ]:
-        client.get(path)
-        timings = []
-        for _ in range(args.repeat):
-            statements[0] = 0
-            t0 = time.perf_counter()
-            response = client.get(path)
-            timings.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200, (path, response.status_code)
-        timings.sort()
-        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-        print(f"{name:28} {statistics.median(timings):10.1f} {p95:8.1f} {statements[0]:8d}")
 
 
 if __name__ == "__main__":

@@ -90,3 +90,90 @@ def small_shop(session: Any) -> Shop:
     )
     session.commit()
     return shop
+
+
+@dataclass
+class Line:
+    """One line for ``make_paid_order``: by default 5% given, matched 1:1."""
+
+    product: Product
+    quantity: int = 1
+    shipping: int = 0
+    status: str = "paid"
+    unit_price: int | None = None
+    donation: int | None = None
+    match: int | None = None
+    cause_id: int | None = None
+
+
+def make_paid_order(
+    session: Any,
+    venture: Venture,
+    lines: list[Line],
+    *,
+    when: Any = None,
+    email: str = "buyer@example.com",
+    number: str | None = None,
+    record: bool = True,
+) -> Any:
+    """A paid order built directly, with its ledger entries recorded at ``when``."""
+    from datetime import timedelta
+
+    from storefront.models import Order, OrderLine, utcnow
+    from storefront.services import ledger
+
+    when = when or utcnow()
+    built = []
+    for spec in lines:
+        price = spec.unit_price if spec.unit_price is not None else spec.product.price
+        goods = price * spec.quantity
+        donation = spec.donation if spec.donation is not None else goods * 500 // 10000
+        built.append(
+            OrderLine(
+                product_id=spec.product.id,
+                venture_id=venture.id,
+                cause_id=spec.cause_id or venture.default_cause_id,
+                title=spec.product.title,
+                unit_price=price,
+                quantity=spec.quantity,
+                goods_amount=goods,
+                giving_rate_bp=500,
+                match_rate_bp=10000,
+                donation_amount=donation,
+                match_amount=spec.match if spec.match is not None else donation,
+                shipping_amount=spec.shipping,
+                status="paid",
+            )
+        )
+    goods_total = sum(line.goods_amount for line in built)
+    shipping_total = sum(spec.shipping for spec in lines)
+    order = Order(
+        number=number or f"SS-F-{next(_seq):06d}",
+        access_token="t",
+        status="paid",
+        email=email,
+        name="구매자",
+        phone="01012345678",
+        postcode="04524",
+        address="서울특별시 중구 세종대로 110",
+        currency="KRW",
+        goods_total=goods_total,
+        shipping_total=shipping_total,
+        total=goods_total + shipping_total,
+        donation_total=sum(line.donation_amount for line in built),
+        match_total=sum(line.match_amount for line in built),
+        payment_provider="test",
+        payment_intent_id=f"pi_factory_{next(_seq)}",
+        created_at=when,
+        expires_at=when + timedelta(minutes=30),
+        paid_at=when,
+        lines=built,
+    )
+    session.add(order)
+    session.flush()
+    if record:
+        ledger.record_order(session, order, when)
+    for line, spec in zip(order.lines, lines, strict=True):
+        line.status = spec.status
+    session.flush()
+    return order

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -62,6 +64,32 @@ class EmptyForm(FlaskForm):
     submit = SubmitField(_l("Remove"))
 
 
+def email_field(label: Any) -> StringField:
+    """An email address, trimmed and checked for shape (not for a live mailbox)."""
+    return StringField(
+        label,
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Length(max=254),
+            Email(
+                _l("Enter a valid email address, like name@example.com."),
+                check_deliverability=False,
+            ),
+        ],
+    )
+
+
+def stock_field() -> IntegerField:
+    return IntegerField(
+        _l("Stock"),
+        validators=[
+            InputRequired(_l("Enter how many you have.")),
+            NumberRange(0, 1_000_000, _l("Stock must be 0 or more.")),
+        ],
+    )
+
+
 def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
@@ -77,18 +105,7 @@ def korean_phone(value: str | None) -> str | None:
 
 
 class CheckoutForm(FlaskForm):
-    email = StringField(
-        _l("Email"),
-        filters=[strip],
-        validators=[
-            InputRequired(_l("Enter your email address.")),
-            Length(max=254),
-            Email(
-                _l("Enter a valid email address, like name@example.com."),
-                check_deliverability=False,
-            ),
-        ],
-    )
+    email = email_field(_l("Email"))
     name = StringField(
         _l("Name"),
         filters=[strip],
@@ -168,18 +185,7 @@ class SignUpForm(FlaskForm):
         filters=[strip],
         validators=[DataRequired(_l("Enter your name.")), Length(max=100)],
     )
-    email = StringField(
-        _l("Email"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter your email address.")),
-            Length(max=254),
-            Email(
-                _l("Enter a valid email address, like name@example.com."),
-                check_deliverability=False,
-            ),
-        ],
-    )
+    email = email_field(_l("Email"))
     password = PasswordField(
         _l("Password"), validators=[DataRequired(_l("Choose a password.")), Length(max=200)]
     )
@@ -247,17 +253,7 @@ class VentureApplicationForm(FlaskForm):
             Length(max=4000),
         ],
     )
-    contact_email = StringField(
-        _l("Contact email"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter your email address.")),
-            Email(
-                _l("Enter a valid email address, like name@example.com."),
-                check_deliverability=False,
-            ),
-        ],
-    )
+    contact_email = email_field(_l("Contact email"))
     contact_phone = StringField(
         _l("Contact phone"),
         filters=[korean_phone],
@@ -292,24 +288,12 @@ class ListingForm(FlaskForm):
             NumberRange(100, 100_000_000, _l("The price must be from ₩100 to ₩100,000,000.")),
         ],
     )
-    stock = IntegerField(
-        _l("Stock"),
-        validators=[
-            InputRequired(_l("Enter how many you have.")),
-            NumberRange(0, 1_000_000, _l("Stock must be 0 or more.")),
-        ],
-    )
+    stock = stock_field()
     submit = SubmitField(_l("Save"))
 
 
 class StockForm(FlaskForm):
-    stock = IntegerField(
-        _l("Stock"),
-        validators=[
-            InputRequired(_l("Enter how many you have.")),
-            NumberRange(0, 1_000_000, _l("Stock must be 0 or more.")),
-        ],
-    )
+    stock = stock_field()
     submit = SubmitField(_l("Save"))
 
 
@@ -350,18 +334,7 @@ class ShipForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = StringField(
-        _l("Email"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter your email address.")),
-            Length(max=254),
-            Email(
-                _l("Enter a valid email address, like name@example.com."),
-                check_deliverability=False,
-            ),
-        ],
-    )
+    email = email_field(_l("Email"))
     submit = SubmitField(_l("Send invitation"))
 
 
@@ -371,11 +344,5 @@ class OptionForm(FlaskForm):
         filters=[strip],
         validators=[DataRequired(_l("Name the option, like 'M' or 'Blue'.")), Length(max=100)],
     )
-    stock = IntegerField(
-        _l("Stock"),
-        validators=[
-            InputRequired(_l("Enter how many you have.")),
-            NumberRange(0, 1_000_000, _l("Stock must be 0 or more.")),
-        ],
-    )
+    stock = stock_field()
     submit = SubmitField(_l("Add option"))

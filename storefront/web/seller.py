@@ -12,10 +12,9 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from storefront.domain.catalog import CATEGORIES, LOW_STOCK, MISSIONS
+from storefront.domain.catalog import CATEGORIES, MISSIONS
 from storefront.domain.money import format_rate_bp
 from storefront.domain.periods import GRAINS, SEOUL, Window, shift, to_utc
-from storefront.domain.pricing import DonationRule
 from storefront.extensions import db
 from storefront.models import OrderLine, Product, ProductImage, ProductOption, Venture, utcnow
 from storefront.payments import PaymentError
@@ -35,6 +34,7 @@ from storefront.web.forms import (
 )
 from storefront.web.guards import membership_or_404, signed_in_user
 from storefront.web.helpers import CARRIER_LABELS, CATEGORY_LABELS, MISSION_LABELS, money
+from storefront.web.shop import render_product
 
 bp = Blueprint("seller", __name__, url_prefix="/seller")
 
@@ -198,21 +198,7 @@ def _edit_page(venture: Venture, product: Product, form: ListingForm | None = No
 def preview_product(venture_id: int, product_id: int) -> str:
     membership = membership_or_404(venture_id)
     product = _product_or_404(venture_id, product_id)
-    rule = DonationRule(
-        membership.venture.giving_rate_bp, current_app.config["PLATFORM_MATCH_RATE_BP"]
-    )
-    donation = rule.donation(product.price)
-    return render_template(
-        "shop/product.html",
-        product=product,
-        venture=membership.venture,
-        donation=donation,
-        match=rule.match(donation),
-        low_stock=LOW_STOCK,
-        pictures=images.images_of(db.session(), product.id),
-        form=None,
-        preview=True,
-    )
+    return render_product(product, membership.venture, preview=True)
 
 
 @bp.post("/ventures/<id:venture_id>/products/<id:product_id>/status")

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from storefront.domain.catalog import CATEGORIES, LOW_STOCK, SORTS
 from storefront.domain.pricing import DonationRule
 from storefront.extensions import db
+from storefront.models import Product, Venture
 from storefront.services import catalog, images, ledger
 from storefront.services.cart import active_options
 from storefront.web.forms import AddToCartForm
@@ -63,18 +64,24 @@ def product(product_id: int) -> str:
     item = catalog.get_visible_product(db.session(), product_id)
     if item is None:
         abort(404)
-    rule = DonationRule(item.venture.giving_rate_bp, current_app.config["PLATFORM_MATCH_RATE_BP"])
+    return render_product(item, item.venture, preview=False)
+
+
+def render_product(item: Product, venture: Venture, *, preview: bool) -> str:
+    """The product page; a preview shows a seller what shoppers will see, without buying."""
+    rule = DonationRule(venture.giving_rate_bp, current_app.config["PLATFORM_MATCH_RATE_BP"])
     donation = rule.donation(item.price)
     return render_template(
         "shop/product.html",
         product=item,
-        venture=item.venture,
+        venture=venture,
         donation=donation,
         match=rule.match(donation),
         low_stock=LOW_STOCK,
         pictures=images.images_of(db.session(), item.id),
         options=active_options(db.session(), [item.id]).get(item.id, []),
-        form=AddToCartForm(product_id=item.id, quantity=1),
+        form=None if preview else AddToCartForm(product_id=item.id, quantity=1),
+        preview=preview,
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from storefront.extensions import db
 from storefront.models import Membership, OrderLine, Product, ProductImage, ProductOption, Venture
-from tests.factories import make_product
+from tests.factories import Line, make_paid_order, make_product
 from tests.functional.test_ventures_onboarding import APPLICATION, make_operator
 from tests.helpers import PASSWORD, english, sign_in
 
@@ -157,51 +157,8 @@ def unchanged(session, owners, key):
 
 
 def paid_order(session, venture, product):
-    """A paid order holding one line of ``product``."""
-    from datetime import timedelta
-
-    from storefront.models import Order, utcnow
-
-    now = utcnow()
-    session.add(
-        Order(
-            number=f"SS-M-{product.id:05d}",
-            access_token="t",
-            status="paid",
-            email="s@example.com",
-            name="구매자",
-            phone="01012345678",
-            postcode="04524",
-            address="서울",
-            currency="KRW",
-            goods_total=product.price,
-            shipping_total=0,
-            total=product.price,
-            donation_total=0,
-            match_total=0,
-            payment_provider="test",
-            payment_intent_id=f"pi_m_{product.id}",
-            created_at=now,
-            expires_at=now + timedelta(minutes=30),
-            paid_at=now,
-            lines=[
-                OrderLine(
-                    product_id=product.id,
-                    venture_id=venture.id,
-                    cause_id=venture.default_cause_id,
-                    title=product.title,
-                    unit_price=product.price,
-                    quantity=1,
-                    goods_amount=product.price,
-                    giving_rate_bp=500,
-                    match_rate_bp=10000,
-                    donation_amount=0,
-                    match_amount=0,
-                    status="paid",
-                )
-            ],
-        )
-    )
+    """A paid order holding one line of ``product`` (no ledger entries needed here)."""
+    make_paid_order(session, venture, [Line(product, donation=0, match=0)], record=False)
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))

@@ -2,49 +2,18 @@
 
 from datetime import UTC, datetime
 
-from storefront.models import Order, OrderLine
 from storefront.services import ledger
+from tests.factories import Line, make_paid_order
 
 
 def paid_order(session, shop, product, venture, cause, goods, donation, match, when):
-    order = Order(
-        number=f"SS-T-{when:%H%M%S}{goods}",
-        access_token="t",
-        status="paid",
+    order = make_paid_order(
+        session,
+        venture,
+        [Line(product, unit_price=goods, donation=donation, match=match, cause_id=cause.id)],
+        when=when,
         email="a@example.com",
-        name="n",
-        phone="010-0000-0000",
-        postcode="04524",
-        address="a",
-        currency="KRW",
-        goods_total=goods,
-        shipping_total=0,
-        total=goods,
-        donation_total=donation,
-        match_total=match,
-        payment_provider="test",
-        created_at=when,
-        expires_at=when,
-        paid_at=when,
-        lines=[
-            OrderLine(
-                product_id=product.id,
-                venture_id=venture.id,
-                cause_id=cause.id,
-                title=product.title,
-                unit_price=goods,
-                quantity=1,
-                goods_amount=goods,
-                giving_rate_bp=500,
-                match_rate_bp=10000,
-                donation_amount=donation,
-                match_amount=match,
-            )
-        ],
     )
-    session.add(order)
-    session.flush()
-    ledger.record_order(session, order, when)
     session.commit()
     return order
 

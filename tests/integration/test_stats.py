@@ -1,44 +1,21 @@
 """A venture's numbers against hand-checked figures, on SQLite and PostgreSQL."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 
 from storefront.domain.periods import Window
-from storefront.models import LedgerEntry, Order, OrderLine, Refund
+from storefront.models import LedgerEntry, Order, Refund
 from storefront.services import ledger, stats
-from tests.factories import make_product
+from tests.factories import Line, make_paid_order, make_product
 
 NOV = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def paid(session, venture, email, when, lines, number):
     """A paid order: ``lines`` are (product, quantity, shipping, status)."""
-    goods = sum(p.price * q for p, q, _s, _st in lines)
-    shipping = sum(s for _p, _q, s, _st in lines)
-    order = Order(
-        number=number, access_token="t", status="paid", email=email, name="구매자",
-        phone="01012345678", postcode="04524", address="서울", currency="KRW",
-        goods_total=goods, shipping_total=shipping, total=goods + shipping,
-        donation_total=0, match_total=0, payment_provider="test", created_at=when,
-        expires_at=when + timedelta(minutes=30), paid_at=when,
-        lines=[
-            OrderLine(
-                product_id=p.id, venture_id=venture.id, cause_id=venture.default_cause_id,
-                title=p.title, unit_price=p.price, quantity=q, goods_amount=p.price * q,
-                giving_rate_bp=500, match_rate_bp=10000, donation_amount=p.price * q * 500 // 10000,
-                match_amount=p.price * q * 500 // 10000, shipping_amount=s, status="paid",
-            )
-            for p, q, s, _st in lines
-        ],
-    )  # fmt: skip
-    session.add(order)
-    session.flush()
-    ledger.record_order(session, order, when)
-    for line, (_p, _q, _s, status) in zip(order.lines, lines, strict=True):
-        line.status = status
-    session.flush()
-    return order
+    specs = [Line(p, quantity=q, shipping=sh, status=st) for p, q, sh, st in lines]
+    return make_paid_order(session, venture, specs, when=when, email=email, number=number)
 
 
 @pytest.fixture

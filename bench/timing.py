@@ -1,0 +1,32 @@
+"""Request pages through the WSGI app and print median and p95 time and SQL statements."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+from sqlalchemy import event
+
+
+def time_pages(client: Any, engine: Any, pages: list[tuple[str, str]], repeat: int) -> None:
+    statements = [0]
+
+    def count(*_args: object) -> None:
+        statements[0] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    print(f"{'page':32} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    for name, path in pages:
+        client.get(path)  # warm: templates, translations
+        timings = []
+        for _ in range(repeat):
+            statements[0] = 0
+            started = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+        timings.sort()
+        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+        print(f"{name:32} {statistics.median(timings):10.1f} {p95:8.1f} {statements[0]:8d}")
+    event.remove(engine, "before_cursor_execute", count)
