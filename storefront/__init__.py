@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, url_for
+from flask_babel import lazy_gettext
 
 from storefront import config as settings
 from storefront import sqlite
@@ -62,11 +63,19 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "account.sign_in"
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+    login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str) -> User | None:
+        user_id, _, token = session_id.partition(":")
+        user = (
+            db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
+        )
+        if user is None or not user.active or not token or token != user.session_token:
+            return None  # signed out by a password reset, or deactivated
+        return user
 
 
 def register_payments(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -22,6 +23,9 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
     name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
+    # Part of the signed-in session's id: changing it (on a password reset) signs out every
+    # other session and remember-me cookie of this account.
+    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
     is_operator: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -43,7 +47,7 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_token}"
 
 
 class Membership(Base):

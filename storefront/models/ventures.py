@@ -54,6 +54,9 @@ class Venture(Base):
     contact_phone: Mapped[str] = mapped_column(String(20), default="")
     review_note: Mapped[str] = mapped_column(String(500), default="")
     reviewed_at: Mapped[datetime | None]
+    # Staff invitations carry this number; removing a staff member bumps it, so links sent
+    # before the removal stop working.
+    invite_epoch: Mapped[int] = mapped_column(default=0)
     featured: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -105,4 +106,5 @@ def reset_password(db: Session, tokens: ResetTokens, token: str, password: str) 
     user = tokens.user_for(db, token)
     _check_strength(password, user.email)
     user.password_hash = hash_password(password)
+    user.session_token = secrets.token_hex(8)  # every other session is signed out
     return user

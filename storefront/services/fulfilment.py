@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from storefront.domain.errors import DomainError
 from storefront.models import Order, OrderLine, Product, Refund
-from storefront.payments import PaymentProvider
+from storefront.payments import PaymentError, PaymentProvider
 from storefront.services import ledger, notify, stock
 from storefront.services.pagination import Page, paginate
 
@@ -40,7 +40,11 @@ class FulfilmentRefused(DomainError):
 
 def venture_orders(db: Session, venture_id: int, page: int, per_page: int = 30) -> Page[Any]:
     """Paid orders holding this venture's lines, newest first (lines via ``lines_by_order``)."""
-    has_line = exists().where(OrderLine.order_id == Order.id, OrderLine.venture_id == venture_id)
+    has_line = exists().where(
+        OrderLine.order_id == Order.id,
+        OrderLine.venture_id == venture_id,
+        OrderLine.status != "new",  # a payment refunded on arrival sold nothing
+    )
     stmt = select(Order).where(has_line, Order.status.in_(SELLER_ORDER_STATUSES))
     return paginate(db, stmt, (Order.paid_at.desc(), Order.id.desc()), page, per_page)
 
@@ -129,6 +133,9 @@ def cancel_line(db: Session, provider: PaymentProvider, line: OrderLine, now: da
     order = line.order
     if not order.payment_intent_id:
         raise FulfilmentRefused("no_payment")
+    # One cancellation per order at a time, so that the last line of a venture is seen as
+    # the last (and its shipping refunded) even when two are cancelled at once.
+    db.execute(select(Order.id).where(Order.id == order.id).with_for_update())
     _move(db, line, {"paid", "preparing"}, "cancelled", cancelled_at=now)
     others_active = db.scalar(
         select(func.count())
@@ -151,6 +158,8 @@ def cancel_line(db: Session, provider: PaymentProvider, line: OrderLine, now: da
         )
     amount = line.goods_amount + shipping
     result = provider.refund(order.payment_intent_id, amount, f"sangsaeng-refund-line-{line.id}")
+    if result.status in ("failed", "canceled"):
+        raise PaymentError(f"refund {result.id} {result.status}")
     refund = Refund(
         order_id=order.id,
         order_line_id=line.id,

@@ -26,7 +26,7 @@ from storefront.models import Product, ProductImage
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_BYTES = 8 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # 40 megapixels: more than any phone camera, far less than a bomb
+MAX_PIXELS = 25_000_000  # 25 megapixels: a good camera's picture, far less than a bomb
 MIN_SIDE = 200
 FULL_SIDE = 1600
 THUMB_SIDE = 480
@@ -85,6 +85,16 @@ def _decode(data: bytes, filename: str) -> Image.Image:
     return image
 
 
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB for JPEG: transparent parts become white, not black."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
 def _encode(image: Image.Image, side: int) -> bytes:
     copy = image.copy()
     copy.thumbnail((side, side), Image.Resampling.LANCZOS)
@@ -110,26 +120,32 @@ def accept(
     )
     if have + len(uploads) > MAX_IMAGES:
         raise ImageRefused("too_many")
-    decoded = []
+    # One picture decoded at a time (only its small JPEGs are kept), so ten large uploads
+    # never sit in memory together; nothing is written until every file has passed.
+    encoded = []
     for upload in uploads:
         image = _decode(_read(upload), upload.filename)
-        upright = ImageOps.exif_transpose(image).convert("RGB")  # also drops EXIF and ICC
-        decoded.append(upright)
+        try:
+            upright = _flatten(ImageOps.exif_transpose(image))  # also drops EXIF and ICC
+        except Exception:  # malformed EXIF: refuse the file rather than guess its orientation
+            raise ImageRefused("broken", upload.filename) from None
+        encoded.append((_encode(upright, FULL_SIDE), _encode(upright, THUMB_SIDE), upright.size))
+        del image, upright
     stored = []
     folder = Path("products") / str(product.id)
     (media_root / folder).mkdir(parents=True, exist_ok=True)
-    for offset, image in enumerate(decoded):
+    for offset, (full_bytes, thumb_bytes, (width, height)) in enumerate(encoded):
         name = secrets.token_hex(12)
         full, thumb = folder / f"{name}.jpg", folder / f"{name}-thumb.jpg"
-        (media_root / full).write_bytes(_encode(image, FULL_SIDE))
-        (media_root / thumb).write_bytes(_encode(image, THUMB_SIDE))
+        (media_root / full).write_bytes(full_bytes)
+        (media_root / thumb).write_bytes(thumb_bytes)
         row = ProductImage(
             product_id=product.id,
             position=have + offset,
             path=full.as_posix(),
             thumb_path=thumb.as_posix(),
-            width=image.width,
-            height=image.height,
+            width=width,
+            height=height,
             created_at=now,
         )
         db.add(row)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storefront.domain.catalog import CATEGORIES, LOW_STOCK
 from storefront.domain.errors import DomainError
 from storefront.models import Product, ProductOption, Venture
+from storefront.services import stock
 
 # Which listing states each action moves from, and where to.
 TRANSITIONS = {
@@ -85,17 +86,14 @@ def create(db: Session, venture: Venture, data: ListingInput, now: datetime) -> 
 
 
 def update(db: Session, product: Product, data: ListingInput) -> Product:
-    """Change a listing. Orders already placed keep the price they were sold at.
-
-    A product with options keeps the stock its options add up to.
-    """
+    """Change a listing's words, category and price. Orders already placed keep the price
+    they were sold at. Stock is not set here: shoppers may have bought some since the form
+    was opened, so it changes only through ``set_stock`` (or its options)."""
     _check(data)
     product.title = data.title.strip()
     product.description = data.description.strip()
     product.category = data.category
     product.price = data.price
-    if not has_options(db, product.id):
-        product.stock = data.stock
     return product
 
 
@@ -181,12 +179,8 @@ def option_of(db: Session, product_id: int, option_id: int) -> ProductOption | N
 def _sync_stock(db: Session, product: Product) -> None:
     """Keep the product's stock equal to the sum of its active options' stock."""
     db.flush()
-    total = db.scalar(
-        select(func.coalesce(func.sum(ProductOption.stock), 0)).where(
-            ProductOption.product_id == product.id, ProductOption.active
-        )
-    )
-    product.stock = int(total or 0)
+    stock.resync(db, [product.id])
+    db.expire(product, ["stock"])
 
 
 def add_option(db: Session, product: Product, name: str, stock: int) -> ProductOption:
@@ -222,3 +216,16 @@ def remove_option(db: Session, product: Product, option: ProductOption) -> None:
 
 def has_options(db: Session, product_id: int) -> bool:
     return bool(options_of(db, product_id))
+
+
+def with_options(db: Session, product_ids: list[int]) -> set[int]:
+    """Which of these products sell by option (one query)."""
+    if not product_ids:
+        return set()
+    return set(
+        db.scalars(
+            select(ProductOption.product_id)
+            .where(ProductOption.product_id.in_(product_ids), ProductOption.active)
+            .distinct()
+        )
+    )

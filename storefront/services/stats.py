@@ -20,6 +20,9 @@ from storefront.domain.periods import Window, change_bp, shift, to_utc
 from storefront.models import LedgerEntry, Order, OrderLine, Refund
 
 SOLD = ("paid", "refunded")  # orders whose lines count once not cancelled
+# Lines that were sold: a line stays "new" when its payment was refunded on arrival because
+# the stock was gone (the order is then "refunded" but nothing was ever sold).
+SOLD_LINES = ("paid", "preparing", "shipped", "delivered")
 
 
 def bucket(db: Session, column: Any, grain: str) -> ColumnElement[str]:
@@ -85,7 +88,7 @@ class Dashboard:
 def _sold_lines(venture_id: int, begins: datetime, ends: datetime) -> list[Any]:
     return [
         OrderLine.venture_id == venture_id,
-        OrderLine.status != "cancelled",
+        OrderLine.status.in_(SOLD_LINES),
         Order.status.in_(SOLD),
         Order.paid_at >= begins,
         Order.paid_at < ends,
@@ -120,7 +123,7 @@ def dashboard(db: Session, venture_id: int, window: Window, best: int = 5) -> Da
         .join(OrderLine, OrderLine.order_id == Order.id)
         .where(
             OrderLine.venture_id == venture_id,
-            OrderLine.status != "cancelled",
+            OrderLine.status.in_(SOLD_LINES),
             Order.status.in_(SOLD),
         )
         .group_by(shopper)
@@ -196,6 +199,7 @@ def statement(db: Session, venture_id: int, month: date, fee_bp: int) -> Stateme
         .join(Order, Order.id == OrderLine.order_id)
         .where(
             OrderLine.venture_id == venture_id,
+            OrderLine.status != "new",
             Order.status.in_(SOLD),
             Order.paid_at >= begins,
             Order.paid_at < ends,
@@ -229,6 +233,7 @@ def order_rows(db: Session, venture_id: int, begins: datetime, ends: datetime) -
             .join(Order, Order.id == OrderLine.order_id)
             .where(
                 OrderLine.venture_id == venture_id,
+                OrderLine.status != "new",
                 Order.status.in_(SOLD),
                 Order.paid_at >= begins,
                 Order.paid_at < ends,

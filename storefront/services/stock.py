@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from storefront.models import Product, ProductOption
@@ -64,10 +64,32 @@ def give_back(db: Session, wants: Iterable[Want]) -> None:
             .values(stock=Product.stock + want.quantity)
             .execution_options(synchronize_session=False)
         )
-    for want in sorted((w for w in wants if w.option_id), key=lambda w: w.option_id or 0):
+    with_options = [w for w in wants if w.option_id]
+    for want in sorted(with_options, key=lambda w: w.option_id or 0):
         db.execute(
             update(ProductOption)
             .where(ProductOption.id == want.option_id)
             .values(stock=ProductOption.stock + want.quantity)
             .execution_options(synchronize_session=False)
         )
+    # An option may have been withdrawn since: the product counts only active options.
+    resync(db, sorted({w.product_id for w in with_options}))
+
+
+def resync(db: Session, product_ids: list[int]) -> None:
+    """Set each product's stock to the sum of its active options, in one SQL statement,
+    for those products that have options (so no concurrent write is lost)."""
+    if not product_ids:
+        return
+    total = (
+        select(func.coalesce(func.sum(ProductOption.stock), 0))
+        .where(ProductOption.product_id == Product.id, ProductOption.active)
+        .scalar_subquery()
+    )
+    has_options = exists().where(ProductOption.product_id == Product.id, ProductOption.active)
+    db.execute(
+        update(Product)
+        .where(Product.id.in_(product_ids), has_options)
+        .values(stock=total)
+        .execution_options(synchronize_session=False)
+    )

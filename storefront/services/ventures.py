@@ -134,7 +134,10 @@ class Invitations:
         return URLSafeTimedSerializer(self.secret_key, salt=INVITE_SALT)
 
     def issue(self, venture: Venture, email: str) -> str:
-        return self._serializer().dumps({"v": venture.id, "e": normalise_email(email)})
+        if venture.status != "approved":
+            raise BadInvitation("not_approved")
+        data = {"v": venture.id, "e": normalise_email(email), "n": venture.invite_epoch}
+        return self._serializer().dumps(data)
 
     def accept(self, db: Session, token: str, user: User, now: datetime) -> Membership:
         """Make ``user`` staff of the invited venture, if the invitation was for their email."""
@@ -145,8 +148,8 @@ class Invitations:
         if not isinstance(data, dict) or data.get("e") != user.email:
             raise BadInvitation("other_email")
         venture = db.get(Venture, data.get("v"))
-        if venture is None:
-            raise BadInvitation("invalid")
+        if venture is None or data.get("n") != venture.invite_epoch:
+            raise BadInvitation("invalid")  # unknown, or sent before a staff member was removed
         existing = db.scalar(
             select(Membership).where(
                 Membership.user_id == user.id, Membership.venture_id == venture.id
@@ -176,4 +179,5 @@ def remove_member(db: Session, membership: Membership) -> None:
     """Take a staff member off the venture; the owner cannot be removed."""
     if membership.role == "owner":
         raise BadInvitation("owner")
+    membership.venture.invite_epoch += 1  # links sent before now stop working
     db.delete(membership)

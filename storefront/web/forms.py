@@ -85,7 +85,7 @@ def stock_field() -> IntegerField:
         _l("Stock"),
         validators=[
             InputRequired(_l("Enter how many you have.")),
-            NumberRange(0, 1_000_000, _l("Stock must be 0 or more.")),
+            NumberRange(0, 1_000_000, _l("Stock must be from 0 to 1,000,000.")),
         ],
     )
 

@@ -43,3 +43,19 @@ def membership_or_404(venture_id: int, *, owner: bool = False) -> Membership:
     if membership is None:
         abort(404)
     return membership
+
+
+def owns(venture_id: int) -> bool:
+    """Whether the signed-in user owns this venture (for showing owner-only links)."""
+    if not current_user.is_authenticated:
+        return False
+    return (
+        db.session.scalar(
+            select(Membership.id).where(
+                Membership.venture_id == venture_id,
+                Membership.user_id == signed_in_user().id,
+                Membership.role == "owner",
+            )
+        )
+        is not None
+    )

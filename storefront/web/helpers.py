@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from storefront.domain.money import format_rate_bp, to_decimal
 from storefront.services.cart import Cart
+from storefront.web.guards import owns
 from storefront.web.rich_text import render_markdown
 
 CATEGORY_LABELS = {
@@ -146,6 +147,7 @@ def init_app(app: Flask) -> None:
         LINE_STATUS_LABELS=LINE_STATUS_LABELS,
         LEDGER_KIND_LABELS=LEDGER_KIND_LABELS,
         GRAIN_LABELS=GRAIN_LABELS,
+        owns=owns,
         CARRIER_LABELS=CARRIER_LABELS,
         cart_count=cart_count,
     )

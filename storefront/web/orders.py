@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from storefront.domain.order_numbers import normalise
 from storefront.extensions import db
-from storefront.models import Order
+from storefront.models import Order, Refund
 from storefront.services import ledger
 from storefront.web import access
 from storefront.web.forms import EmptyForm, LookupForm
@@ -21,10 +21,14 @@ bp = Blueprint("orders", __name__, url_prefix="/orders")
 def show(number: str) -> str:
     order = access.order_or_404(number, request.args.get("token"))
     access.remember(order)
+    entries = ledger.order_entries(db.session(), order.id)
     return render_template(
         "orders/show.html",
         order=order,
-        entries=ledger.order_entries(db.session(), order.id),
+        entries=entries,
+        refunds=db.session.scalars(select(Refund).where(Refund.order_id == order.id)).all(),
+        net_donation=sum(e.amount for e in entries if e.kind.startswith("donation")),
+        net_match=sum(e.amount for e in entries if e.kind.startswith("match")),
         cancel_form=EmptyForm(),
     )
 

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from storefront.domain.catalog import CATEGORIES, MISSIONS
 from storefront.domain.money import format_rate_bp
 from storefront.domain.periods import GRAINS, SEOUL, Window, shift, to_utc
-from storefront.extensions import db
+from storefront.extensions import db, limiter
 from storefront.models import OrderLine, Product, ProductImage, ProductOption, Venture, utcnow
 from storefront.payments import PaymentError
 from storefront.services import fulfilment, images, listings, notify, stats, ventures
@@ -139,10 +139,12 @@ def _listing_input(form: ListingForm) -> listings.ListingInput:
 @login_required
 def products(venture_id: int) -> str:
     membership = membership_or_404(venture_id)
+    items = listings.listings(db.session(), venture_id, include_archived=True)
     return render_template(
         "seller/products.html",
         venture=membership.venture,
-        products=listings.listings(db.session(), venture_id, include_archived=True),
+        products=items,
+        with_options=listings.with_options(db.session(), [p.id for p in items]),
         stock_form=StockForm(),
         status_form=EmptyForm(),
     )
@@ -204,7 +206,7 @@ def preview_product(venture_id: int, product_id: int) -> str:
 @bp.post("/ventures/<id:venture_id>/products/<id:product_id>/status")
 @login_required
 def product_status(venture_id: int, product_id: int) -> Response | tuple[str, int]:
-    membership_or_404(venture_id)
+    membership = membership_or_404(venture_id)
     product = _product_or_404(venture_id, product_id)
     if not EmptyForm().validate():
         abort(400)
@@ -215,7 +217,10 @@ def product_status(venture_id: int, product_id: int) -> Response | tuple[str, in
         flash(_("That cannot be done to a listing in this state."), "error")
         return products(venture_id), 409
     db.session.commit()
-    flash(STATUS_MESSAGES[action](), "success")
+    if action == "publish" and membership.venture.status != "approved":
+        flash(_("Ready for sale: it will be in the shop once your venture is approved."), "success")
+    else:
+        flash(STATUS_MESSAGES[action](), "success")
     if request.form.get("back") == "edit":
         return redirect(
             url_for("seller.edit_product", venture_id=venture_id, product_id=product_id)
@@ -285,7 +290,7 @@ IMAGE_PROBLEMS = {
     "empty": lambda name: _("%(name)s is empty.", name=name),
     "not_an_image": lambda name: _("%(name)s is not a JPEG, PNG, WebP or GIF picture.", name=name),
     "too_many_pixels": lambda name: _(
-        "%(name)s has too many pixels (40 megapixels at most).", name=name
+        "%(name)s has too many pixels (25 megapixels at most).", name=name
     ),
     "too_small": lambda name: _(
         "%(name)s is too small (at least 200 pixels on each side).", name=name
@@ -476,9 +481,12 @@ def _month_arg() -> date:
     if not raw:
         return _today_in_seoul().replace(day=1)
     try:
-        return datetime.strptime(raw, "%Y-%m").date()
+        month = datetime.strptime(raw, "%Y-%m").date()
     except ValueError:
         abort(404)
+    if not 2000 <= month.year <= 2100:
+        abort(404)
+    return month
 
 
 @bp.get("/ventures/<id:venture_id>/numbers")
@@ -548,14 +556,15 @@ def orders_csv(venture_id: int) -> Response:
     return csv_response(
         f"orders-{venture_id}-{month:%Y-%m}.csv",
         [
-            "order_number", "paid_at_seoul", "product", "quantity", "unit_price", "goods_amount",
-            "shipping", "donation", "status", "carrier", "tracking_number", "recipient",
-            "postcode", "address", "phone",
+            "order_number", "paid_at_seoul", "product", "option", "quantity", "unit_price",
+            "goods_amount", "shipping", "donation", "status", "carrier", "tracking_number",
+            "recipient", "postcode", "address", "phone",
         ],
         (
             [
                 order.number, _seoul_time(order.paid_at),
-                line.title, line.quantity, line.unit_price, line.goods_amount, line.shipping_amount,
+                line.title, line.option_name, line.quantity, line.unit_price, line.goods_amount,
+                line.shipping_amount,
                 line.donation_amount, line.status, line.carrier, line.tracking_number, order.name,
                 order.postcode, f"{order.address} {order.address_detail}".strip(), order.phone,
             ]
@@ -572,6 +581,7 @@ def _invitations() -> ventures.Invitations:
 
 
 @bp.route("/ventures/<id:venture_id>/staff", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
 @login_required
 def staff(venture_id: int) -> Response | tuple[str, int]:
     membership = membership_or_404(venture_id, owner=True)
@@ -579,9 +589,12 @@ def staff(venture_id: int) -> Response | tuple[str, int]:
     form = InviteForm()
     if form.validate_on_submit():
         email = form.email.data or ""
-        url = url_for(
-            "seller.accept_invitation", token=_invitations().issue(venture, email), _external=True
-        )
+        try:
+            token = _invitations().issue(venture, email)
+        except ventures.BadInvitation:
+            flash(_("Staff can be invited once the venture is approved."), "error")
+            return redirect(url_for("seller.staff", venture_id=venture_id))
+        url = url_for("seller.accept_invitation", token=token, _external=True)
         notify.staff_invitation(db.session(), email, venture.name, url, str(get_locale() or "ko"))
         db.session.commit()
         flash(_("Invitation sent to %(email)s.", email=email), "success")
