@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from babel.support import Translations
 from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -20,11 +19,10 @@ from sqlalchemy import select
 from storefront.demo import data
 from storefront.extensions import db
 from storefront.models import Product
+from tests.browser.pages import CARD_OK, ko, parse_won, shot, won
 
 pytestmark = pytest.mark.browser
 
-TRANSLATIONS = Path(__file__).resolve().parents[2] / "storefront" / "translations"
-KO = Translations.load(str(TRANSLATIONS), ["ko"])
 
 VENTURE = data.VENTURES[0]
 PRODUCT = VENTURE["products"][0]
@@ -33,35 +31,7 @@ PRICE: int = PRODUCT["price"]
 RATE_BP: int = VENTURE["giving_rate_bp"]
 SEARCH_WORD = TITLE.split()[0]  # "우리밀": only this product has it
 
-CARD_OK = "4242 4242 4242 4242"
 CARD_DECLINED = "4000 0000 0000 0002"
-
-
-def ko(message: str) -> str:
-    """The Korean UI text for an English message id."""
-    return KO.gettext(message)
-
-
-def won(amount: int) -> str:
-    """Format like the shop does for KRW: 18900 -> ₩18,900."""
-    return f"₩{amount:,}"
-
-
-def parse_won(text: str) -> int:
-    digits = re.sub(r"\D", "", text)
-    assert digits, f"no amount in {text!r}"
-    return int(digits)
-
-
-def shot(page: Page, artifacts: Path, name: str) -> None:
-    """Save a full-page screenshot, with the lazy images below the fold loaded first."""
-    page.evaluate(
-        """() => Promise.all([...document.images].map((img) => {
-            img.loading = "eager";
-            return img.complete ? null : img.decode().catch(() => null);
-        }))"""
-    )
-    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
 
 
 def product_id(app: Flask, title: str) -> int:

@@ -14,18 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from babel.support import Translations
 from flask import Flask
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
 from storefront.extensions import db
 from storefront.services import accounts
+from tests.browser.pages import CARD_OK, ko, shot, won
 
 pytestmark = pytest.mark.browser
 
-TRANSLATIONS = Path(__file__).resolve().parents[2] / "storefront" / "translations"
-KO = Translations.load(str(TRANSLATIONS), ["ko"])
 
 OWNER_EMAIL = "owner@chorokbit.example.com"
 OWNER_PASSWORD = "chorokbit-owner-pass-2024"  # 20+ characters
@@ -43,29 +41,8 @@ PRICE = 12000
 STOCK = 5
 DESCRIPTION = "**굵게** 설명\n\n- 손으로 만든 비누\n- 장애인 직원이 포장합니다"
 
-CARD_OK = "4242 4242 4242 4242"
 CARRIER = "cj"
 TRACKING = "6012-3456-7890"
-
-
-def ko(message: str) -> str:
-    """The Korean UI text for an English message id."""
-    return KO.gettext(message)
-
-
-def won(amount: int) -> str:
-    return f"₩{amount:,}"
-
-
-def shot(page: Page, artifacts: Path, name: str) -> None:
-    """Save a full-page screenshot, with lazy images loaded first."""
-    page.evaluate(
-        """() => Promise.all([...document.images].map((img) => {
-            img.loading = "eager";
-            return img.complete ? null : img.decode().catch(() => null);
-        }))"""
-    )
-    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
 
 
 def assert_image_loaded(page: Page, selector: str) -> None:
