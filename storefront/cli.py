@@ -17,6 +17,7 @@ from storefront.services.checkout import ShopRules, expire_holds
 demo = AppGroup("demo", help="Demo and benchmark data.")
 orders = AppGroup("orders", help="Order housekeeping.")
 operators = AppGroup("operators", help="Operator accounts.")
+ledger_cli = AppGroup("ledger", help="The donation ledger.")
 ventures_cli = AppGroup("ventures", help="Review venture applications.")
 
 
@@ -131,8 +132,21 @@ def reject_venture(slug: str, note: str) -> None:
     click.echo(f"{slug} rejected.")
 
 
+@ledger_cli.command("verify")
+def verify_ledger() -> None:
+    """Recompute the hash chain and name the first entry that does not match."""
+    from storefront.services import ledger
+
+    checked, broken = ledger.verify(db.session())
+    if broken is not None:
+        click.echo(f"Ledger entry {broken} does not match the chain ({checked} entries read).")
+        raise SystemExit(1)
+    click.echo(f"The ledger checks: {checked} entries, every hash and link matches.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(orders)
     app.cli.add_command(operators)
     app.cli.add_command(ventures_cli)
+    app.cli.add_command(ledger_cli)

@@ -42,6 +42,9 @@ class LedgerEntry(Base):
     # A reversal names the entry it corrects and carries its amount negated (or a share of it).
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"))
     refund_id: Mapped[int | None] = mapped_column(ForeignKey("refund.id"))
+    # The hash chain: the previous entry's hash, and this entry's (see domain/chain.py).
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="", index=True)
 
     venture: Mapped[Venture] = relationship(lazy="raise")
     cause: Mapped[Cause] = relationship(lazy="raise")

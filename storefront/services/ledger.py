@@ -9,9 +9,44 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from storefront.domain import chain
 from storefront.domain.pricing import DonationRule
 from storefront.models import Cause, LedgerEntry, Order, OrderLine, Refund, Venture
 from storefront.services.pagination import Page, paginate
+
+CHAIN_LOCK = 727_001  # PostgreSQL advisory lock key: one writer extends the chain at a time
+
+
+def _fields(entry: LedgerEntry) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in chain.FIELDS}
+
+
+def append(db: Session, entries: list[LedgerEntry]) -> None:
+    """Add entries at the end of the hash chain.
+
+    Writers take a lock for the rest of their transaction (an advisory lock on PostgreSQL;
+    SQLite transactions already begin IMMEDIATE), read the last hash, and link each entry to
+    the one before, so two orders paid at once cannot both claim the same predecessor.
+    """
+    if not entries:
+        return
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK)))
+    previous = db.scalar(select(LedgerEntry.hash).order_by(LedgerEntry.id.desc()).limit(1))
+    previous = previous or chain.GENESIS
+    for entry in entries:
+        entry.prev_hash = previous
+        entry.hash = chain.entry_hash(_fields(entry))
+        previous = entry.hash
+        db.add(entry)
+        db.flush()  # ids in chain order
+
+
+def verify(db: Session) -> tuple[int, int | None]:
+    """Recompute the chain; return how many entries were checked and the first broken id."""
+    rows = db.execute(select(LedgerEntry).order_by(LedgerEntry.id)).scalars()
+    entries = [{**_fields(e), "id": e.id, "hash": e.hash} for e in rows]
+    return len(entries), chain.first_break(entries)
 
 
 def record_order(db: Session, order: Order, now: datetime) -> list[LedgerEntry]:
@@ -35,7 +70,7 @@ def record_order(db: Session, order: Order, now: datetime) -> list[LedgerEntry]:
                     rule=rule,
                 )
             )
-    db.add_all(entries)
+    append(db, entries)
     return entries
 
 
@@ -74,7 +109,7 @@ def reverse_line(db: Session, line: OrderLine, refund: Refund, now: datetime) ->
         for entry in originals
         if entry.id not in already
     ]
-    db.add_all(reversals)
+    append(db, reversals)
     return reversals
 
 

@@ -111,6 +111,9 @@ def test_each_paid_order_records_one_set_of_entries_however_often_it_is_delivere
     assert Counter(e.order_id for e in entries) == {oid: 2 for oid in order_ids}
     assert session.scalar(select(func.count()).select_from(WebhookEvent)) == 6
     assert session.get(Product, product.id).units_sold == 3
+    from storefront.services import ledger
+
+    assert ledger.verify(session) == (6, None)  # concurrent payers kept one unbroken chain
 
 
 def test_the_success_page_and_the_webhook_racing_record_one_set_of_entries(app, session, shop):

@@ -1,0 +1,47 @@
+"""The ledger's hash chain: each entry carries the SHA-256 of its canonical encoding,
+which includes the hash of the entry before it. Changing, removing or reordering any
+entry changes every hash after it.
+
+Canonical encoding (documented for third parties in docs/ledger.md): the JSON object of the
+fields below, keys sorted, no spaces, UTF-8, with ``created_at`` as ISO 8601 in UTC with
+microseconds and a ``+00:00`` offset, and absent references as ``null``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+GENESIS = "0" * 64
+# The id is not hashed (it is only known once the row is written); the order of the chain is
+# the id order, and each entry's prev_hash ties it to the one before.
+FIELDS = (
+    "created_at", "kind", "amount", "currency", "order_id", "order_line_id", "venture_id",
+    "cause_id", "rule", "reverses_id", "refund_id", "prev_hash",
+)  # fmt: skip
+
+
+def canonical(fields: dict[str, Any]) -> bytes:
+    """The exact bytes that are hashed for one entry."""
+    values = dict(fields)
+    created = values["created_at"]
+    if isinstance(created, datetime):
+        values["created_at"] = created.astimezone(UTC).isoformat(timespec="microseconds")
+    ordered = {name: values.get(name) for name in FIELDS}
+    return json.dumps(ordered, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def entry_hash(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(fields)).hexdigest()
+
+
+def first_break(entries: list[dict[str, Any]]) -> int | None:
+    """The id of the first entry (in id order) whose link or hash does not check, or None."""
+    previous = GENESIS
+    for entry in sorted(entries, key=lambda e: e["id"]):
+        if entry["prev_hash"] != previous or entry_hash(entry) != entry["hash"]:
+            return int(entry["id"])
+        previous = entry["hash"]
+    return None
