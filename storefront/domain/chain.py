@@ -23,12 +23,17 @@ FIELDS = (
 )  # fmt: skip
 
 
+def iso(moment: datetime) -> str:
+    """A timestamp as the chain writes it: UTC, microseconds, ``+00:00``."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def canonical(fields: dict[str, Any]) -> bytes:
     """The exact bytes that are hashed for one entry."""
     values = dict(fields)
     created = values["created_at"]
     if isinstance(created, datetime):
-        values["created_at"] = created.astimezone(UTC).isoformat(timespec="microseconds")
+        values["created_at"] = iso(created)
     ordered = {name: values.get(name) for name in FIELDS}
     return json.dumps(ordered, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 

@@ -198,3 +198,14 @@ def order_entries(db: Session, order_id: int) -> list[LedgerEntry]:
             select(LedgerEntry).where(LedgerEntry.order_id == order_id).order_by(LedgerEntry.id)
         )
     )
+
+
+def export_rows(db: Session) -> list[dict[str, Any]]:
+    """Every entry as the public export shows it: id, the hashed fields, and the hash."""
+    rows = db.scalars(select(LedgerEntry).order_by(LedgerEntry.id))
+    out = []
+    for entry in rows:
+        fields = _fields(entry)
+        fields["created_at"] = chain.iso(entry.created_at)
+        out.append({"id": entry.id, **fields, "hash": entry.hash})
+    return out

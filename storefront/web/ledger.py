@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request
+from sqlalchemy import select
 
+from storefront.domain import chain
 from storefront.extensions import db
+from storefront.models import Order
 from storefront.services import ledger
+from storefront.web.exports import csv_response
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
@@ -20,3 +24,29 @@ def index() -> str:
         by_month=ledger.totals_by_month(db.session()),
         entries=ledger.entries(db.session(), request.args.get("page", 1, type=int) or 1),
     )
+
+
+@bp.get("/orders/<number>")
+def order(number: str) -> str:
+    """An order's entries with their hashes: public, by order number, without personal data."""
+    found = db.session.scalar(select(Order).where(Order.number == number[:20]))
+    if found is None:
+        abort(404)
+    return render_template(
+        "ledger/order.html", order=found, entries=ledger.order_entries(db.session(), found.id)
+    )
+
+
+@bp.get("/export.json")
+def export_json() -> Response:
+    rows = ledger.export_rows(db.session())
+    response = jsonify({"format": "sangsaeng-ledger-1", "entries": rows})
+    response.headers["Content-Disposition"] = 'attachment; filename="sangsaeng-ledger.json"'
+    return response
+
+
+@bp.get("/export.csv")
+def export_csv() -> Response:
+    rows = ledger.export_rows(db.session())
+    header = ["id", *chain.FIELDS, "hash"]
+    return csv_response("sangsaeng-ledger.csv", header, ([row[k] for k in header] for row in rows))

@@ -73,3 +73,46 @@ def test_verify_notices_a_deleted_entry(app, session, shop, history):
 def test_verify_passes_on_an_untouched_ledger(app, session, shop, history):
     result = app.test_cli_runner().invoke(args=["ledger", "verify"])
     assert result.exit_code == 0 and "6 entries" in result.output
+
+
+def run_third_party_script(tmp_path, body):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "docs" / "verify_ledger.py"
+    export = tmp_path / "ledger.json"
+    export.write_bytes(body)
+    return subprocess.run(  # noqa: S603 - our own script on our own file
+        [sys.executable, str(script), str(export)], capture_output=True, text=True, check=False
+    )
+
+
+def test_the_public_export_is_re_verified_by_the_documented_script(
+    client, session, shop, history, tmp_path
+):
+    response = client.get("/ledger/export.json")
+    assert response.status_code == 200 and response.json["format"] == "sangsaeng-ledger-1"
+    result = run_third_party_script(tmp_path, response.get_data())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("6 entries check")
+    # the same script catches an export someone has edited
+    import json
+
+    edited = response.json
+    edited["entries"][3]["amount"] += 100
+    tampered = run_third_party_script(tmp_path, json.dumps(edited).encode())
+    assert tampered.returncode != 0 and f"entry {edited['entries'][3]['id']}" in tampered.stderr
+
+
+def test_the_csv_export_and_an_orders_public_ledger_page(client, session, shop, history):
+    body = client.get("/ledger/export.csv").get_data().decode("utf-8-sig")
+    assert body.splitlines()[0].startswith("id,created_at,kind,amount")
+    assert len(body.splitlines()) == 7
+    from storefront.models import Order
+
+    order = session.query(Order).order_by(Order.id).first()
+    page = client.get(f"/ledger/orders/{order.number}").get_data(as_text=True)
+    first = session.query(LedgerEntry).filter_by(order_id=order.id).first()
+    assert first.hash[:16] in page and order.email not in page
+    assert client.get("/ledger/orders/SS-NOPE").status_code == 404
