@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -42,20 +42,18 @@ def membership_or_404(venture_id: int, *, owner: bool = False) -> Membership:
     membership = db.session.scalar(stmt)
     if membership is None:
         abort(404)
+    g.seller_membership = membership  # the seller menu reads it; no second query
     return membership
 
 
 def owns(venture_id: int) -> bool:
-    """Whether the signed-in user owns this venture (for showing owner-only links)."""
-    if not current_user.is_authenticated:
-        return False
+    """Whether the signed-in user owns this venture (for showing owner-only links).
+
+    Every seller page has already checked the membership with ``membership_or_404``.
+    """
+    membership = g.get("seller_membership")
     return (
-        db.session.scalar(
-            select(Membership.id).where(
-                Membership.venture_id == venture_id,
-                Membership.user_id == signed_in_user().id,
-                Membership.role == "owner",
-            )
-        )
-        is not None
+        membership is not None
+        and membership.venture_id == venture_id
+        and membership.role == "owner"
     )
