@@ -110,3 +110,14 @@ def sign_up(client, email="owner@example.com", password=PASSWORD, name="김대�
 
 def sign_in(client, email="owner@example.com", password=PASSWORD):
     return client.post("/account/sign-in", data={"email": email, "password": password})
+
+
+def mark_test_session_paid(session: Any, order: Any, intent: str) -> None:
+    """What the test provider records when its card succeeds (needed for refunds)."""
+    from sqlalchemy import select
+
+    from storefront.models import TestPaymentSession
+
+    row = session.scalars(select(TestPaymentSession).filter_by(order_id=order.id)).one()
+    row.status, row.payment_status, row.payment_intent = "complete", "paid", intent
+    session.commit()

@@ -17,10 +17,10 @@ from storefront.models import (
     Membership,
     Order,
     Product,
-    TestPaymentSession,
     Venture,
     utcnow,
 )
+from storefront.payments.test_provider import paid_session
 from storefront.services import ledger
 from storefront.services.cart import Cart, CartItem
 from storefront.services.checkout import ShopperDetails, ShopRules, place_order
@@ -174,21 +174,7 @@ def _mark_paid(db: Session, order: Order, when: datetime) -> None:
     # Paid through the test provider, so that refunds work on demo orders too.
     order.payment_session_id = f"cs_test_demo_{order.id}"
     order.payment_intent_id = f"pi_test_demo_{order.id}"
-    db.add(
-        TestPaymentSession(
-            id=order.payment_session_id,
-            order_id=order.id,
-            amount=order.total,
-            currency=order.currency,
-            status="complete",
-            payment_status="paid",
-            payment_intent=order.payment_intent_id,
-            success_url="",
-            cancel_url="",
-            expires_at=order.expires_at,
-            created_at=when,
-        )
-    )
+    db.add(paid_session(order, order.payment_intent_id, when))
     for line in order.lines:
         line.status = "paid"
         product = db.get(Product, line.product_id)

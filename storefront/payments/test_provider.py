@@ -163,6 +163,26 @@ class TestProvider:
         return payload.encode(), sign_payload(payload, self.webhook_secret)
 
 
+def paid_session(
+    order: Any, payment_intent: str, created_at: datetime | None = None
+) -> TestPaymentSession:
+    """A completed, paid test session for an order paid without the hosted page (demo data,
+    tests), so that the test provider can later refund it like any other."""
+    return TestPaymentSession(
+        id=order.payment_session_id,
+        order_id=order.id,
+        amount=order.total,
+        currency=order.currency,
+        status="complete",
+        payment_status="paid",
+        payment_intent=payment_intent,
+        success_url="",
+        cancel_url="",
+        expires_at=order.expires_at,
+        created_at=created_at or utcnow(),
+    )
+
+
 def session_object(row: TestPaymentSession) -> dict[str, Any]:
     """Render a test session the way Stripe renders a Checkout Session object."""
     return {

@@ -15,6 +15,7 @@ from tests.helpers import (
     PASSWORD,
     add_to_cart,
     english,
+    mark_test_session_paid,
     place_order,
     send_event,
     session_object,
@@ -81,11 +82,7 @@ def test_a_payment_refunded_on_arrival_is_not_counted_as_a_sale(app, client, ses
     rival = app.test_client()
     add_to_cart(rival, shop.last_one.id)
     place_order(rival)
-    from storefront.models import TestPaymentSession
-
-    row = session.scalars(select(TestPaymentSession).filter_by(order_id=order.id)).one()
-    row.status, row.payment_status, row.payment_intent = "complete", "paid", "pi_late"
-    session.commit()
+    mark_test_session_paid(session, order, "pi_late")
     send_event(
         client, "checkout.session.completed", session_object(order, payment_intent="pi_late")
     )

@@ -11,11 +11,18 @@ from storefront.models import (
     Order,
     Product,
     Refund,
-    TestPaymentSession,
     WebhookEvent,
     utcnow,
 )
-from tests.helpers import add_to_cart, english, place_order, send_event, session_object, signed
+from tests.helpers import (
+    add_to_cart,
+    english,
+    mark_test_session_paid,
+    place_order,
+    send_event,
+    session_object,
+    signed,
+)
 
 
 def count(session, model):
@@ -26,13 +33,6 @@ def pending_order(client, session, product_id, quantity=1):
     add_to_cart(client, product_id, quantity)
     assert place_order(client).status_code == 303
     return session.scalars(select(Order).order_by(Order.id.desc())).first()
-
-
-def mark_test_session_paid(session, order, intent):
-    """What the test provider records when its card succeeds (needed for refunds)."""
-    row = session.scalars(select(TestPaymentSession).filter_by(order_id=order.id)).one()
-    row.status, row.payment_status, row.payment_intent = "complete", "paid", intent
-    session.commit()
 
 
 def test_a_completed_paid_session_pays_the_order_once(client, session, shop, outbox):

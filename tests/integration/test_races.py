@@ -117,7 +117,7 @@ def test_each_paid_order_records_one_set_of_entries_however_often_it_is_delivere
 
 
 def test_the_success_page_and_the_webhook_racing_record_one_set_of_entries(app, session, shop):
-    from storefront.models import TestPaymentSession
+    from storefront.payments.test_provider import paid_session
     from storefront.services.payments import confirm_from_success_page
 
     product = make_product(session, shop.venture, stock=5, price=20000)
@@ -125,20 +125,7 @@ def test_the_success_page_and_the_webhook_racing_record_one_set_of_entries(app, 
     [order_id] = [r for r in run_together(app, 1, buyer(app, [(product.id, 1, 20000)])) if r]
     order = session.get(Order, order_id)
     order.payment_session_id = f"cs_race_{order.id}"
-    session.add(
-        TestPaymentSession(
-            id=order.payment_session_id,
-            order_id=order.id,
-            amount=order.total,
-            currency=order.currency,
-            status="complete",
-            payment_status="paid",
-            payment_intent="pi_race",
-            success_url="http://shop.test/s",
-            cancel_url="http://shop.test/c",
-            expires_at=order.expires_at,
-        )
-    )
+    session.add(paid_session(order, "pi_race"))
     session.commit()
     payload, header = signed(
         "checkout.session.completed", session_object(order, payment_intent="pi_race")
