@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,8 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade
 
-from bench.timing import time_pages
-from storefront import create_app
+from bench.timing import bench_app, time_pages
 from storefront.demo import loader
 from storefront.extensions import db
 from storefront.models import Product, Venture
@@ -47,11 +45,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="sangsaeng-bench-"))
-    url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "MEDIA_ROOT": str(tmp / "media"), "MAIL_BACKEND": "locmem"}
-    )
+    app, tmp = bench_app(args.database_url)
     with app.app_context():
         started = time.perf_counter()
         upgrade()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -24,8 +23,7 @@ from sqlalchemy import insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.timing import time_pages
-from storefront import create_app
+from bench.timing import bench_app, time_pages
 from storefront.demo import loader
 from storefront.extensions import db
 from storefront.models import Order, OrderLine, Product, Venture, utcnow
@@ -76,9 +74,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="sangsaeng-bench-"))
-    url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MEDIA_ROOT": str(tmp / "media"), "MAIL_BACKEND": "locmem", "WTF_CSRF_ENABLED": False})  # fmt: skip
+    app, tmp = bench_app(args.database_url, WTF_CSRF_ENABLED=False)
     with app.app_context():
         upgrade()
         session = db.session()

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import statistics
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import event
+
+from storefront import create_app
+
+
+def bench_app(database_url: str, **config: Any) -> tuple[Flask, Path]:
+    """An app on a fresh database (a temporary SQLite file unless a URL is given)."""
+    tmp = Path(tempfile.mkdtemp(prefix="sangsaeng-bench-"))
+    url = database_url or f"sqlite:///{tmp / 'bench.db'}"
+    settings = {"SQLALCHEMY_DATABASE_URI": url, "MEDIA_ROOT": str(tmp / "media")}
+    return create_app({**settings, "MAIL_BACKEND": "locmem", **config}), tmp
 
 
 def time_pages(client: Any, engine: Any, pages: list[tuple[str, str]], repeat: int) -> None:

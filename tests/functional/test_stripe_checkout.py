@@ -15,24 +15,22 @@ def stripe_app(make_app, http):
     )
 
 
+def stripe_checkout(make_app, product_id, session_id):
+    """Check out one product through Stripe, whose first answer is a new Checkout Session."""
+    session_body = {
+        "id": session_id,
+        "object": "checkout.session",
+        "url": f"https://checkout.stripe.com/c/pay/{session_id}",
+        "amount_total": 18000,
+    }
+    http = RecordingClient([(200, session_body)])
+    client = stripe_app(make_app, http).test_client()
+    add_to_cart(client, product_id)
+    return http, client, place_order(client)
+
+
 def test_checkout_sends_the_shopper_to_stripe_and_the_webhook_pays(make_app, session, shop):
-    http = RecordingClient(
-        [
-            (
-                200,
-                {
-                    "id": "cs_test_s1",
-                    "object": "checkout.session",
-                    "url": "https://checkout.stripe.com/c/pay/cs_test_s1",
-                    "amount_total": 18000,
-                },
-            )
-        ]
-    )
-    app = stripe_app(make_app, http)
-    client = app.test_client()
-    add_to_cart(client, shop.product.id)
-    response = place_order(client)
+    http, client, response = stripe_checkout(make_app, shop.product.id, "cs_test_s1")
     assert response.status_code == 303
     assert response.headers["Location"] == "https://checkout.stripe.com/c/pay/cs_test_s1"
     order = session.scalars(select(Order)).one()
@@ -48,23 +46,7 @@ def test_checkout_sends_the_shopper_to_stripe_and_the_webhook_pays(make_app, ses
 
 
 def test_the_success_page_asks_stripe_and_fulfils_once(make_app, session, shop):
-    http = RecordingClient(
-        [
-            (
-                200,
-                {
-                    "id": "cs_test_s2",
-                    "object": "checkout.session",
-                    "url": "https://checkout.stripe.com/c/pay/cs_test_s2",
-                    "amount_total": 18000,
-                },
-            )
-        ]
-    )
-    app = stripe_app(make_app, http)
-    client = app.test_client()
-    add_to_cart(client, shop.product.id)
-    place_order(client)
+    http, client, _response = stripe_checkout(make_app, shop.product.id, "cs_test_s2")
     order = session.scalars(select(Order)).one()
     paid = session_object(order, status="complete", payment_status="paid", payment_intent="pi_9")
     http.responses += [(200, paid), (200, paid)]
