@@ -43,11 +43,15 @@ def load_demo(products: int, order_count: int, if_empty: bool) -> None:
     session = db.session()
     if loader.is_empty(session):
         counts = loader.load_catalogue(session, Path(current_app.config["MEDIA_ROOT"]))
+        currency = current_app.config["SHOP_CURRENCY"]
+        loader.load_funds(session, currency)
         placed = (
             loader.load_orders(session, ShopRules.from_config(current_app.config), order_count)
             if order_count
             else 0
         )
+        if placed:
+            loader.load_payouts(session, Path(current_app.config["RECEIPTS_ROOT"]), currency)
         production = current_app.config["ENV_MODE"] == "production"
         emails = [] if production else loader.load_accounts(session)
         session.commit()
@@ -134,12 +138,21 @@ def reject_venture(slug: str, note: str) -> None:
 
 @ledger_cli.command("verify")
 def verify_ledger() -> None:
-    """Recompute the hash chain and name the first entry that does not match."""
-    from storefront.services import ledger
+    """Recompute the hash chain and name the first entry that does not match; check that each
+    matching fund's counters agree with its top-ups and the matches drawn from it."""
+    from storefront.services import funds, ledger
 
     checked, broken = ledger.verify(db.session())
     if broken is not None:
         click.echo(f"Ledger entry {broken} does not match the chain ({checked} entries read).")
+        raise SystemExit(1)
+    off = [b for b in funds.balances(db.session()) if not b.consistent]
+    for b in off:
+        click.echo(
+            f"Fund {b.fund.id} ({b.fund.name}) says {b.fund.remaining} left of {b.fund.budget}; "
+            f"its top-ups ({b.topped_up}) and matches say {b.expected_remaining}."
+        )
+    if off:
         raise SystemExit(1)
     click.echo(f"The ledger checks: {checked} entries, every hash and link matches.")
 

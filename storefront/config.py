@@ -71,7 +71,6 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "SHOP_CURRENCY": env.get("SHOP_CURRENCY", "KRW"),
         "SHIPPING_FEE": _int(env, "SHIPPING_FEE", 3000),
         "FREE_SHIPPING_THRESHOLD": _int(env, "FREE_SHIPPING_THRESHOLD", 30000),
-        "PLATFORM_MATCH_RATE_BP": _int(env, "PLATFORM_MATCH_RATE_BP", 10000),
         "GIVING_RATE_MIN_BP": _int(env, "GIVING_RATE_MIN_BP", 100),
         "GIVING_RATE_MAX_BP": _int(env, "GIVING_RATE_MAX_BP", 3000),
         "PLATFORM_FEE_BP": _int(env, "PLATFORM_FEE_BP", 500),
@@ -79,6 +78,8 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "PRODUCTS_PER_PAGE": _int(env, "PRODUCTS_PER_PAGE", 24),
         # Files
         "MEDIA_ROOT": env.get("MEDIA_ROOT") or str(instance / "media"),
+        # Disbursement receipts: kept apart from /media and served by their own route.
+        "RECEIPTS_ROOT": env.get("RECEIPTS_ROOT") or str(instance / "receipts"),
         # Mail (Flask-Mailman: console, file, smtp, locmem)
         "MAIL_BACKEND": mail_backend,
         "MAIL_FILE_PATH": env.get("MAIL_FILE_PATH") or str(instance / "outbox"),

@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from storefront.models import Cause, Product, Venture
+from storefront.models import Cause, MatchingFund, Product, Venture
 
 _seq = itertools.count(1)
 
@@ -38,6 +38,21 @@ def make_venture(session: Any, cause: Cause | None = None, **fields: Any) -> Ven
     return venture
 
 
+def make_fund(session: Any, budget: int = 100_000_000, **fields: Any) -> MatchingFund:
+    """A matching fund (1:1, for everything, no cap, no period unless given)."""
+    from storefront.models import utcnow
+    from storefront.services import funds
+
+    values: dict[str, Any] = {
+        "name": f"더블기부 {next(_seq)}",
+        "sponsor": "상생재단",
+        "currency": "KRW",
+        "rate_bp": 10000,
+        **fields,
+    }
+    return funds.create(session, budget=budget, now=utcnow(), **values)
+
+
 def make_product(session: Any, venture: Venture, **fields: Any) -> Product:
     n = next(_seq)
     product = Product(
@@ -67,6 +82,7 @@ class Shop:
     cheap: Product  # ₩3,300, 50 in stock
     last_one: Product  # ₩20,000, 1 in stock, other venture gives 10%
     sold_out: Product
+    fund: MatchingFund  # 1:1 for everything, ₩100,000,000
 
 
 def small_shop(session: Any) -> Shop:
@@ -87,6 +103,7 @@ def small_shop(session: Any) -> Shop:
         sold_out=make_product(
             session, other, title="품절 파우치", price=9000, stock=0, category="fashion"
         ),
+        fund=make_fund(session, name="더블기부", sponsor="상생재단"),
     )
     session.commit()
     return shop
@@ -94,7 +111,7 @@ def small_shop(session: Any) -> Shop:
 
 @dataclass
 class Line:
-    """One line for ``make_paid_order``: by default 5% given, matched 1:1."""
+    """One line for ``make_paid_order``: by default 5% given, matched 1:1 by a test fund."""
 
     product: Product
     quantity: int = 1
@@ -115,12 +132,24 @@ def make_paid_order(
     email: str = "buyer@example.com",
     number: str | None = None,
     record: bool = True,
+    fund: MatchingFund | None = None,
 ) -> Any:
-    """A paid order built directly, with its ledger entries recorded at ``when``."""
+    """A paid order built directly, with its ledger entries recorded at ``when``.
+
+    Matches are drawn from ``fund`` (by default a fund with room for every test) as a paid
+    order's would be.
+    """
     from datetime import timedelta
 
+    from sqlalchemy import select
+
     from storefront.models import Order, OrderLine, utcnow
-    from storefront.services import ledger
+    from storefront.services import funds, ledger
+
+    if fund is None and any(spec.match != 0 for spec in lines):
+        fund = session.scalar(
+            select(MatchingFund).where(MatchingFund.name == "factory fund")
+        ) or make_fund(session, budget=10**12, name="factory fund")
 
     when = when or utcnow()
     built = []
@@ -140,7 +169,9 @@ def make_paid_order(
                 giving_rate_bp=500,
                 match_rate_bp=10000,
                 donation_amount=donation,
-                match_amount=spec.match if spec.match is not None else donation,
+                match_amount=0,
+                match_wanted=spec.match if spec.match is not None else donation,
+                fund_id=fund.id if fund is not None and spec.match != 0 else None,
                 shipping_amount=spec.shipping,
                 status="paid",
             )
@@ -161,7 +192,7 @@ def make_paid_order(
         shipping_total=shipping_total,
         total=goods_total + shipping_total,
         donation_total=sum(line.donation_amount for line in built),
-        match_total=sum(line.match_amount for line in built),
+        match_total=sum(line.match_wanted for line in built),
         payment_provider="test",
         payment_intent_id=f"pi_factory_{next(_seq)}",
         created_at=when,
@@ -172,6 +203,7 @@ def make_paid_order(
     session.add(order)
     session.flush()
     if record:
+        funds.draw(session, order)
         ledger.record_order(session, order, when)
     for line, spec in zip(order.lines, lines, strict=True):
         line.status = spec.status

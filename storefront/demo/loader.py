@@ -21,7 +21,7 @@ from storefront.models import (
     utcnow,
 )
 from storefront.payments.test_provider import paid_session
-from storefront.services import ledger
+from storefront.services import disbursements, funds, ledger
 from storefront.services.cart import Cart, CartItem
 from storefront.services.checkout import ShopperDetails, ShopRules, place_order
 
@@ -123,6 +123,49 @@ def load_accounts(db: Session) -> list[str]:
     return emails
 
 
+def load_funds(db: Session, currency: str, now: datetime | None = None) -> int:
+    """Open two demo matching funds: a large 1:1 fund for everything and a small 2:1 fund for
+    food that the demo orders nearly use up, so both "matched" and "ran out" can be seen."""
+    now = now or utcnow()
+    funds.create(
+        db,
+        name="상생 더블기부",
+        sponsor="상생 파트너스",
+        description="상생에서 산 모든 상품의 기부를 1:1로 더합니다.",
+        currency=currency,
+        rate_bp=10000,
+        budget=3_000_000,
+        cap_per_order=10_000,
+        now=now - timedelta(days=120),
+    )
+    funds.create(
+        db,
+        name="먹거리 나눔 펀드",
+        sponsor="한끼재단",
+        description="먹거리 상품의 기부를 2:1로 더합니다. 예산이 다 쓰이면 끝납니다.",
+        currency=currency,
+        rate_bp=20000,
+        budget=60_000,
+        categories=["food"],
+        now=now - timedelta(days=120),
+    )
+    return 2
+
+
+def load_payouts(db: Session, root: Path, currency: str, now: datetime | None = None) -> int:
+    """Record a payout of half of what each of the two causes owed most is owed."""
+    now = now or utcnow()
+    owed = sorted(disbursements.cause_balances(db), key=lambda b: -b.outstanding)[:2]
+    for i, balance in enumerate(owed):
+        if balance.outstanding <= 1:
+            continue
+        disbursements.record(
+            db, balance.key, balance.outstanding // 2, (now - timedelta(days=3)).date(),
+            f"KB-DEMO-{2026110 + i}", "demo payout", None, root, None, currency, now,
+        )  # fmt: skip
+    return len(owed)
+
+
 def load_orders(db: Session, rules: ShopRules, count: int = 60, now: datetime | None = None) -> int:
     """Place and pay a history of demo orders over the last three months, so the ledger has data.
 
@@ -180,6 +223,7 @@ def _mark_paid(db: Session, order: Order, when: datetime) -> None:
         product = db.get(Product, line.product_id)
         if product is not None:
             product.units_sold += line.quantity
+    funds.draw(db, order)
     ledger.record_order(db, order, when)
 
 

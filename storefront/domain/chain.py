@@ -4,7 +4,9 @@ entry changes every hash after it.
 
 Canonical encoding (documented for third parties in docs/ledger.md): the JSON object of the
 fields below, keys sorted, no spaces, UTF-8, with ``created_at`` as ISO 8601 in UTC with
-microseconds and a ``+00:00`` offset, and absent references as ``null``.
+microseconds and a ``+00:00`` offset, and absent references as ``null``. Fields added after
+the first version (``OPTIONAL``) are part of the object only when they carry a value, so the
+hashes of entries written before them still check.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ FIELDS = (
     "created_at", "kind", "amount", "currency", "order_id", "order_line_id", "venture_id",
     "cause_id", "rule", "reverses_id", "refund_id", "prev_hash",
 )  # fmt: skip
+OPTIONAL = ("fund_id",)  # the matching fund of a match entry (added with matching funds)
 
 
 def iso(moment: datetime) -> str:
@@ -35,6 +38,7 @@ def canonical(fields: dict[str, Any]) -> bytes:
     if isinstance(created, datetime):
         values["created_at"] = iso(created)
     ordered = {name: values.get(name) for name in FIELDS}
+    ordered.update({name: values[name] for name in OPTIONAL if values.get(name) is not None})
     return json.dumps(ordered, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 

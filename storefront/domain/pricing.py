@@ -7,7 +7,8 @@ Rules, all in the currency's minor unit:
   free when that venture's goods reach the free-shipping threshold;
 * a line's donation is ``goods amount x venture giving rate``, rounded down to the whole minor
   unit; shipping never counts towards a donation;
-* the platform's match is ``donation x match rate``, rounded down the same way.
+* a matching fund's match is ``donation x match rate``, rounded down the same way (which fund,
+  and its cap per order, are chosen in :mod:`storefront.domain.matching`).
 
 Rates are basis points (500 bp = 5%, 10000 bp = 1:1 match).
 """
@@ -23,7 +24,7 @@ from storefront.domain.money import apply_rate_bp, format_rate_bp
 
 @dataclass(frozen=True)
 class DonationRule:
-    """The giving rate of the venture and the platform's matching rate, saved on each line."""
+    """The giving rate of the venture and the matching fund's rate, saved on each line."""
 
     giving_rate_bp: int
     match_rate_bp: int
@@ -67,6 +68,7 @@ class PricedLine:
     match_amount: int
     option_id: int | None = None
     option_name: str = ""
+    fund_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 from storefront.models.accounts import Membership, User
 from storefront.models.base import Base, utcnow
 from storefront.models.catalog import Product, ProductOption
-from storefront.models.ledger import LedgerEntry
+from storefront.models.funds import FundTopUp, MatchingFund
+from storefront.models.ledger import Disbursement, LedgerEntry
 from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
 from storefront.models.payments import TestPaymentSession, WebhookEvent
@@ -12,7 +13,10 @@ from storefront.models.ventures import Cause, Venture
 __all__ = [
     "Base",
     "Cause",
+    "Disbursement",
+    "FundTopUp",
     "LedgerEntry",
+    "MatchingFund",
     "Membership",
     "Order",
     "OrderLine",

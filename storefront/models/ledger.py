@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.models.base import Base, utcnow
@@ -42,9 +42,43 @@ class LedgerEntry(Base):
     # A reversal names the entry it corrects and carries its amount negated (or a share of it).
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"))
     refund_id: Mapped[int | None] = mapped_column(ForeignKey("refund.id"))
+    # The matching fund a match (or its reversal) was drawn from; hashed only when set.
+    fund_id: Mapped[int | None] = mapped_column(ForeignKey("matching_fund.id"), index=True)
     # The hash chain: the previous entry's hash, and this entry's (see domain/chain.py).
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), default="", index=True)
 
     venture: Mapped[Venture] = relationship(lazy="raise")
     cause: Mapped[Cause] = relationship(lazy="raise")
+
+
+class Disbursement(Base):
+    """Money paid out to a cause, with the bank's reference and the receipt the cause sent.
+
+    Only ever added: a payout recorded wrongly is corrected by a new entry with a negative
+    amount that names it.
+    """
+
+    __tablename__ = "disbursement"
+    __table_args__ = (
+        CheckConstraint(
+            "(amount > 0 AND corrects_id IS NULL) OR (amount < 0 AND corrects_id IS NOT NULL)",
+            name="sign_follows_correction",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cause_id: Mapped[int] = mapped_column(ForeignKey("cause.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    paid_on: Mapped[date]
+    bank_reference: Mapped[str] = mapped_column(String(80))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    receipt_path: Mapped[str | None] = mapped_column(String(255))
+    receipt_name: Mapped[str] = mapped_column(String(255), default="")
+    receipt_sha256: Mapped[str] = mapped_column(String(64), default="")
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("disbursement.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cause: Mapped[Cause] = relationship(lazy="joined")

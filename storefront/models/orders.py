@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.models.base import Base, utcnow
 from storefront.models.catalog import Product
+from storefront.models.funds import MatchingFund
 from storefront.models.ventures import Cause, Venture
 
 ORDER_STATUSES = (
@@ -95,7 +96,11 @@ class OrderLine(Base):
     giving_rate_bp: Mapped[int]
     match_rate_bp: Mapped[int]
     donation_amount: Mapped[int]
+    # The match is promised at checkout (``match_wanted``, from ``fund_id``) and drawn from the
+    # fund when the order is paid (``match_amount``): less, or nothing, if the fund ran out.
     match_amount: Mapped[int]
+    match_wanted: Mapped[int] = mapped_column(default=0)
+    fund_id: Mapped[int | None] = mapped_column(ForeignKey("matching_fund.id"))
     # The venture's shipping fee, carried by its first line in the order (0 on the others).
     shipping_amount: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(20), default="new")
@@ -109,13 +114,24 @@ class OrderLine(Base):
     product: Mapped[Product] = relationship(lazy="raise")
     venture: Mapped[Venture] = relationship(lazy="joined")
     cause: Mapped[Cause] = relationship(lazy="joined")
+    fund: Mapped[MatchingFund | None] = relationship(lazy="joined", innerjoin=False)
+
+    @property
+    def match_shortfall(self) -> int:
+        """What the fund promised at checkout but could not give when the order was paid."""
+        return self.match_wanted - self.match_amount if self.status != "new" else 0
 
 
 class Refund(Base):
     """Money given back to the shopper for an order."""
 
     __tablename__ = "refund"
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint(
+            "reason IN ('line_cancelled', 'out_of_stock', 'operator', 'external')", name="reason"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
@@ -124,4 +140,7 @@ class Refund(Base):
     order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_line.id"))
     reason: Mapped[str] = mapped_column(String(40))
     provider_ref: Mapped[str] = mapped_column(String(255), default="")
+    # Operator refunds carry the key sent to the provider, so a resubmitted form refunds once.
+    idempotency_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    note: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -56,12 +56,24 @@ class SessionState:
 
 
 @dataclass(frozen=True)
+class ChargeState:
+    """A charge as a ``charge.refunded`` event shows it: how much of it is refunded in all."""
+
+    id: str
+    payment_intent: str | None
+    amount: int
+    amount_refunded: int
+    currency: str
+
+
+@dataclass(frozen=True)
 class PaymentEvent:
-    """A verified webhook event: its id, type, and the checkout session it is about, if any."""
+    """A verified webhook event: its id, type, and the session or charge it is about, if any."""
 
     id: str
     type: str
     session: SessionState | None = None
+    charge: ChargeState | None = None
 
 
 @dataclass(frozen=True)

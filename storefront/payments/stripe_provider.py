@@ -13,6 +13,7 @@ from typing import Any
 import stripe
 
 from storefront.payments.base import (
+    ChargeState,
     CheckoutRequest,
     CheckoutSession,
     PaymentError,
@@ -53,11 +54,12 @@ def verify_payload(payload: bytes, signature: str | None, secret: str) -> Paymen
     try:
         body = json.loads(payload)
         obj = body["data"]["object"]
-        is_session = isinstance(obj, dict) and obj.get("object") == "checkout.session"
+        kind = obj.get("object") if isinstance(obj, dict) else None
         return PaymentEvent(
             id=str(body["id"]),
             type=str(body["type"]),
-            session=session_state(obj) if is_session else None,
+            session=session_state(obj) if kind == "checkout.session" else None,
+            charge=charge_state(obj) if kind == "charge" else None,
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise WebhookRejected("malformed event body") from exc
@@ -78,6 +80,20 @@ def session_state(obj: dict[str, Any]) -> SessionState:
         amount_total=int(obj.get("amount_total") or 0),
         currency=str(obj.get("currency") or "").upper(),
         payment_intent=str(intent) if intent else None,
+    )
+
+
+def charge_state(obj: dict[str, Any]) -> ChargeState:
+    """Read a Charge (the object of ``charge.refunded``)."""
+    intent = obj.get("payment_intent")
+    if isinstance(intent, dict):
+        intent = intent.get("id")
+    return ChargeState(
+        id=str(obj["id"]),
+        payment_intent=str(intent) if intent else None,
+        amount=int(obj.get("amount") or 0),
+        amount_refunded=int(obj.get("amount_refunded") or 0),
+        currency=str(obj.get("currency") or "").upper(),
     )
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,11 +19,13 @@ from storefront.domain.errors import (
     ProductUnavailable,
     UnknownCause,
 )
+from storefront.domain.matching import FundTerms, MatchLine, plan
 from storefront.domain.order_numbers import new_order_number
 from storefront.domain.pricing import DonationRule, LineInput, Quote, ShippingPolicy, price
 from storefront.models import Cause, Order, OrderLine, Product
 from storefront.payments import CheckoutRequest, CheckoutSession, PaymentError, PaymentProvider
 from storefront.payments.base import CheckoutLine
+from storefront.services import funds as matching_funds
 from storefront.services import stock
 from storefront.services.cart import Cart, CartLine, load_lines
 
@@ -36,7 +38,6 @@ class ShopRules:
 
     currency: str
     shipping: ShippingPolicy
-    match_rate_bp: int
     max_quantity: int
     hold: timedelta
 
@@ -45,7 +46,6 @@ class ShopRules:
         return cls(
             currency=cfg["SHOP_CURRENCY"],
             shipping=ShippingPolicy(cfg["SHIPPING_FEE"], cfg["FREE_SHIPPING_THRESHOLD"]),
-            match_rate_bp=cfg["PLATFORM_MATCH_RATE_BP"],
             max_quantity=cfg["MAX_LINE_QUANTITY"],
             hold=timedelta(minutes=cfg["ORDER_HOLD_MINUTES"]),
         )
@@ -78,9 +78,15 @@ def _new_number(db: Session, now: datetime) -> str:
     return new_order_number(now, length=8)
 
 
-def quote_lines(lines: list[CartLine], rules: ShopRules) -> Quote:
-    """Price cart lines at today's prices under the venture's giving rate and the match."""
-    return price(
+def quote_lines(
+    lines: list[CartLine],
+    rules: ShopRules,
+    funds: Sequence[FundTerms] = (),
+    moment: datetime | None = None,
+) -> Quote:
+    """Price cart lines at today's prices under the venture's giving rate, and choose each
+    line's matching fund (see domain/matching.py) among ``funds`` open at ``moment``."""
+    quote = price(
         [
             LineInput(
                 product_id=line.product.id,
@@ -88,7 +94,7 @@ def quote_lines(lines: list[CartLine], rules: ShopRules) -> Quote:
                 title=line.product.title,
                 unit_price=line.product.price,
                 quantity=line.quantity,
-                rule=DonationRule(line.product.venture.giving_rate_bp, rules.match_rate_bp),
+                rule=DonationRule(line.product.venture.giving_rate_bp, 0),
                 option_id=line.option_id,
                 option_name=line.option.name if line.option else "",
             )
@@ -98,6 +104,33 @@ def quote_lines(lines: list[CartLine], rules: ShopRules) -> Quote:
         rules.shipping,
         rules.max_quantity,
     )
+    if not funds or moment is None:
+        return quote
+    matches = plan(
+        [
+            MatchLine(pl.venture_id, line.product.category, pl.donation_amount)
+            for pl, line in zip(quote.lines, lines, strict=True)
+        ],
+        funds,
+        moment,
+    )
+    return replace(
+        quote,
+        lines=tuple(
+            replace(
+                pl,
+                rule=DonationRule(pl.rule.giving_rate_bp, m.rate_bp),
+                match_amount=m.wanted,
+                fund_id=m.fund_id,
+            )
+            for pl, m in zip(quote.lines, matches, strict=True)
+        ),
+    )
+
+
+def open_terms(db: Session, moment: datetime, currency: str) -> list[FundTerms]:
+    """The terms of the funds a checkout at ``moment`` may draw on."""
+    return [matching_funds.terms(f) for f in matching_funds.open_funds(db, moment, currency)]
 
 
 def place_order(
@@ -126,7 +159,7 @@ def place_order(
     if changes:
         raise PricesChanged(changes)
     _causes_for(db, shopper.cause_id, {line.product.venture.default_cause_id for line in lines})
-    quote = quote_lines(lines, rules)
+    quote = quote_lines(lines, rules, open_terms(db, now, rules.currency), now)
     short = stock.take_all(db, stock.wants_of(quote.lines))
     if short is not None:
         product = next(line.product for line in lines if line.product.id == short)
@@ -169,6 +202,8 @@ def place_order(
                 match_rate_bp=line.rule.match_rate_bp,
                 donation_amount=line.donation_amount,
                 match_amount=line.match_amount,
+                match_wanted=line.match_amount,
+                fund_id=line.fund_id,
                 shipping_amount=shipping.pop(line.venture_id, 0),
             )
             for line in quote.lines

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from storefront.domain.errors import DomainError
 from storefront.models import Order, OrderLine, Product, Refund
 from storefront.payments import PaymentError, PaymentProvider
-from storefront.services import ledger, notify, stock
+from storefront.services import ledger, notify, refunds, stock
 from storefront.services.pagination import Page, paginate
 
 CARRIERS = ("cj", "epost", "hanjin", "lotte", "logen", "kdexp", "other")
@@ -156,7 +156,10 @@ def cancel_line(db: Session, provider: PaymentProvider, line: OrderLine, now: da
             )
             or 0
         )
-    amount = line.goods_amount + shipping
+    # An earlier partial refund may have given some of it back already.
+    amount = min(line.goods_amount + shipping, refunds.refundable(db, order))
+    if amount <= 0:
+        raise FulfilmentRefused("nothing_to_refund")
     result = provider.refund(order.payment_intent_id, amount, f"sangsaeng-refund-line-{line.id}")
     if result.status in ("failed", "canceled"):
         raise PaymentError(f"refund {result.id} {result.status}")

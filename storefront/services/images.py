@@ -103,6 +103,16 @@ def _encode(image: Image.Image, side: int) -> bytes:
     return out.getvalue()
 
 
+def picture_bytes(upload: Upload, side: int) -> bytes:
+    """Check one picture (a logo) like a product picture and re-encode it as a JPEG."""
+    image = _decode(_read(upload), upload.filename)
+    try:
+        upright = _flatten(ImageOps.exif_transpose(image))
+    except Exception:  # malformed EXIF
+        raise ImageRefused("broken", upload.filename) from None
+    return _encode(upright, side)
+
+
 def accept(
     db: Session, product: Product, uploads: list[Upload], media_root: Path, now: datetime
 ) -> list[ProductImage]:

@@ -11,14 +11,25 @@ from sqlalchemy.orm import Session
 
 from storefront.domain import chain
 from storefront.domain.pricing import DonationRule
-from storefront.models import Cause, LedgerEntry, Order, OrderLine, Refund, Venture
+from storefront.models import (
+    Cause,
+    Disbursement,
+    FundTopUp,
+    LedgerEntry,
+    MatchingFund,
+    Order,
+    OrderLine,
+    Refund,
+    Venture,
+)
+from storefront.services import funds
 from storefront.services.pagination import Page, paginate
 
 CHAIN_LOCK = 727_001  # PostgreSQL advisory lock key: one writer extends the chain at a time
 
 
 def _fields(entry: LedgerEntry) -> dict[str, Any]:
-    return {name: getattr(entry, name) for name in chain.FIELDS}
+    return {name: getattr(entry, name) for name in (*chain.FIELDS, *chain.OPTIONAL)}
 
 
 def append(db: Session, entries: list[LedgerEntry]) -> None:
@@ -50,66 +61,118 @@ def verify(db: Session) -> tuple[int, int | None]:
 
 
 def record_order(db: Session, order: Order, now: datetime) -> list[LedgerEntry]:
-    """Add the donation and match entries a paid order pledges. Never edits an entry."""
+    """Add the donation and match entries a paid order pledges. Never edits an entry.
+
+    The match is what the line's fund gave when the order was paid (``funds.draw``); when
+    the fund gave less than the line was promised, the entry's rule says so.
+    """
     entries = []
     for line in order.lines:
         rule = DonationRule(line.giving_rate_bp, line.match_rate_bp).describe()
-        for kind, amount in (("donation", line.donation_amount), ("match", line.match_amount)):
-            if amount <= 0:
-                continue
-            entries.append(
-                LedgerEntry(
-                    created_at=now,
-                    kind=kind,
-                    amount=amount,
-                    currency=order.currency,
-                    order_id=order.id,
-                    order_line_id=line.id,
-                    venture_id=line.venture_id,
-                    cause_id=line.cause_id,
-                    rule=rule,
-                )
-            )
+        if line.donation_amount > 0:
+            entries.append(_entry(order, line, "donation", line.donation_amount, rule, now))
+        if line.match_amount > 0:
+            match_rule = rule
+            if line.match_amount < line.match_wanted:
+                match_rule += f"; fund gave {line.match_amount} of {line.match_wanted}"
+            entry = _entry(order, line, "match", line.match_amount, match_rule, now)
+            entry.fund_id = line.fund_id
+            entries.append(entry)
     append(db, entries)
     return entries
 
 
-def reverse_line(db: Session, line: OrderLine, refund: Refund, now: datetime) -> list[LedgerEntry]:
-    """Add entries that cancel a refunded line's donation and match. Never edits an entry.
-
-    Each reversal names the entry it corrects and carries its amount negated, so the ledger's
-    sums fall by exactly what the line had pledged.
-    """
-    originals = db.scalars(
-        select(LedgerEntry).where(
-            LedgerEntry.order_line_id == line.id, LedgerEntry.kind.in_(("donation", "match"))
-        )
-    ).all()
-    already = set(
-        db.scalars(
-            select(LedgerEntry.reverses_id).where(
-                LedgerEntry.reverses_id.in_([e.id for e in originals])
-            )
-        )
+def _entry(
+    order: Order, line: OrderLine, kind: str, amount: int, rule: str, now: datetime
+) -> LedgerEntry:
+    return LedgerEntry(
+        created_at=now,
+        kind=kind,
+        amount=amount,
+        currency=order.currency,
+        order_id=order.id,
+        order_line_id=line.id,
+        venture_id=line.venture_id,
+        cause_id=line.cause_id,
+        rule=rule,
     )
+
+
+def _open_pledges(db: Session, where: Any) -> list[tuple[LedgerEntry, int]]:
+    """Donation and match entries with what is left of each after its reversals."""
+    originals = db.scalars(
+        select(LedgerEntry)
+        .where(where, LedgerEntry.kind.in_(("donation", "match")))
+        .order_by(LedgerEntry.id)
+    ).all()
+    reversed_ = dict(
+        db.execute(
+            select(LedgerEntry.reverses_id, func.sum(LedgerEntry.amount))
+            .where(LedgerEntry.reverses_id.in_([e.id for e in originals]))
+            .group_by(LedgerEntry.reverses_id)
+        ).all()
+    )
+    return [(e, e.amount + int(reversed_.get(e.id, 0))) for e in originals]
+
+
+def _reversal(
+    entry: LedgerEntry, amount: int, refund: Refund, why: str, now: datetime
+) -> LedgerEntry:
+    return LedgerEntry(
+        created_at=now,
+        kind=f"{entry.kind}_reversal",
+        amount=-amount,
+        currency=entry.currency,
+        order_id=entry.order_id,
+        order_line_id=entry.order_line_id,
+        venture_id=entry.venture_id,
+        cause_id=entry.cause_id,
+        rule=f"reverses entry {entry.id}: {why}",
+        reverses_id=entry.id,
+        refund_id=refund.id,
+        fund_id=entry.fund_id,
+    )
+
+
+def reverse_line(db: Session, line: OrderLine, refund: Refund, now: datetime) -> list[LedgerEntry]:
+    """Add entries that cancel what is left of a refunded line's donation and match.
+
+    Each reversal names the entry it corrects and carries what is left of its amount (after
+    any earlier partial refund) negated, so the line's net pledge falls to exactly zero.
+    Matches go back to their funds. Never edits an entry.
+    """
     reversals = [
-        LedgerEntry(
-            created_at=now,
-            kind=f"{entry.kind}_reversal",
-            amount=-entry.amount,
-            currency=entry.currency,
-            order_id=entry.order_id,
-            order_line_id=entry.order_line_id,
-            venture_id=entry.venture_id,
-            cause_id=entry.cause_id,
-            rule=f"reverses entry {entry.id}: line cancelled and refunded",
-            reverses_id=entry.id,
-            refund_id=refund.id,
-        )
-        for entry in originals
-        if entry.id not in already
+        _reversal(entry, left, refund, "line cancelled and refunded", now)
+        for entry, left in _open_pledges(db, LedgerEntry.order_line_id == line.id)
+        if left > 0
     ]
     append(db, reversals)
+    funds.give_back(db, reversals)
+    return reversals
+
+
+def reverse_share(
+    db: Session, order: Order, refund: Refund, refundable_before: int, now: datetime
+) -> list[LedgerEntry]:
+    """Reverse the share of an order's pledges that a refund gives back.
+
+    A refund of ``r`` when ``b`` of the order's payment was still unrefunded reverses, from
+    what is left of each donation and match, ``left x r / b`` rounded down (the rounding
+    keeps the cause's pledge); a refund of everything left reverses all of it, so a series
+    of partial refunds that ends in a full one always ends at zero. Matches go back to
+    their funds. Never edits an entry.
+    """
+    if refund.amount <= 0 or refundable_before <= 0:
+        return []
+    full = refund.amount >= refundable_before
+    reversals = []
+    for entry, left in _open_pledges(db, LedgerEntry.order_id == order.id):
+        amount = left if full else left * refund.amount // refundable_before
+        if amount > 0:
+            why = "order refunded" if full else f"{refund.amount} of {refundable_before} refunded"
+            reversals.append(_reversal(entry, amount, refund, why, now))
+    append(db, reversals)
+    funds.give_back(db, reversals)
     return reversals
 
 
@@ -198,6 +261,50 @@ def order_entries(db: Session, order_id: int) -> list[LedgerEntry]:
             select(LedgerEntry).where(LedgerEntry.order_id == order_id).order_by(LedgerEntry.id)
         )
     )
+
+
+EXPORT_FORMAT = "sangsaeng-ledger-2"
+
+
+def export_extras(db: Session) -> dict[str, Any]:
+    """What the export carries beside the entries, so a reader can check balances too:
+    causes, refunds, matching funds with their top-ups, and disbursements."""
+    causes = [
+        {"id": c.id, "name": c.name, "registration": c.registration}
+        for c in db.scalars(select(Cause).order_by(Cause.id))
+    ]
+    refunds = [
+        {
+            "id": r.id, "order_id": r.order_id, "order_total": total, "amount": r.amount,
+            "currency": r.currency, "reason": r.reason, "created_at": chain.iso(r.created_at),
+        }
+        for r, total in db.execute(
+            select(Refund, Order.total).join(Order, Order.id == Refund.order_id).order_by(Refund.id)
+        )
+    ]  # fmt: skip
+    top_ups: dict[int, list[dict[str, Any]]] = {}
+    for t in db.scalars(select(FundTopUp).order_by(FundTopUp.id)):
+        top_ups.setdefault(t.fund_id, []).append(
+            {"id": t.id, "amount": t.amount, "created_at": chain.iso(t.created_at)}
+        )
+    funds_out = [
+        {
+            "id": f.id, "name": f.name, "sponsor": f.sponsor, "currency": f.currency,
+            "rate_bp": f.rate_bp, "cap_per_order": f.cap_per_order, "remaining": f.remaining,
+            "top_ups": top_ups.get(f.id, []),
+        }
+        for f in db.scalars(select(MatchingFund).order_by(MatchingFund.id))
+    ]  # fmt: skip
+    payouts = [
+        {
+            "id": d.id, "cause_id": d.cause_id, "amount": d.amount, "currency": d.currency,
+            "paid_on": d.paid_on.isoformat(), "bank_reference": d.bank_reference,
+            "receipt_sha256": d.receipt_sha256, "corrects_id": d.corrects_id,
+            "created_at": chain.iso(d.created_at),
+        }
+        for d in db.scalars(select(Disbursement).order_by(Disbursement.id))
+    ]  # fmt: skip
+    return {"causes": causes, "refunds": refunds, "funds": funds_out, "disbursements": payouts}
 
 
 def export_rows(db: Session) -> list[dict[str, Any]]:

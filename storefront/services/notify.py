@@ -76,6 +76,13 @@ def line_cancelled(db: Session, order: Order, line: OrderLine, amount: int) -> N
     _send(db, order.email, order.locale, "line_cancelled", subject, context)
 
 
+def order_refund(db: Session, order: Order, amount: int, left: int) -> None:
+    with force_locale(order.locale):
+        subject = gettext("Sangsaeng order %(number)s: refund", number=order.number)
+    context = {**_order_context(order), "amount": amount, "left": left}
+    _send(db, order.email, order.locale, "order_refund", subject, context)
+
+
 def staff_invitation(db: Session, email: str, venture_name: str, url: str, locale: str) -> None:
     with force_locale(locale):
         subject = gettext(

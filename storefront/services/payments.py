@@ -18,7 +18,7 @@ from storefront.domain.errors import PaymentRejected
 from storefront.models import Order, OrderLine, Product, Refund, WebhookEvent
 from storefront.payments import PaymentProvider, SessionState
 from storefront.payments.base import PaymentEvent
-from storefront.services import ledger, notify, stock
+from storefront.services import funds, ledger, notify, refunds, stock
 from storefront.services.checkout import HOLDING, release
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,8 @@ def handle_event(db: Session, provider: PaymentProvider, event: PaymentEvent, no
             db.add(WebhookEvent(event_id=event.id, type=event.type, received_at=now))
     except IntegrityError:
         return "duplicate"
+    if event.type == "charge.refunded" and event.charge is not None:
+        return refunds.reconcile_charge(db, event.charge, now)
     state = event.session
     if event.type not in SESSION_EVENTS or state is None:
         return "ignored"
@@ -141,6 +143,7 @@ def fulfil(
             .values(units_sold=Product.units_sold + want.quantity)
             .execution_options(synchronize_session=False)
         )
+    funds.draw(db, order)
     ledger.record_order(db, order, now)
     notify.order_confirmation(db, order)
     return "paid"

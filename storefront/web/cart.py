@@ -9,8 +9,7 @@ from werkzeug.wrappers import Response
 from storefront.domain.errors import DomainError, ProductUnavailable
 from storefront.extensions import db
 from storefront.services import cart as carts
-from storefront.services.checkout import quote_lines
-from storefront.web.common import load_cart, save_cart, shop_rules
+from storefront.web.common import load_cart, quote_with_funds, save_cart, shop_rules
 from storefront.web.forms import AddToCartForm, CartLineForm, EmptyForm
 from storefront.web.messages import describe, refusal_status
 from storefront.web.shop import product as product_page
@@ -27,11 +26,12 @@ def show() -> str:
             carts.remove(cart, key)
         save_cart(cart)
         flash(_("Some products are no longer for sale and were taken out of your cart."), "warning")
-    quote = quote_lines(lines, shop_rules()) if lines else None
+    quote, match_funds = quote_with_funds(lines) if lines else (None, {})
     return render_template(
         "cart/show.html",
         lines=lines,
         quote=quote,
+        match_funds=match_funds,
         blocked=any(line.short_of_stock for line in lines),
         line_forms={
             (line.product_id, line.option_id): CartLineForm(quantity=line.quantity)

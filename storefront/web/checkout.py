@@ -16,7 +16,7 @@ from storefront.services import cart as carts
 from storefront.services import checkout as checkouts
 from storefront.services.payments import confirm_from_success_page
 from storefront.web import access
-from storefront.web.common import load_cart, provider, save_cart, shop_rules
+from storefront.web.common import load_cart, provider, quote_with_funds, save_cart, shop_rules
 from storefront.web.forms import CheckoutForm, EmptyForm
 from storefront.web.messages import describe, refusal_status
 
@@ -34,8 +34,10 @@ def _form() -> CheckoutForm:
 
 def _page(form: CheckoutForm, status: int = 200) -> tuple[str, int]:
     lines, _gone = carts.load_lines(db.session(), load_cart())
-    quote = checkouts.quote_lines(lines, shop_rules()) if lines else None
-    return render_template("checkout/form.html", form=form, lines=lines, quote=quote), status
+    quote, match_funds = quote_with_funds(lines) if lines else (None, {})
+    return render_template(
+        "checkout/form.html", form=form, lines=lines, quote=quote, match_funds=match_funds
+    ), status
 
 
 @bp.get("")

@@ -9,11 +9,13 @@ import time
 from flask import current_app, session
 from sqlalchemy.exc import SQLAlchemyError
 
+from storefront.domain.pricing import Quote
 from storefront.extensions import db
-from storefront.models import utcnow
+from storefront.models import MatchingFund, utcnow
 from storefront.payments import PaymentProvider
-from storefront.services.cart import Cart
-from storefront.services.checkout import ShopRules, expire_holds
+from storefront.services import funds
+from storefront.services.cart import Cart, CartLine
+from storefront.services.checkout import ShopRules, expire_holds, quote_lines
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +26,16 @@ def provider() -> PaymentProvider:
 
 def shop_rules() -> ShopRules:
     return ShopRules.from_config(current_app.config)
+
+
+def quote_with_funds(lines: list[CartLine]) -> tuple[Quote, dict[int, MatchingFund]]:
+    """Price cart lines as checkout would now, with the funds that would match them."""
+    rules = shop_rules()
+    now = utcnow()
+    open_funds = funds.open_funds(db.session(), now, rules.currency)
+    quote = quote_lines(lines, rules, [funds.terms(f) for f in open_funds], now)
+    used = {line.fund_id for line in quote.lines}
+    return quote, {f.id: f for f in open_funds if f.id in used}
 
 
 def load_cart() -> Cart:

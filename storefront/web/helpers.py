@@ -42,9 +42,15 @@ SORT_LABELS = {
 GRAIN_LABELS = {"day": _l("Daily"), "week": _l("Weekly"), "month": _l("Monthly")}
 LEDGER_KIND_LABELS = {
     "donation": _l("Venture's donation"),
-    "match": _l("Sangsaeng's match"),
+    "match": _l("Sponsor fund's match"),
     "donation_reversal": _l("Donation reversed (refund)"),
     "match_reversal": _l("Match reversed (refund)"),
+}
+REFUND_REASON_LABELS = {
+    "line_cancelled": _l("Line cancelled by the venture"),
+    "out_of_stock": _l("Sold out before the payment arrived"),
+    "operator": _l("Refunded by the shop"),
+    "external": _l("Refunded outside the shop"),
 }
 LINE_STATUS_LABELS = {
     "new": _l("Waiting for payment"),
@@ -142,6 +148,7 @@ def init_app(app: Flask) -> None:
         MISSION_LABELS=MISSION_LABELS,
         SORT_LABELS=SORT_LABELS,
         STATUS_LABELS=STATUS_LABELS,
+        REFUND_REASON_LABELS=REFUND_REASON_LABELS,
         VENTURE_STATUS_LABELS=VENTURE_STATUS_LABELS,
         LISTING_STATUS_LABELS=LISTING_STATUS_LABELS,
         LINE_STATUS_LABELS=LINE_STATUS_LABELS,

@@ -18,10 +18,11 @@ from storefront.domain.periods import GRAINS, SEOUL, Window, shift, to_utc
 from storefront.extensions import db, limiter
 from storefront.models import OrderLine, Product, ProductImage, ProductOption, Venture, utcnow
 from storefront.payments import PaymentError
-from storefront.services import fulfilment, images, listings, notify, stats, ventures
+from storefront.services import causes, fulfilment, images, listings, notify, stats, ventures
 from storefront.web.common import provider
 from storefront.web.exports import csv_response
 from storefront.web.forms import (
+    DefaultCauseForm,
     EmptyForm,
     GivingRateForm,
     ImageUploadForm,
@@ -267,7 +268,12 @@ def settings(venture_id: int) -> Response | tuple[str, int]:
     cfg = current_app.config
     bounds = listings.GivingBounds(cfg["GIVING_RATE_MIN_BP"], cfg["GIVING_RATE_MAX_BP"])
     form = GivingRateForm(rate=format_rate_bp(venture.giving_rate_bp))
-    context = {"form": form, "venture": venture, "bounds": bounds}
+    context = {
+        "form": form,
+        "venture": venture,
+        "bounds": bounds,
+        "cause_form": _cause_form(venture),
+    }
     if not form.validate_on_submit():
         return render_template(
             "seller/settings.html", **context
@@ -281,6 +287,33 @@ def settings(venture_id: int) -> Response | tuple[str, int]:
     db.session.commit()
     flash(_("From now on, every sale gives %(rate)s%%.", rate=format_rate_bp(rate_bp)), "success")
     return redirect(url_for("seller.venture", venture_id=venture_id))
+
+
+def _cause_form(venture: Venture) -> DefaultCauseForm:
+    form = DefaultCauseForm(cause=str(venture.default_cause_id))
+    form.cause.choices = [(str(c.id), c.name) for c in causes.active_causes(db.session())]
+    return form
+
+
+@bp.post("/ventures/<id:venture_id>/cause")
+@login_required
+def default_cause(venture_id: int) -> Response | tuple[str, int]:
+    """Choose the cause the venture's sales give to when the shopper leaves the choice to it."""
+    venture = membership_or_404(venture_id, owner=True).venture
+    form = _cause_form(venture)
+    if form.validate():
+        causes.set_default(db.session(), venture, int(form.cause.data))
+        db.session.commit()
+        flash(
+            _("From now on, your sales give to %(cause)s.", cause=venture.default_cause.name),
+            "success",
+        )
+        return redirect(url_for("seller.settings", venture_id=venture_id))
+    cfg = current_app.config
+    bounds = listings.GivingBounds(cfg["GIVING_RATE_MIN_BP"], cfg["GIVING_RATE_MAX_BP"])
+    rate_form = GivingRateForm(formdata=None, rate=format_rate_bp(venture.giving_rate_bp))
+    context = {"form": rate_form, "venture": venture, "bounds": bounds, "cause_form": form}
+    return render_template("seller/settings.html", **context), 400
 
 
 # --- pictures ---------------------------------------------------------------------------
@@ -370,6 +403,9 @@ FULFILMENT_PROBLEMS = {
     "tracking": lambda: _("A tracking number has 6 to 30 letters, digits or hyphens."),
     "no_payment": lambda: _(
         "This order was not paid through the shop; refund it where it was paid."
+    ),
+    "nothing_to_refund": lambda: _(
+        "The order has already been refunded in full, so there is nothing left to refund."
     ),
 }
 

@@ -16,10 +16,11 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from storefront.domain.catalog import CATEGORIES, LOW_STOCK, SORTS
+from storefront.domain.money import apply_rate_bp
 from storefront.domain.pricing import DonationRule
 from storefront.extensions import db
-from storefront.models import Product, Venture
-from storefront.services import catalog, images, ledger
+from storefront.models import Product, Venture, utcnow
+from storefront.services import catalog, funds, images, ledger
 from storefront.services.cart import active_options
 from storefront.web.forms import AddToCartForm
 from storefront.web.helpers import safe_next
@@ -69,14 +70,15 @@ def product(product_id: int) -> str:
 
 def render_product(item: Product, venture: Venture, *, preview: bool) -> str:
     """The product page; a preview shows a seller what shoppers will see, without buying."""
-    rule = DonationRule(venture.giving_rate_bp, current_app.config["PLATFORM_MATCH_RATE_BP"])
-    donation = rule.donation(item.price)
+    donation = DonationRule(venture.giving_rate_bp, 0).donation(item.price)
+    offer = funds.offer_for(db.session(), item, utcnow(), current_app.config["SHOP_CURRENCY"])
     return render_template(
         "shop/product.html",
         product=item,
         venture=venture,
         donation=donation,
-        match=rule.match(donation),
+        fund=offer,
+        match=apply_rate_bp(donation, offer.rate_bp) if offer else 0,
         low_stock=LOW_STOCK,
         pictures=images.images_of(db.session(), item.id),
         options=active_options(db.session(), [item.id]).get(item.id, []),

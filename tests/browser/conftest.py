@@ -76,6 +76,7 @@ def live_app(make_app: Callable[..., Flask]) -> Flask:
     with app.app_context():
         session = db.session()
         loader.load_catalogue(session, Path(app.config["MEDIA_ROOT"]))
+        loader.load_funds(session, app.config["SHOP_CURRENCY"])
         loader.load_orders(session, ShopRules.from_config(app.config), count=DEMO_ORDERS)
         db.session.commit()
     return app

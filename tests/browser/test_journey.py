@@ -39,6 +39,22 @@ def product_id(app: Flask, title: str) -> int:
         return db.session.scalars(select(Product.id).where(Product.title == title)).one()
 
 
+def expected_match(app: Flask, title: str, donation: int) -> int:
+    """What the fund that checkout would choose gives: rate, cap per order, what it has left."""
+    from storefront.models import utcnow
+    from storefront.services import funds
+
+    with app.app_context():
+        product = db.session.scalars(select(Product).where(Product.title == title)).one()
+        fund = funds.offer_for(db.session(), product, utcnow(), "KRW")
+        if fund is None:
+            return 0
+        wanted = donation * fund.rate_bp // 10000
+        if fund.cap_per_order:
+            wanted = min(wanted, fund.cap_per_order)
+        return min(wanted, fund.remaining)
+
+
 def fill_checkout(page: Page) -> None:
     form = page.locator("form.stack")
     form.locator("input[name=email]").fill("shopper@example.com")
@@ -71,7 +87,8 @@ def assert_no_horizontal_scroll(page: Page) -> None:
 def test_shopper_journey(page: Page, live_app: Flask, artifacts: Path) -> None:
     goods = PRICE * 2
     donation = goods * RATE_BP // 10000
-    match = donation * live_app.config["PLATFORM_MATCH_RATE_BP"] // 10000
+    match = expected_match(live_app, TITLE, donation)
+    assert match > 0, "the demo's funds match this product"
     assert goods >= live_app.config["FREE_SHIPPING_THRESHOLD"], "the journey expects free shipping"
     shipping = 0
 
@@ -116,6 +133,8 @@ def test_shopper_journey(page: Page, live_app: Flask, artifacts: Path) -> None:
     expect(rows.first.locator("input[name=quantity]")).to_have_value("2")
     expect(page.get_by_test_id("total")).to_have_text(won(goods + shipping))
     expect(page.get_by_test_id("donation")).to_have_text(won(donation))
+    expect(page.get_by_test_id("match")).to_have_text(won(match))
+    expect(page.get_by_test_id("funds")).to_be_visible()
     expect(page.get_by_test_id("cart-count")).to_have_text("2")
     shot(page, artifacts, "04-cart")
 

@@ -52,7 +52,11 @@ def test_a_paid_order_records_its_donation_and_emails_the_shopper(client, sessio
         ("donation", 2000, shop.other_cause.id),
         ("match", 2000, shop.other_cause.id),
     ]
-    assert "Your order gave ₩3,500, and Sangsaeng matched ₩3,500." in confirmation
+    assert "Your order gave ₩3,500, and sponsors matched ₩3,500." in confirmation
+    assert "Matched by 상생재단's 더블기부." in confirmation
+    session.refresh(shop.fund)
+    assert shop.fund.remaining == 100_000_000 - 3500
+    assert {e.fund_id for e in entries if e.kind == "match"} == {shop.fund.id}
     assert session.get(Product, shop.product.id).units_sold == 2
     assert len(outbox) == 1 and outbox[0].to == [SHOPPER["email"]]
     assert order.number in outbox[0].subject and "₩3,500" in outbox[0].body

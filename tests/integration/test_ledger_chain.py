@@ -1,6 +1,7 @@
 """The ledger's integrity in the database itself, on SQLite and PostgreSQL."""
 
 import itertools
+import json
 
 import pytest
 from sqlalchemy import text
@@ -91,15 +92,40 @@ def run_third_party_script(tmp_path, body):
 def test_the_public_export_is_re_verified_by_the_documented_script(
     client, session, shop, history, tmp_path
 ):
+    from datetime import date
+
+    from storefront.models import Order, Refund, utcnow
+    from storefront.services import disbursements
+
+    # a refund of a third of the first order and a payout to the cause, beside the entries
+    first = session.query(Order).order_by(Order.id).first()
+    refund = Refund(order_id=first.id, amount=first.total // 3, currency="KRW", reason="operator")
+    session.add(refund)
+    session.flush()
+    ledger.reverse_share(session, first, refund, first.total, utcnow())
+    disbursements.record(
+        session, shop.cause.id, 2000, date(2026, 11, 2), "KB-7", "", None, tmp_path, None,
+        "KRW", utcnow(),
+    )  # fmt: skip
+    session.commit()
     response = client.get("/ledger/export.json")
-    assert response.status_code == 200 and response.json["format"] == "sangsaeng-ledger-1"
+    assert response.status_code == 200 and response.json["format"] == "sangsaeng-ledger-2"
+    assert [d["amount"] for d in response.json["disbursements"]] == [2000]
+    assert response.json["refunds"][0]["order_total"] == first.total
     result = run_third_party_script(tmp_path, response.get_data())
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("6 entries check")
+    # 750 + 1500 + 2250 given and matched 1:1, a third of the first order's 750 + 750 reversed
+    assert result.stdout.startswith("8 entries check; donations 4250, matches 4250")
+    assert "징검다리재단: pledged 9000, reversed 500, disbursed 2000, outstanding 6500" in (
+        result.stdout
+    )
+    export = response.json
+    fund = next(f for f in export["funds"] if f["top_ups"])
+    fund["remaining"] += 1
+    off = run_third_party_script(tmp_path, json.dumps(export).encode())
+    assert off.returncode != 0 and f"fund {fund['id']} should have" in off.stderr
     # the same script catches an export someone has edited
-    import json
-
-    edited = response.json
+    edited = client.get("/ledger/export.json").json
     edited["entries"][3]["amount"] += 100
     tampered = run_third_party_script(tmp_path, json.dumps(edited).encode())
     assert tampered.returncode != 0 and f"entry {edited['entries'][3]['id']}" in tampered.stderr

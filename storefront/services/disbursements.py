@@ -1,0 +1,257 @@
+"""Payouts to causes, and what each cause, venture and fund has pledged, given and is owed.
+
+Balances (docs/ledger.md, "Balances"):
+
+* pledged: the donation and match entries; reversed: their reversals (as a positive sum);
+  net = pledged - reversed;
+* a cause's disbursed is the sum of its disbursements (corrections are negative);
+  outstanding = net - disbursed, never shown below zero: when a refund comes after the
+  money was paid out, the excess is shown as "paid ahead" and the next pledges absorb it;
+* a disbursement to a cause settles the pledges of the ventures (and of the funds) that gave
+  to it in proportion to their net pledges to that cause, shared in whole won by
+  ``domain.matching.allocate`` (largest remainder), up to the cause's net.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storefront.domain.matching import allocate
+from storefront.models import Cause, Disbursement, LedgerEntry, MatchingFund, Venture
+from storefront.services.images import ImageRefused, Upload, picture_bytes
+
+MAX_RECEIPT_BYTES = 5 * 1024 * 1024
+PLEDGES = ("donation", "match")
+REVERSALS = ("donation_reversal", "match_reversal")
+
+
+class DisbursementRefused(Exception):
+    def __init__(self, reason: str, outstanding: int = 0) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.outstanding = outstanding
+
+
+@dataclass(frozen=True)
+class Balance:
+    key: int
+    label: str
+    pledged: int
+    reversed: int
+    disbursed: int
+
+    @property
+    def net(self) -> int:
+        return self.pledged - self.reversed
+
+    @property
+    def outstanding(self) -> int:
+        return max(self.net - self.disbursed, 0)
+
+    @property
+    def paid_ahead(self) -> int:
+        return max(self.disbursed - self.net, 0)
+
+
+def _pledge_sums(db: Session, *group: Any) -> dict[tuple[Any, ...], tuple[int, int]]:
+    """(pledged, reversed) per group of ledger columns."""
+    pledged = func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind.in_(PLEDGES)), 0)
+    reversed_ = func.coalesce(
+        func.sum(LedgerEntry.amount).filter(LedgerEntry.kind.in_(REVERSALS)), 0
+    )
+    rows = db.execute(select(*group, pledged, reversed_).group_by(*group))
+    return {tuple(r[:-2]): (int(r[-2]), -int(r[-1])) for r in rows}
+
+
+def disbursed_by_cause(db: Session) -> dict[int, int]:
+    rows = db.execute(
+        select(Disbursement.cause_id, func.sum(Disbursement.amount)).group_by(Disbursement.cause_id)
+    )
+    return {cause_id: int(total) for cause_id, total in rows}
+
+
+def cause_balances(db: Session) -> list[Balance]:
+    sums = _pledge_sums(db, LedgerEntry.cause_id)
+    paid = disbursed_by_cause(db)
+    causes = db.execute(select(Cause.id, Cause.name).order_by(Cause.name))
+    out = []
+    for cause_id, name in causes:
+        pledged, reversed_ = sums.get((cause_id,), (0, 0))
+        if pledged or paid.get(cause_id):
+            out.append(Balance(cause_id, name, pledged, reversed_, paid.get(cause_id, 0)))
+    return out
+
+
+def _shares(
+    db: Session, column: Any, kinds: tuple[str, ...] | None = None
+) -> dict[int, tuple[int, int, int]]:
+    """Per value of ``column``: pledged, reversed and its share of what causes were paid."""
+    stmt_group = (column, LedgerEntry.cause_id)
+    pledged = func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind.in_(PLEDGES)), 0)
+    reversed_ = func.coalesce(
+        func.sum(LedgerEntry.amount).filter(LedgerEntry.kind.in_(REVERSALS)), 0
+    )
+    stmt = select(*stmt_group, pledged, reversed_).group_by(*stmt_group)
+    if kinds is not None:
+        stmt = stmt.where(LedgerEntry.kind.in_(kinds))
+    rows = [(k, c, int(p), -int(r)) for k, c, p, r in db.execute(stmt) if k is not None]
+    cause_sums = _pledge_sums(db, LedgerEntry.cause_id)
+    paid = disbursed_by_cause(db)
+    totals: dict[int, list[int]] = {}
+    by_cause: dict[int, list[tuple[int, int]]] = {}
+    for key, cause_id, p, r in rows:
+        entry = totals.setdefault(key, [0, 0, 0])
+        entry[0] += p
+        entry[1] += r
+        by_cause.setdefault(cause_id, []).append((key, max(p - r, 0)))
+    for cause_id, parts in by_cause.items():
+        cause_pledged, cause_reversed = cause_sums.get((cause_id,), (0, 0))
+        settled = max(min(paid.get(cause_id, 0), cause_pledged - cause_reversed), 0)
+        # Everything given to the cause (venture shares and matches) shares the payout; the
+        # caller's column sees its own part of it.
+        whole = cause_pledged - cause_reversed
+        mine = sum(net for _k, net in parts)
+        portion = settled * mine // whole if whole > 0 else 0  # rounded down
+        for (key, _net), share in zip(
+            parts, allocate(portion, [net for _k, net in parts]), strict=True
+        ):
+            totals[key][2] += share
+    return {k: (v[0], v[1], v[2]) for k, v in totals.items()}
+
+
+def venture_balances(db: Session) -> list[Balance]:
+    shares = _shares(db, LedgerEntry.venture_id)
+    names = dict(db.execute(select(Venture.id, Venture.name)).all())
+    return sorted(
+        (Balance(k, names.get(k, str(k)), *v) for k, v in shares.items()), key=lambda b: b.label
+    )
+
+
+def fund_balances(db: Session) -> list[Balance]:
+    shares = _shares(db, LedgerEntry.fund_id, ("match", "match_reversal"))
+    names = dict(db.execute(select(MatchingFund.id, MatchingFund.name)).all())
+    return sorted(
+        (Balance(k, names.get(k, str(k)), *v) for k, v in shares.items()), key=lambda b: b.label
+    )
+
+
+def outstanding_for(db: Session, cause_id: int) -> int:
+    for balance in cause_balances(db):
+        if balance.key == cause_id:
+            return balance.outstanding
+    return 0
+
+
+@dataclass(frozen=True)
+class ReceiptFile:
+    filename: str
+    stream: IO[bytes]
+
+
+def _store_receipt(receipt: ReceiptFile, root: Path) -> tuple[str, str, str]:
+    """Keep a PDF as sent (checked to be one) or a picture re-encoded; return path, name, hash."""
+    head = receipt.stream.read(5)
+    receipt.stream.seek(0)
+    if head == b"%PDF-":
+        data = receipt.stream.read(MAX_RECEIPT_BYTES + 1)
+        if len(data) > MAX_RECEIPT_BYTES:
+            raise DisbursementRefused("receipt_too_large")
+        suffix = "pdf"
+    else:
+        try:
+            data = picture_bytes(Upload(receipt.filename, receipt.stream), side=2000)
+        except ImageRefused:
+            raise DisbursementRefused("receipt_type") from None
+        suffix = "jpg"
+    folder = Path("disbursements")
+    (root / folder).mkdir(parents=True, exist_ok=True)
+    path = folder / f"{secrets.token_hex(12)}.{suffix}"
+    (root / path).write_bytes(data)
+    name = Path(receipt.filename or f"receipt.{suffix}").name[:200]
+    return path.as_posix(), name, hashlib.sha256(data).hexdigest()
+
+
+def record(
+    db: Session,
+    cause_id: int,
+    amount: int,
+    paid_on: date,
+    bank_reference: str,
+    note: str,
+    receipt: ReceiptFile | None,
+    root: Path,
+    recorded_by_id: int | None,
+    currency: str,
+    now: datetime,
+) -> Disbursement:
+    """Record a payout to a cause; never more than the cause is owed."""
+    cause = db.get(Cause, cause_id)
+    if cause is None:
+        raise DisbursementRefused("unknown_cause")
+    if amount <= 0:
+        raise DisbursementRefused("amount")
+    if paid_on > now.date():
+        raise DisbursementRefused("future")
+    owed = outstanding_for(db, cause_id)
+    if amount > owed:
+        raise DisbursementRefused("too_much", owed)
+    path, name, digest = (None, "", "")
+    if receipt is not None:
+        path, name, digest = _store_receipt(receipt, root)
+    row = Disbursement(
+        cause_id=cause_id,
+        amount=amount,
+        currency=currency,
+        paid_on=paid_on,
+        bank_reference=bank_reference.strip(),
+        note=note.strip(),
+        receipt_path=path,
+        receipt_name=name,
+        receipt_sha256=digest,
+        recorded_by_id=recorded_by_id,
+        created_at=now,
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def correct(
+    db: Session, original: Disbursement, note: str, recorded_by_id: int | None, now: datetime
+) -> Disbursement:
+    """Cancel a payout recorded by mistake with a new, negative entry that names it."""
+    if original.amount <= 0:
+        raise DisbursementRefused("not_correctable")
+    already = db.scalar(select(Disbursement.id).where(Disbursement.corrects_id == original.id))
+    if already is not None:
+        raise DisbursementRefused("already_corrected")
+    row = Disbursement(
+        cause_id=original.cause_id,
+        amount=-original.amount,
+        currency=original.currency,
+        paid_on=now.date(),
+        bank_reference=original.bank_reference,
+        note=note.strip() or f"corrects disbursement {original.id}",
+        corrects_id=original.id,
+        recorded_by_id=recorded_by_id,
+        created_at=now,
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def listing(db: Session, limit: int = 200) -> list[Disbursement]:
+    return list(db.scalars(select(Disbursement).order_by(Disbursement.id.desc()).limit(limit)))
+
+
+def total_disbursed(db: Session) -> int:
+    return int(db.scalar(select(func.coalesce(func.sum(Disbursement.amount), 0))) or 0)
