@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     IntegerField,
     MultipleFileField,
     PasswordField,
@@ -346,3 +347,20 @@ class OptionForm(FlaskForm):
     )
     stock = stock_field()
     submit = SubmitField(_l("Add option"))
+
+
+def day_field(label: Any) -> DateField:
+    return DateField(
+        label,
+        validators=[InputRequired(_l("Enter a date."))],
+        invalid_value_message=_l("Enter a date like 2026-03-01."),
+    )
+
+
+class StatementForm(FlaskForm):
+    """Ask for a donation statement: it is emailed, never shown for a typed address."""
+
+    email = email_field(_l("Email you ordered with"))
+    start = day_field(_l("Start date"))
+    end = day_field(_l("End date"))
+    submit = SubmitField(_l("Email me the statement link"))
