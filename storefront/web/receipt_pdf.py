@@ -1,7 +1,11 @@
 """Donation receipts and statements as PDF, drawn with reportlab in the request's language.
 
 Korean is set in reportlab's built-in CID font HYGothic-Medium: the PDF names the font and the
-reader supplies the glyphs, so no font file ships with the shop.
+reader supplies the glyphs, so no font file ships with the shop. Latin text, digits and
+punctuation are set in Helvetica (a font every reader has), because a reader that substitutes
+its own Korean font for HYGothic spaces Latin letters by HYGothic's widths, which looks broken.
+The won sign U+20A9 is not in the Korean CID font's character map, so it is written as the
+full-width won sign U+FFE6 that Korean documents use.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from storefront.web.helpers import money, when
 from storefront.web.receipt_text import RECEIPT_KIND_LABELS
 
 FONT = "HYGothic-Medium"
+LATIN = "Helvetica"
+WON, FULL_WIDTH_WON = "\u20a9", "\uffe6"
 GREEN = colors.HexColor("#214d39")
 LINE = colors.HexColor("#cfc9bc")
 SHADE = colors.HexColor("#f1ede4")
@@ -58,8 +64,33 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+def _is_latin(char: str) -> bool:
+    """Whether Helvetica (WinAnsi encoding) has the character."""
+    try:
+        char.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def mixed(text: str) -> str:
+    """Paragraph markup for ``text``: Latin runs in Helvetica, the rest in the Korean font."""
+    text = text.replace(WON, FULL_WIDTH_WON)
+    runs: list[tuple[bool, str]] = []
+    for char in text:
+        latin = _is_latin(char) or (char == " " and bool(runs) and runs[-1][0])
+        if runs and runs[-1][0] == latin:
+            runs[-1] = (latin, runs[-1][1] + char)
+        else:
+            runs.append((latin, char))
+    return "".join(
+        f'<font name="{LATIN}">{escape(run)}</font>' if latin else escape(run)
+        for latin, run in runs
+    )
+
+
 def _p(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(escape(text), _styles()[style])
+    return Paragraph(mixed(text), _styles()[style])
 
 
 def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float], footer_rows: int = 0) -> Table:
@@ -134,7 +165,7 @@ def _causes_table(causes: Sequence[CauseGiving], currency: str) -> Table:
             _p(money(donation + match, currency), "num"),
         ]
     )
-    return _table(rows, [58 * mm, 38 * mm, 36 * mm, 36 * mm], footer_rows=2)
+    return _table(rows, [52 * mm, 46 * mm, 35 * mm, 35 * mm], footer_rows=2)
 
 
 def _note(note: Sequence[tuple[str, str]]) -> list[Flowable]:
@@ -146,7 +177,7 @@ def _note(note: Sequence[tuple[str, str]]) -> list[Flowable]:
 def _footer(label: str) -> Any:
     def draw(canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
-        canvas.setFont(_font(), 7.5)
+        canvas.setFont(LATIN if all(map(_is_latin, label)) else _font(), 7.5)
         canvas.setFillColor(colors.grey)
         canvas.drawString(18 * mm, 10 * mm, label)
         canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, str(doc.page))
@@ -267,7 +298,7 @@ def statement(found: Statement, note: Sequence[tuple[str, str]]) -> bytes:
             lines = [order.number, f"{when(order.paid_at)} · {_('Receipt')} {order.receipt_number}"]
             if order.net.fully_reversed:
                 lines.append(_("Refunded: every donation of this order was reversed."))
-            first = Paragraph("<br/>".join(escape(line) for line in lines), _styles()["small"])
+            first = Paragraph("<br/>".join(mixed(line) for line in lines), _styles()["small"])
             if not order.causes:
                 rows.append([first, _p(_("This order pledged no donation."), "small"), "", ""])
             for i, c in enumerate(order.causes):

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from storefront.models import Order, Refund
 from storefront.services import ledger
+from storefront.web.receipt_pdf import mixed
 from tests.factories import Line, make_paid_order
 from tests.helpers import buy, english
 
@@ -167,7 +168,8 @@ def test_the_pdf_receipt_holds_the_same_figures_in_korean(client, shop, order):
     assert "DR-" + order.number.removeprefix("SS-") in content
     assert "징검다리재단" in content and "802-82-12345" in content
     assert "기부 확인서" in content and "후원 매칭" in content
-    assert "₩2,250" in content and "₩4,500" in content and "-₩165" in content
+    # The Korean CID font has no U+20A9, so the PDF writes the full-width won sign U+FFE6.
+    assert "￦2,250" in content and "￦4,500" in content and "-￦165" in content
     assert "Ki***@example.com" in content and "Kim.Minji" not in content
     assert f"/ledger/orders/{order.number}" in content
 
@@ -248,3 +250,10 @@ def test_the_receipt_runs_the_same_queries_however_many_entries(
         return counted.count
 
     assert queries(small.number) == queries(large.number) <= 3
+
+
+def test_pdf_text_sets_latin_in_helvetica_and_the_won_sign_full_width():
+    assert mixed("징검다리 ₩1,500") == (
+        '징검다리<font name="Helvetica"> </font>￦<font name="Helvetica">1,500</font>'
+    )
+    assert mixed("A&B <x>") == '<font name="Helvetica">A&amp;B &lt;x&gt;</font>'

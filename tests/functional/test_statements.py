@@ -177,7 +177,7 @@ def test_the_statement_pdf_holds_the_totals(app, client, shop, history):
     )
     content = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
     assert "기부 내역서" in content and "징검다리재단" in content
-    assert "₩2,250" in content and "₩3,000" in content and "₩6,000" in content
+    assert "￦2,250" in content and "￦3,000" in content and "￦6,000" in content
     assert "SS-260720-EEEEE" in content and "SS-270101-CCCCC" not in content
 
 
