@@ -105,13 +105,26 @@ def register_blueprints(app: Flask) -> None:
         operator,
         orders,
         payments,
+        receipts,
         seller,
         shop,
     )
     from storefront.web.helpers import IdConverter
 
     app.url_map.converters["id"] = IdConverter
-    for module in (shop, cart, checkout, orders, ledger, payments, account, seller, operator):
+    blueprints = (
+        shop,
+        cart,
+        checkout,
+        orders,
+        receipts,
+        ledger,
+        payments,
+        account,
+        seller,
+        operator,
+    )
+    for module in blueprints:
         app.register_blueprint(module.bp)
 
 

@@ -51,7 +51,8 @@ class MatchingFund(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    ventures: Mapped[list[Venture]] = relationship(secondary=fund_venture, lazy="selectin")
+    # Loaded on demand (checkout loads it with selectinload), not with every order line.
+    ventures: Mapped[list[Venture]] = relationship(secondary=fund_venture, lazy="select")
 
     @property
     def category_list(self) -> list[str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from storefront.domain.matching import FundTerms, allocate
 from storefront.models import (
@@ -55,6 +55,7 @@ def open_funds(db: Session, moment: datetime, currency: str) -> list[MatchingFun
                 or_(MatchingFund.ends_at.is_(None), MatchingFund.ends_at > moment),
             )
             .order_by(MatchingFund.id)
+            .options(selectinload(MatchingFund.ventures))
         )
     )
 

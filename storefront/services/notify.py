@@ -9,6 +9,7 @@ from flask_babel import force_locale, gettext
 from flask_mailman import EmailMultiAlternatives
 from sqlalchemy.orm import Session
 
+from storefront.domain.receipts import StatementPeriod
 from storefront.models import Order, OrderLine, User
 from storefront.services.aftercommit import after_commit
 
@@ -35,7 +36,10 @@ def _send(
 
 def _order_context(order: Order) -> dict[str, Any]:
     url = url_for("orders.show", number=order.number, token=order.access_token, _external=True)
-    return {"order": order, "order_url": url}
+    receipt_url = url_for(
+        "receipts.show", number=order.number, token=order.access_token, _external=True
+    )
+    return {"order": order, "order_url": url, "receipt_url": receipt_url}
 
 
 def order_confirmation(db: Session, order: Order) -> None:
@@ -91,3 +95,9 @@ def staff_invitation(db: Session, email: str, venture_name: str, url: str, local
     _send(
         db, email, locale, "staff_invitation", subject, {"venture_name": venture_name, "url": url}
     )
+
+
+def statement_link(db: Session, email: str, url: str, period: StatementPeriod, locale: str) -> None:
+    with force_locale(locale):
+        subject = gettext("Your Sangsaeng donation statement")
+    _send(db, email, locale, "statement_link", subject, {"url": url, "period": period})

@@ -447,3 +447,20 @@ class DisbursementForm(FlaskForm):
 class CorrectionForm(FlaskForm):
     note = StringField(_l("Why"), filters=[strip], validators=[Length(max=500)])
     submit = SubmitField(_l("Cancel this payout with a correction"))
+
+
+def day_field(label: Any) -> DateField:
+    return DateField(
+        label,
+        validators=[InputRequired(_l("Enter a date."))],
+        invalid_value_message=_l("Enter a date like 2026-03-01."),
+    )
+
+
+class StatementForm(FlaskForm):
+    """Ask for a donation statement: it is emailed, never shown for a typed address."""
+
+    email = email_field(_l("Email you ordered with"))
+    start = day_field(_l("Start date"))
+    end = day_field(_l("End date"))
+    submit = SubmitField(_l("Email me the statement link"))

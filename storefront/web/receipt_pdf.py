@@ -1,0 +1,315 @@
+"""Donation receipts and statements as PDF, drawn with reportlab in the request's language.
+
+Korean is set in reportlab's built-in CID font HYGothic-Medium: the PDF names the font and the
+reader supplies the glyphs, so no font file ships with the shop. Latin text, digits and
+punctuation are set in Helvetica (a font every reader has), because a reader that substitutes
+its own Korean font for HYGothic spaces Latin letters by HYGothic's widths, which looks broken.
+The won sign U+20A9 is not in the Korean CID font's character map, so it is written as the
+full-width won sign U+FFE6 that Korean documents use.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from storefront.domain.receipts import Net
+from storefront.services.receipts import CauseGiving, Receipt, Statement
+from storefront.web.helpers import money, when
+from storefront.web.receipt_text import RECEIPT_KIND_LABELS
+
+FONT = "HYGothic-Medium"
+LATIN = "Helvetica"
+WON, FULL_WIDTH_WON = "\u20a9", "\uffe6"
+GREEN = colors.HexColor("#214d39")
+LINE = colors.HexColor("#cfc9bc")
+SHADE = colors.HexColor("#f1ede4")
+
+
+@cache
+def _font() -> str:
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    return FONT
+
+
+@cache
+def _styles() -> dict[str, ParagraphStyle]:
+    font = _font()
+    body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13)
+    return {
+        "body": body,
+        "brand": ParagraphStyle("brand", parent=body, fontSize=11, textColor=GREEN),
+        "title": ParagraphStyle("title", parent=body, fontSize=18, leading=24, spaceAfter=4),
+        "h2": ParagraphStyle("h2", parent=body, fontSize=11.5, leading=16, spaceBefore=10),
+        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10.5),
+        "note": ParagraphStyle(
+            "note", parent=body, fontSize=8, leading=10.5, textColor=colors.grey
+        ),
+        "num": ParagraphStyle("num", parent=body, alignment=TA_RIGHT),
+    }
+
+
+def _is_latin(char: str) -> bool:
+    """Whether Helvetica (WinAnsi encoding) has the character."""
+    try:
+        char.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def mixed(text: str) -> str:
+    """Paragraph markup for ``text``: Latin runs in Helvetica, the rest in the Korean font."""
+    text = text.replace(WON, FULL_WIDTH_WON)
+    runs: list[tuple[bool, str]] = []
+    for char in text:
+        latin = _is_latin(char) or (char == " " and bool(runs) and runs[-1][0])
+        if runs and runs[-1][0] == latin:
+            runs[-1] = (latin, runs[-1][1] + char)
+        else:
+            runs.append((latin, char))
+    return "".join(
+        f'<font name="{LATIN}">{escape(run)}</font>' if latin else escape(run)
+        for latin, run in runs
+    )
+
+
+def _p(text: str, style: str = "body") -> Paragraph:
+    return Paragraph(mixed(text), _styles()[style])
+
+
+def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float], footer_rows: int = 0) -> Table:
+    """A ruled table with a shaded header; numbers (last columns) are plain right-aligned text."""
+    table = Table(list(rows), colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    style = [
+        ("FONT", (0, 0), (-1, -1), _font(), 9),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("GRID", (0, 0), (-1, -1), 0.4, LINE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+    if footer_rows:
+        style.append(("BACKGROUND", (0, -footer_rows), (-1, -1), SHADE))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _head(title: str) -> list[Flowable]:
+    return [_p("상생 Sangsaeng", "brand"), _p(title, "title")]
+
+
+def _meta(pairs: Sequence[tuple[str, str]]) -> Table:
+    table = Table([[_p(k, "small"), _p(v)] for k, v in pairs], colWidths=[38 * mm, 130 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, -1), (-1, -1), 0.8, GREEN),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def _causes_table(causes: Sequence[CauseGiving], currency: str) -> Table:
+    rows: list[list[Any]] = [
+        [
+            _p(_("Recipient"), "small"),
+            _p(_("Registration number"), "small"),
+            _p(str(RECEIPT_KIND_LABELS["donation"]), "small"),
+            _p(str(RECEIPT_KIND_LABELS["match"]), "small"),
+        ]
+    ]
+    for c in causes:
+        rows.append(
+            [
+                _p(c.name),
+                _p(c.registration or "—"),
+                _p(money(c.net.donation, currency), "num"),
+                _p(money(c.net.match, currency), "num"),
+            ]
+        )
+    total = sum((c.net for c in causes), Net())
+    donation, match = total.donation, total.match
+    rows.append(
+        [
+            _p(_("Total")),
+            "",
+            _p(money(donation, currency), "num"),
+            _p(money(match, currency), "num"),
+        ]
+    )
+    rows.append(
+        [
+            _p(_("Total pledged, net of refunds")),
+            "",
+            "",
+            _p(money(donation + match, currency), "num"),
+        ]
+    )
+    return _table(rows, [52 * mm, 46 * mm, 35 * mm, 35 * mm], footer_rows=2)
+
+
+def _note(note: Sequence[tuple[str, str]]) -> list[Flowable]:
+    return [Spacer(1, 8 * mm)] + [
+        _p(text, "body" if i == 0 else "note") for i, (_code, text) in enumerate(note)
+    ]
+
+
+def _footer(label: str) -> Any:
+    def draw(canvas: Canvas, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(LATIN if all(map(_is_latin, label)) else _font(), 7.5)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(18 * mm, 10 * mm, label)
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, str(doc.page))
+        canvas.restoreState()
+
+    return draw
+
+
+def _build(story: list[Flowable], title: str, footer: str) -> bytes:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        author="Sangsaeng",
+    )
+    draw = _footer(footer)
+    doc.build(story, onFirstPage=draw, onLaterPages=draw)
+    return buffer.getvalue()
+
+
+def receipt(found: Receipt, ledger_url: str, note: Sequence[tuple[str, str]]) -> bytes:
+    """The receipt of one order: who, when, what each recipient was pledged, and the entries."""
+    cur = found.currency
+    story: list[Flowable] = _head(_("Donation receipt"))
+    story.append(
+        _meta(
+            [
+                (_("Receipt number"), found.number),
+                (_("Order number"), found.order_number),
+                (_("Donor"), found.donor_name),
+                (_("Email"), found.email),
+                (_("Order paid"), when(found.paid_at)),
+            ]
+        )
+    )
+    story += [_p(_("Donations pledged through this order"), "h2"), Spacer(1, 2 * mm)]
+    story.append(_causes_table(found.causes, cur))
+    if found.net.fully_reversed:
+        story.append(
+            _p(_("Every donation of this order was reversed because it was refunded."), "small")
+        )
+    if found.reversals:
+        story += [_p(_("Reversals after refunds"), "h2"), Spacer(1, 2 * mm)]
+        rows: list[list[Any]] = [
+            [_p(h, "small") for h in (_("Date"), _("Recipient"), _("Kind"), _("Amount"))]
+        ]
+        for e in found.reversals:
+            rows.append(
+                [
+                    _p(when(e.created_at), "small"),
+                    _p(e.cause_name),
+                    _p(str(RECEIPT_KIND_LABELS.get(e.kind, e.kind)), "small"),
+                    _p(money(e.amount, cur), "num"),
+                ]
+            )
+        story.append(_table(rows, [40 * mm, 52 * mm, 46 * mm, 30 * mm]))
+    story += [_p(_("Check it in the public ledger"), "h2")]
+    story.append(
+        _p(
+            _(
+                "Each amount above is the sum of these ledger entries. Each entry is chained to "
+                "the one before by its hash; look them up in the public ledger:"
+            ),
+            "small",
+        )
+    )
+    story += [_p(ledger_url, "small"), Spacer(1, 2 * mm)]
+    rows = [[_p(h, "small") for h in ("#", _("When"), _("Kind"), _("Amount"), _("Hash"))]]
+    for e in found.entries:
+        rows.append(
+            [
+                _p(str(e.id), "small"),
+                _p(when(e.created_at), "small"),
+                _p(f"{RECEIPT_KIND_LABELS.get(e.kind, e.kind)} · {e.cause_name}", "small"),
+                _p(money(e.amount, cur), "num"),
+                _p(e.hash_prefix + "…", "small"),
+            ]
+        )
+    story.append(_table(rows, [12 * mm, 38 * mm, 66 * mm, 26 * mm, 26 * mm]))
+    story += _note(note)
+    title = _("Donation receipt %(number)s", number=found.number)
+    return _build(story, title, f"Sangsaeng · {found.number}")
+
+
+def statement(found: Statement, note: Sequence[tuple[str, str]]) -> bytes:
+    """A statement for one email and period: totals per recipient, then each order."""
+    cur = found.currency
+    start, end = (format_date(d, "medium") for d in (found.period.start, found.period.end))
+    period = f"{start} – {end}"
+    story: list[Flowable] = _head(_("Donation statement"))
+    story.append(
+        _meta(
+            [
+                (_("Email"), found.email),
+                (_("Period"), period),
+                (_("Paid orders"), str(len(found.orders))),
+            ]
+        )
+    )
+    story += [_p(_("Totals per recipient"), "h2"), Spacer(1, 2 * mm)]
+    story.append(_causes_table(found.by_cause, cur))
+    if found.orders:
+        story += [_p(_("Per order"), "h2"), Spacer(1, 2 * mm)]
+        rows: list[list[Any]] = [
+            [
+                _p(_("Order"), "small"),
+                _p(_("Recipient"), "small"),
+                _p(str(RECEIPT_KIND_LABELS["donation"]), "small"),
+                _p(str(RECEIPT_KIND_LABELS["match"]), "small"),
+            ]
+        ]
+        for order in found.orders:
+            lines = [order.number, f"{when(order.paid_at)} · {_('Receipt')} {order.receipt_number}"]
+            if order.net.fully_reversed:
+                lines.append(_("Refunded: every donation of this order was reversed."))
+            first = Paragraph("<br/>".join(mixed(line) for line in lines), _styles()["small"])
+            if not order.causes:
+                rows.append([first, _p(_("This order pledged no donation."), "small"), "", ""])
+            for i, c in enumerate(order.causes):
+                rows.append(
+                    [
+                        first if i == 0 else "",
+                        _p(c.name),
+                        _p(money(c.net.donation, cur), "num"),
+                        _p(money(c.net.match, cur), "num"),
+                    ]
+                )
+        story.append(_table(rows, [58 * mm, 50 * mm, 30 * mm, 30 * mm]))
+    story += _note(note)
+    return _build(story, _("Donation statement"), f"Sangsaeng · {found.email} · {period}")
