@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
         account,
         cart,
         checkout,
+        impact,
         ledger,
         operator,
         orders,
@@ -111,7 +112,18 @@ def register_blueprints(app: Flask) -> None:
     from storefront.web.helpers import IdConverter
 
     app.url_map.converters["id"] = IdConverter
-    for module in (shop, cart, checkout, orders, ledger, payments, account, seller, operator):
+    for module in (
+        shop,
+        cart,
+        checkout,
+        orders,
+        ledger,
+        impact,
+        payments,
+        account,
+        seller,
+        operator,
+    ):
         app.register_blueprint(module.bp)
 
 

@@ -3,6 +3,7 @@
 from storefront.models.accounts import Membership, User
 from storefront.models.base import Base, utcnow
 from storefront.models.catalog import Product, ProductOption
+from storefront.models.impact import ImpactReport, SalesBeforeJoining
 from storefront.models.ledger import LedgerEntry
 from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
@@ -12,6 +13,7 @@ from storefront.models.ventures import Cause, Venture
 __all__ = [
     "Base",
     "Cause",
+    "ImpactReport",
     "LedgerEntry",
     "Membership",
     "Order",
@@ -20,6 +22,7 @@ __all__ = [
     "ProductImage",
     "ProductOption",
     "Refund",
+    "SalesBeforeJoining",
     "TestPaymentSession",
     "User",
     "Venture",
