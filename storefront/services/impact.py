@@ -116,6 +116,19 @@ def _first_months_sales(db: Session) -> dict[int, dict[date, int]]:
     return sales
 
 
+def first_months_sales(db: Session) -> dict[int, int]:
+    """Goods sold by each approved venture over its first months so far (for the demo)."""
+    rows = db.execute(
+        select(Venture.id, Venture.reviewed_at).where(Venture.status == "approved")
+    ).all()
+    joined = {venture_id: seoul_day(when) for venture_id, when in rows if when is not None}
+    return {
+        venture_id: sum(monthly.get(m, 0) for m in first_months(joined[venture_id]))
+        for venture_id, monthly in _first_months_sales(db).items()
+        if venture_id in joined
+    }
+
+
 def _jobs(db: Session, first: Quarter, last: Quarter) -> tuple[dict[str, int], int, list[Any]]:
     """Vulnerable-group jobs by group in each approved venture's latest current report, how
     many ventures reported, and the per-quarter sums from ``first`` to ``last``."""
