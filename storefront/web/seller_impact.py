@@ -15,7 +15,13 @@ from flask_login import login_required
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from storefront.domain.impact import VULNERABLE_GROUPS, InvalidReport, JobsReport, Quarter
+from storefront.domain.impact import (
+    FIRST_MONTHS,
+    VULNERABLE_GROUPS,
+    InvalidReport,
+    JobsReport,
+    Quarter,
+)
 from storefront.domain.periods import SEOUL
 from storefront.extensions import db
 from storefront.models import Membership, utcnow
@@ -65,6 +71,7 @@ def _page(
         ),
         quarter_label=quarter_label,
         groups=VULNERABLE_GROUPS,
+        first_months=FIRST_MONTHS,
     )
 
 

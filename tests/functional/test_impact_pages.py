@@ -53,7 +53,7 @@ def test_the_impact_page_shows_the_figures_from_the_shops_data(client, session):
     page = text(english(client).get("/impact"))
     assert 'data-testid="kpi-ventures">3<' in page
     assert 'data-testid="kpi-first-months">₩20,000<' in page  # (30,000 + 10,000) // 2
-    assert "over 2 ventures whose first months are over; 1 more is still" in page
+    assert "over 2 ventures whose first 3 months are over; 1 more is still" in page
     assert 'data-testid="kpi-change">+300%<' in page  # (40,000 - 10,000) / 10,000
     assert 'data-testid="kpi-jobs">4<' in page
     assert page.count("<svg") == 3 and page.count("<details>") == 3
