@@ -291,6 +291,17 @@ def file_report(
     return filed
 
 
+def current_report(db: Session, venture_id: int, quarter: Quarter) -> ImpactReport | None:
+    return db.scalar(
+        select(ImpactReport).where(
+            ImpactReport.venture_id == venture_id,
+            ImpactReport.year == quarter.year,
+            ImpactReport.quarter == quarter.number,
+            ImpactReport.superseded_at.is_(None),
+        )
+    )
+
+
 def reports_of(db: Session, venture_id: int) -> list[tuple[ImpactReport, str | None]]:
     """Every report the venture filed, current and superseded, newest quarter and filing
     first, with the name of who filed it."""

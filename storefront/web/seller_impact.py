@@ -69,7 +69,6 @@ def _page(
         first=impact.first_months_of(
             db.session(), venture, before.monthly_sales if before else None, _today()
         ),
-        quarter_label=quarter_label,
         groups=VULNERABLE_GROUPS,
         first_months=FIRST_MONTHS,
     )
@@ -81,14 +80,10 @@ def _report_form(membership: Membership, *, submitted: bool) -> ImpactReportForm
     if submitted:
         form = ImpactReportForm()
     else:  # prefill with the current report of the chosen quarter, to correct it
-        wanted = request.args.get("quarter", choices[0][0] if choices else "")
-        current = next(
-            (
-                r
-                for r, _name in impact.reports_of(db.session(), membership.venture_id)
-                if r.superseded_at is None and f"{r.year}-Q{r.quarter}" == wanted
-            ),
-            None,
+        wanted = request.args.get("quarter", choices[0][0] if choices else "")[:10]
+        quarter = Quarter.parse(wanted)
+        current = (
+            impact.current_report(db.session(), membership.venture_id, quarter) if quarter else None
         )
         form = ImpactReportForm(formdata=None, obj=current)
         form.quarter.data = wanted
