@@ -52,12 +52,13 @@ def load_demo(products: int, order_count: int, if_empty: bool) -> None:
         )
         if placed:
             loader.load_payouts(session, Path(current_app.config["RECEIPTS_ROOT"]), currency)
+        reports = loader.load_impact_reports(session)
         production = current_app.config["ENV_MODE"] == "production"
         emails = [] if production else loader.load_accounts(session)
         session.commit()
         click.echo(
             f"Loaded {counts['ventures']} ventures, {counts['products']} products, "
-            f"{counts['causes']} causes and {placed} paid orders."
+            f"{counts['causes']} causes, {placed} paid orders and {reports} impact reports."
         )
         if emails:
             click.echo(f"Demo accounts (password {loader.DEMO_PASSWORD}): {', '.join(emails)}")

@@ -12,16 +12,26 @@ from sqlalchemy.orm import Session
 from storefront.demo import data, images
 from storefront.domain.accounts import business_number_check_digit, format_business_number
 from storefront.domain.catalog import CATEGORIES
+from storefront.domain.impact import (
+    FIRST_MONTHS,
+    VULNERABLE_GROUPS,
+    Quarter,
+    first_months,
+    quarters_between,
+)
+from storefront.domain.periods import SEOUL, to_utc
 from storefront.models import (
     Cause,
+    ImpactReport,
     Membership,
     Order,
     Product,
+    SalesBeforeJoining,
     Venture,
     utcnow,
 )
 from storefront.payments.test_provider import paid_session
-from storefront.services import disbursements, funds, ledger
+from storefront.services import disbursements, funds, impact, ledger
 from storefront.services.cart import Cart, CartItem
 from storefront.services.checkout import ShopperDetails, ShopRules, place_order
 
@@ -31,6 +41,16 @@ SEED = 20181017  # the day of the article the shop grew from
 def _demo_business_number(index: int) -> str:
     first_nine = f"{105 + index:03d}82{10000 + index * 37:04d}"[:9]
     return format_business_number(first_nine + str(business_number_check_digit(first_nine)))
+
+
+def _joined_days_ago(index: int) -> int:
+    """When demo venture ``index`` was approved: most of them between about twenty and five
+    months ago, the last few recently enough to be still in their first three months."""
+    recent = (75, 50, 30, 12)
+    first_recent = len(data.VENTURES) - len(recent)
+    if index >= first_recent:
+        return recent[index - first_recent]
+    return 600 - index * 24
 
 
 def is_empty(db: Session) -> bool:
@@ -57,6 +77,7 @@ def load_catalogue(db: Session, media_root: Path, now: datetime | None = None) -
     db.flush()
     products = 0
     for vi, row in enumerate(data.VENTURES):
+        joined = now - timedelta(days=_joined_days_ago(vi), hours=rng.randint(0, 8))
         logo = f"demo/ventures/{row['slug']}.png"
         images.logo_image(media_root / logo, row["color"], SEED + 100 + vi)
         venture = Venture(
@@ -74,7 +95,8 @@ def load_catalogue(db: Session, media_root: Path, now: datetime | None = None) -
             contact_phone=f"02-555-{1000 + vi:04d}",
             status="approved",
             featured=vi % 4 == 0,
-            created_at=now - timedelta(days=400 - vi * 7),
+            created_at=joined - timedelta(days=14),
+            reviewed_at=joined,
         )
         db.add(venture)
         db.flush()
@@ -167,48 +189,137 @@ def load_payouts(db: Session, root: Path, currency: str, now: datetime | None = 
 
 
 def load_orders(db: Session, rules: ShopRules, count: int = 60, now: datetime | None = None) -> int:
-    """Place and pay a history of demo orders over the last three months, so the ledger has data.
+    """Place and pay a history of demo orders, so the ledger and the impact report have data.
 
-    They go through the same pricing and stock code as a shopper's order; only the payment
-    step is skipped (these orders never saw a provider).
+    ``count`` orders from any venture over the last three months, and a few orders each month
+    of every venture's first three months after it joined (the impact report's window). They
+    go through the same pricing and stock code as a shopper's order; only the payment step is
+    skipped (these orders never saw a provider).
     """
     now = now or utcnow()
     rng = random.Random(SEED + 1)
-    names = ["김민지", "이서준", "박지훈", "최유진", "정하은", "강도윤", "조수아", "윤지호"]
-    placed = 0
-    times = sorted(
-        now
-        - timedelta(days=rng.randint(0, 90), hours=rng.randint(0, 23), minutes=rng.randint(0, 59))
-        for _ in range(count)
-    )
-    for i, when in enumerate(times):
-        in_stock = db.scalars(
-            select(Product)
-            .where(Product.status == "published", Product.stock > 3)
-            .order_by(Product.id)
-        ).all()
-        picks = rng.sample(list(in_stock), k=min(len(in_stock), rng.randint(1, 3)))
-        cart = Cart({(p.id, None): CartItem(rng.randint(1, 2), p.price) for p in picks})
-        name = names[i % len(names)]
-        order = place_order(
-            db,
-            cart,
-            ShopperDetails(
-                email=f"shopper{i % 25}@example.com",
-                name=name,
-                phone="010-1234-5678",
-                postcode="04524",
-                address="서울특별시 중구 세종대로 110",
-                address_detail=f"{100 + i}호",
-                cause_id=None,
+    plan: list[tuple[datetime, int | None]] = [
+        (
+            now
+            - timedelta(
+                days=rng.randint(0, 90), hours=rng.randint(0, 23), minutes=rng.randint(0, 59)
             ),
-            rules,
-            "test",
-            when,
+            None,
         )
+        for _ in range(count)
+    ]
+    if count:
+        plan += _first_month_plan(db, rng, now)
+    plan.sort(key=lambda item: item[0])
+    for i, (when, venture_id) in enumerate(plan):
+        stmt = (
+            select(Product)
+            .join(Venture, Venture.id == Product.venture_id)
+            .where(Product.status == "published", Product.stock > 3, Venture.reviewed_at <= when)
+            .order_by(Product.id)
+        )
+        if venture_id:
+            stmt = stmt.where(Product.venture_id == venture_id)
+        in_stock = db.scalars(stmt).all()
+        if not in_stock:
+            continue
+        picks = rng.sample(list(in_stock), k=min(len(in_stock), rng.randint(1, 3)))
+        cart = Cart({(p.id, None): CartItem(rng.randint(1, 3), p.price) for p in picks})
+        order = place_order(db, cart, _shopper(i), rules, "test", when)
         _mark_paid(db, order, when + timedelta(minutes=3))
-        placed += 1
-    return placed
+        if venture_id:  # history from long ago: the venture has restocked since
+            for line in order.lines:
+                product = db.get(Product, line.product_id)
+                if product is not None:
+                    product.stock += line.quantity
+    return len(plan)
+
+
+def _first_month_plan(
+    db: Session, rng: random.Random, now: datetime
+) -> list[tuple[datetime, int | None]]:
+    """Two to six orders in each of each venture's first three months, up to now."""
+    plan: list[tuple[datetime, int | None]] = []
+    for venture in db.scalars(select(Venture).where(Venture.reviewed_at.is_not(None))):
+        assert venture.reviewed_at is not None
+        for month in first_months(venture.reviewed_at.astimezone(SEOUL).date()):
+            for _ in range(rng.randint(2, 6)):
+                when = to_utc(month) + timedelta(days=rng.randint(0, 27), hours=rng.randint(1, 20))
+                if when < now - timedelta(hours=1):
+                    plan.append((when, venture.id))
+    return plan
+
+
+NAMES = ["김민지", "이서준", "박지훈", "최유진", "정하은", "강도윤", "조수아", "윤지호"]
+
+
+def _shopper(i: int) -> ShopperDetails:
+    return ShopperDetails(
+        email=f"shopper{i % 25}@example.com",
+        name=NAMES[i % len(NAMES)],
+        phone="010-1234-5678",
+        postcode="04524",
+        address="서울특별시 중구 세종대로 110",
+        address_detail=f"{100 + i}호",
+        cause_id=None,
+    )
+
+
+def load_impact_reports(db: Session, now: datetime | None = None) -> int:
+    """What the demo ventures reported: sales before joining (most of them, once, soon after
+    joining) and the people they employ, each quarter since they joined (at most six)."""
+    now = now or utcnow()
+    rng = random.Random(SEED + 3)
+    today = now.astimezone(SEOUL).date()
+    ventures = db.scalars(
+        select(Venture).where(Venture.reviewed_at.is_not(None)).order_by(Venture.id)
+    ).all()
+    first_sales = impact.first_months_sales(db)
+    filed = 0
+    for index, venture in enumerate(ventures):
+        assert venture.reviewed_at is not None
+        joined = venture.reviewed_at.astimezone(SEOUL).date()
+        if index % 5 != 4:  # one in five never reported its sales before joining
+            after = first_sales.get(venture.id, 0) // FIRST_MONTHS or rng.randint(20, 60) * 10_000
+            db.add(
+                SalesBeforeJoining(
+                    venture_id=venture.id,
+                    monthly_sales=after * rng.randint(12, 40) // 100 // 10_000 * 10_000,
+                    reported_at=venture.reviewed_at + timedelta(days=rng.randint(1, 10)),
+                )
+            )
+        group = MISSION_GROUP.get(venture.mission, "other")
+        total, vulnerable = rng.randint(4, 12), rng.randint(1, 3)
+        last = Quarter.of(today)
+        if index % 3 == 2:
+            last = last.shift(-1)  # has not filed for this quarter yet
+        for quarter in quarters_between(max(Quarter.of(joined), last.shift(-5)), last):
+            total += rng.randint(0, 3)
+            vulnerable = min(total, vulnerable + rng.randint(0, 2))
+            filed_at = min(to_utc(quarter.shift(1).first_day) + timedelta(days=5), now)
+            counts = {g: 0 for g in VULNERABLE_GROUPS}
+            counts[group] = vulnerable - vulnerable // 4
+            counts["other" if group != "other" else "elderly"] = vulnerable // 4
+            db.add(
+                ImpactReport(
+                    venture_id=venture.id,
+                    year=quarter.year,
+                    quarter=quarter.number,
+                    total_employees=total,
+                    submitted_at=filed_at,
+                    **counts,
+                )
+            )
+            filed += 1
+    db.flush()
+    return filed
+
+
+MISSION_GROUP = {
+    "disability": "disability",
+    "career_break_women": "career_break_women",
+    "seniors": "elderly",
+}
 
 
 def _mark_paid(db: Session, order: Order, when: datetime) -> None:

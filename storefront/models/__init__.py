@@ -4,6 +4,7 @@ from storefront.models.accounts import Membership, User
 from storefront.models.base import Base, utcnow
 from storefront.models.catalog import Product, ProductOption
 from storefront.models.funds import FundTopUp, MatchingFund
+from storefront.models.impact import ImpactReport, SalesBeforeJoining
 from storefront.models.ledger import Disbursement, LedgerEntry
 from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
@@ -15,6 +16,7 @@ __all__ = [
     "Cause",
     "Disbursement",
     "FundTopUp",
+    "ImpactReport",
     "LedgerEntry",
     "MatchingFund",
     "Membership",
@@ -24,6 +26,7 @@ __all__ = [
     "ProductImage",
     "ProductOption",
     "Refund",
+    "SalesBeforeJoining",
     "TestPaymentSession",
     "User",
     "Venture",

@@ -464,3 +464,38 @@ class StatementForm(FlaskForm):
     start = day_field(_l("Start date"))
     end = day_field(_l("End date"))
     submit = SubmitField(_l("Email me the statement link"))
+
+
+def headcount_field(label: Any) -> IntegerField:
+    return IntegerField(
+        label,
+        default=0,
+        validators=[
+            InputRequired(_l("Enter a number of people (0 if none).")),
+            NumberRange(0, 100_000, _l("Enter a whole number of people, 0 or more.")),
+        ],
+    )
+
+
+class ImpactReportForm(FlaskForm):
+    """A venture's quarterly report; the quarters it may choose are set by the view."""
+
+    quarter = SelectField(_l("Quarter"), choices=[], validate_choice=False)
+    total_employees = headcount_field(_l("People employed at the end of the quarter"))
+    disability = headcount_field(_l("of whom people with disabilities"))
+    career_break_women = headcount_field(_l("of whom women returning after a career break"))
+    elderly = headcount_field(_l("of whom older people"))
+    other = headcount_field(_l("of whom from other vulnerable groups"))
+    note = TextAreaField(_l("Note (optional)"), filters=[strip], validators=[Length(max=500)])
+    submit = SubmitField(_l("File the report"))
+
+
+class SalesBeforeForm(FlaskForm):
+    monthly_sales = IntegerField(
+        _l("Average monthly sales before joining (won)"),
+        validators=[
+            InputRequired(_l("Enter your average monthly sales in won (0 if none).")),
+            NumberRange(0, 10**13, _l("Enter a whole number of won, 0 or more.")),
+        ],
+    )
+    submit = SubmitField(_l("Report it"))

@@ -39,6 +39,12 @@ SORT_LABELS = {
     "price_desc": _l("Price: high to low"),
     "popular": _l("Most popular"),
 }
+VULNERABLE_GROUP_LABELS = {
+    "disability": _l("People with disabilities"),
+    "career_break_women": _l("Women returning after a career break"),
+    "elderly": _l("Older people"),
+    "other": _l("Other vulnerable groups"),
+}
 GRAIN_LABELS = {"day": _l("Daily"), "week": _l("Weekly"), "month": _l("Monthly")}
 LEDGER_KIND_LABELS = {
     "donation": _l("Venture's donation"),
@@ -154,6 +160,7 @@ def init_app(app: Flask) -> None:
         LINE_STATUS_LABELS=LINE_STATUS_LABELS,
         LEDGER_KIND_LABELS=LEDGER_KIND_LABELS,
         GRAIN_LABELS=GRAIN_LABELS,
+        VULNERABLE_GROUP_LABELS=VULNERABLE_GROUP_LABELS,
         owns=owns,
         CARRIER_LABELS=CARRIER_LABELS,
         cart_count=cart_count,

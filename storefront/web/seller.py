@@ -19,6 +19,7 @@ from storefront.extensions import db, limiter
 from storefront.models import OrderLine, Product, ProductImage, ProductOption, Venture, utcnow
 from storefront.payments import PaymentError
 from storefront.services import causes, fulfilment, images, listings, notify, stats, ventures
+from storefront.web import seller_impact
 from storefront.web.common import provider
 from storefront.web.exports import csv_response
 from storefront.web.forms import (
@@ -38,6 +39,7 @@ from storefront.web.helpers import CARRIER_LABELS, CATEGORY_LABELS, MISSION_LABE
 from storefront.web.shop import render_product
 
 bp = Blueprint("seller", __name__, url_prefix="/seller")
+bp.register_blueprint(seller_impact.bp)  # the quarterly impact report: seller.impact_report.*
 
 APPLICATION_PROBLEMS = {
     "registration_number": lambda: _("That business registration number does not check out."),

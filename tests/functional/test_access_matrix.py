@@ -13,12 +13,14 @@ from storefront.extensions import db
 from storefront.models import (
     Cause,
     Disbursement,
+    ImpactReport,
     MatchingFund,
     Membership,
     OrderLine,
     Product,
     ProductImage,
     ProductOption,
+    SalesBeforeJoining,
     Venture,
 )
 from tests.factories import Line, make_paid_order, make_product
@@ -56,6 +58,12 @@ ROUTES = {
     "seller.remove_staff": ("POST", V + "/staff/{member_id}/remove", {}),
     "seller.accept_invitation": ("GET", "/seller/invitations/not-a-token", {}),
     "seller.default_cause": ("POST", V + "/cause", {"cause": "{other_cause_id}"}),
+    "seller.impact_report.show": ("GET", V + "/impact", {}),
+    "seller.impact_report.sales_before": (
+        "POST",
+        V + "/impact/sales-before",
+        {"monthly_sales": "1000000"},
+    ),
     "operator.venture_list": ("GET", "/operator/ventures", {}),
     "operator.review": ("POST", "/operator/ventures/{venture_id}/review", {"approve": "1"}),
     "operator.cause_list": ("GET", "/operator/causes", {}),
@@ -177,7 +185,7 @@ def request(client, endpoint, venture_id, product_id=0):
 
 
 def unchanged(session, owners, key):
-    """Nothing of venture ``key`` changed: its status, rate and product."""
+    """Nothing of venture ``key`` changed: its status, rate, product and impact reports."""
     _user, venture, product = owners[key]
     session.expire_all()
     fresh_v, fresh_p = session.get(Venture, venture.id), session.get(Product, product.id)
@@ -198,8 +206,12 @@ def unchanged(session, owners, key):
         (o.name, o.stock, o.active)
         for o in session.scalars(select(ProductOption).filter_by(product_id=product.id))
     ]
+    reported = session.get(SalesBeforeJoining, venture.id) is not None or session.scalar(
+        select(func.count()).select_from(ImpactReport).filter_by(venture_id=venture.id)
+    )
     return (
-        seen == ("pending", 500, f"상품 {key}", "draft", 10)
+        not reported
+        and seen == ("pending", 500, f"상품 {key}", "draft", 10)
         and pictures == expected_pictures
         and line_status == "paid"
         and staff == 2

@@ -2,7 +2,17 @@
 
 from sqlalchemy import func, select
 
-from storefront.models import LedgerEntry, Membership, Product, User, Venture
+from storefront.domain.periods import SEOUL
+from storefront.models import (
+    LedgerEntry,
+    Membership,
+    Product,
+    SalesBeforeJoining,
+    User,
+    Venture,
+    utcnow,
+)
+from storefront.services import impact, ledger
 
 
 def count(session, model):
@@ -19,6 +29,11 @@ def test_the_demo_loads_once_with_ventures_products_orders_and_accounts(app, ses
     operator = session.scalars(select(User).where(User.is_operator)).one()
     assert operator.email == "operator@sangsaeng.test"
     assert count(session, Membership) == 3
+    figures = impact.impact(session, utcnow().astimezone(SEOUL).date())
+    assert figures.first_months_ventures >= 15 and figures.in_first_months >= 1
+    assert figures.first_months_average and figures.change_bp and figures.change_bp > 0
+    assert figures.jobs_now > 0 and count(session, SalesBeforeJoining) >= 10
+    assert ledger.verify(session)[1] is None  # the history was appended in order
     again = runner.invoke(args=["demo", "load", "--if-empty"])
     assert "nothing loaded" in again.output and count(session, Venture) == 24
     grown = runner.invoke(args=["demo", "load", "--products", "300"])

@@ -1,0 +1,24 @@
+"""The public impact report: what the ventures on the shop achieved, from the shop's own data."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from storefront.domain.impact import FIRST_MONTHS
+from storefront.domain.periods import SEOUL
+from storefront.extensions import db
+from storefront.models import utcnow
+from storefront.services import impact
+
+bp = Blueprint("impact", __name__, url_prefix="/impact")
+
+
+@bp.get("")
+def index() -> str:
+    today = utcnow().astimezone(SEOUL).date()
+    return render_template(
+        "impact/index.html",
+        figures=impact.impact(db.session(), today),
+        first_months=FIRST_MONTHS,
+        today=today,
+    )
