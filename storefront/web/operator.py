@@ -49,9 +49,7 @@ def venture_list() -> str:
 @bp.post("/ventures/<id:venture_id>/review")
 @operator_required
 def review(venture_id: int) -> Response | tuple[str, int]:
-    venture = db.session.get(Venture, venture_id)
-    if venture is None:
-        abort(404)
+    venture = db.get_or_404(Venture, venture_id)
     form = ReviewForm()
     if not form.validate():
         return render_template("errors/form.html", form=form), 400
@@ -117,9 +115,7 @@ def cause_list() -> Response | tuple[str, int]:
 @bp.route("/causes/<id:cause_id>", methods=["GET", "POST"])
 @operator_required
 def edit_cause(cause_id: int) -> Response | tuple[str, int]:
-    cause = db.session.get(Cause, cause_id)
-    if cause is None:
-        abort(404)
+    cause = db.get_or_404(Cause, cause_id)
     form = CauseForm(obj=cause)
     if form.validate_on_submit():
         try:
@@ -194,9 +190,7 @@ def fund_list() -> Response | tuple[str, int]:
 @bp.get("/funds/<id:fund_id>")
 @operator_required
 def fund(fund_id: int) -> str:
-    item = db.session.get(MatchingFund, fund_id)
-    if item is None:
-        abort(404)
+    item = db.get_or_404(MatchingFund, fund_id)
     return _fund_page(item, TopUpForm())[0]
 
 
@@ -213,9 +207,7 @@ def _fund_page(item: MatchingFund, form: TopUpForm, status: int = 200) -> tuple[
 @bp.post("/funds/<id:fund_id>/top-up")
 @operator_required
 def top_up(fund_id: int) -> Response | tuple[str, int]:
-    item = db.session.get(MatchingFund, fund_id)
-    if item is None:
-        abort(404)
+    item = db.get_or_404(MatchingFund, fund_id)
     form = TopUpForm()
     if not form.validate():
         return _fund_page(item, form, 400)
@@ -231,9 +223,7 @@ def top_up(fund_id: int) -> Response | tuple[str, int]:
 @bp.post("/funds/<id:fund_id>/active")
 @operator_required
 def fund_active(fund_id: int) -> Response:
-    item = db.session.get(MatchingFund, fund_id)
-    if item is None:
-        abort(404)
+    item = db.get_or_404(MatchingFund, fund_id)
     if not EmptyForm().validate():
         abort(400)
     item.active = not item.active
@@ -282,18 +272,14 @@ def _order_page(order: Order, form: RefundForm, status: int = 200) -> tuple[str,
 @bp.get("/orders/<id:order_id>")
 @operator_required
 def order(order_id: int) -> str:
-    item = db.session.get(Order, order_id)
-    if item is None:
-        abort(404)
+    item = db.get_or_404(Order, order_id)
     return _order_page(item, RefundForm(key=secrets.token_urlsafe(24)))[0]
 
 
 @bp.post("/orders/<id:order_id>/refund")
 @operator_required
 def refund(order_id: int) -> Response | tuple[str, int]:
-    item = db.session.get(Order, order_id)
-    if item is None:
-        abort(404)
+    item = db.get_or_404(Order, order_id)
     form = RefundForm()
     if not form.validate():
         form.key.data = form.key.data or secrets.token_urlsafe(24)
@@ -396,9 +382,7 @@ def disburse() -> Response | tuple[str, int]:
 @bp.post("/disbursements/<id:disbursement_id>/correct")
 @operator_required
 def correct_disbursement(disbursement_id: int) -> Response | tuple[str, int]:
-    row = db.session.get(Disbursement, disbursement_id)
-    if row is None:
-        abort(404)
+    row = db.get_or_404(Disbursement, disbursement_id)
     form = CorrectionForm()
     if not form.validate():
         return _balances_page(_disbursement_form(), 400)
