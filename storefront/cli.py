@@ -139,13 +139,20 @@ def reject_venture(slug: str, note: str) -> None:
 
 @ledger_cli.command("verify")
 def verify_ledger() -> None:
-    """Recompute the hash chain and name the first entry that does not match; check that each
-    matching fund's counters agree with its top-ups and the matches drawn from it."""
+    """Recompute the hash chain and name the first entry that does not match; check the
+    running totals against the entries, and each matching fund's counters against its
+    top-ups and the matches drawn from it."""
     from storefront.services import funds, ledger
 
     checked, broken = ledger.verify(db.session())
     if broken is not None:
         click.echo(f"Ledger entry {broken} does not match the chain ({checked} entries read).")
+        raise SystemExit(1)
+    for cause_id, venture_id, month, kind in ledger.sums_that_differ(db.session()):
+        click.echo(
+            f"The running total for cause {cause_id}, venture {venture_id}, {month}, {kind} "
+            "does not match the entries."
+        )
         raise SystemExit(1)
     off = [b for b in funds.balances(db.session()) if not b.consistent]
     for b in off:

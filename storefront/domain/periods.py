@@ -63,3 +63,8 @@ def change_bp(current: int, previous: int) -> int | None:
         return None
     magnitude = abs(current - previous) * 10_000 // previous
     return magnitude if current >= previous else -magnitude
+
+
+def seoul_month(moment: datetime) -> str:
+    """The Seoul calendar month of a moment, as ``YYYY-MM``."""
+    return moment.astimezone(SEOUL).strftime("%Y-%m")

@@ -5,7 +5,7 @@ from storefront.models.base import Base, utcnow
 from storefront.models.catalog import Product, ProductOption
 from storefront.models.funds import FundTopUp, MatchingFund
 from storefront.models.impact import ImpactReport, SalesBeforeJoining
-from storefront.models.ledger import Disbursement, LedgerEntry
+from storefront.models.ledger import Disbursement, LedgerEntry, LedgerSum
 from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
 from storefront.models.payments import TestPaymentSession, WebhookEvent
@@ -18,6 +18,7 @@ __all__ = [
     "FundTopUp",
     "ImpactReport",
     "LedgerEntry",
+    "LedgerSum",
     "MatchingFund",
     "Membership",
     "Order",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront.models.base import Base, utcnow
@@ -82,3 +82,21 @@ class Disbursement(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cause: Mapped[Cause] = relationship(lazy="joined")
+
+
+class LedgerSum(Base):
+    """Running totals of the ledger per cause, venture, Seoul month and kind, kept by
+    ``services.ledger.append`` in the same transaction as the entries, so the public pages
+    read a few hundred rows instead of summing every entry. Derived data: ``flask ledger
+    verify`` recomputes it from the entries and names any row that does not match."""
+
+    __tablename__ = "ledger_sum"
+    __table_args__ = (UniqueConstraint("cause_id", "venture_id", "month", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cause_id: Mapped[int] = mapped_column(ForeignKey("cause.id"))
+    venture_id: Mapped[int] = mapped_column(ForeignKey("venture.id"), index=True)
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM in Seoul time
+    kind: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    entries: Mapped[int]

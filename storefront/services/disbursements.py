@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storefront.domain.matching import allocate
-from storefront.models import Cause, Disbursement, LedgerEntry, MatchingFund, Venture
+from storefront.models import Cause, Disbursement, LedgerEntry, LedgerSum, MatchingFund, Venture
 from storefront.services.images import ImageRefused, Upload, picture_bytes
 
 MAX_RECEIPT_BYTES = 5 * 1024 * 1024
@@ -62,11 +62,9 @@ class Balance:
 
 
 def _pledge_sums(db: Session, *group: Any) -> dict[tuple[Any, ...], tuple[int, int]]:
-    """(pledged, reversed) per group of ledger columns."""
-    pledged = func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind.in_(PLEDGES)), 0)
-    reversed_ = func.coalesce(
-        func.sum(LedgerEntry.amount).filter(LedgerEntry.kind.in_(REVERSALS)), 0
-    )
+    """(pledged, reversed) per group of columns of the ledger's running totals."""
+    pledged = func.coalesce(func.sum(LedgerSum.amount).filter(LedgerSum.kind.in_(PLEDGES)), 0)
+    reversed_ = func.coalesce(func.sum(LedgerSum.amount).filter(LedgerSum.kind.in_(REVERSALS)), 0)
     rows = db.execute(select(*group, pledged, reversed_).group_by(*group))
     return {tuple(r[:-2]): (int(r[-2]), -int(r[-1])) for r in rows}
 
@@ -79,7 +77,7 @@ def disbursed_by_cause(db: Session) -> dict[int, int]:
 
 
 def cause_balances(db: Session) -> list[Balance]:
-    sums = _pledge_sums(db, LedgerEntry.cause_id)
+    sums = _pledge_sums(db, LedgerSum.cause_id)
     paid = disbursed_by_cause(db)
     causes = db.execute(select(Cause.id, Cause.name).order_by(Cause.name))
     out = []
@@ -103,7 +101,7 @@ def _shares(
     if kinds is not None:
         stmt = stmt.where(LedgerEntry.kind.in_(kinds))
     rows = [(k, c, int(p), -int(r)) for k, c, p, r in db.execute(stmt) if k is not None]
-    cause_sums = _pledge_sums(db, LedgerEntry.cause_id)
+    cause_sums = _pledge_sums(db, LedgerSum.cause_id)
     paid = disbursed_by_cause(db)
     totals: dict[int, list[int]] = {}
     by_cause: dict[int, list[tuple[int, int]]] = {}

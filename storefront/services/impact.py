@@ -29,7 +29,7 @@ from storefront.domain.impact import (
 from storefront.domain.periods import SEOUL, Window, shift, to_utc
 from storefront.models import (
     ImpactReport,
-    LedgerEntry,
+    LedgerSum,
     Order,
     OrderLine,
     SalesBeforeJoining,
@@ -163,13 +163,14 @@ def _jobs(db: Session, first: Quarter, last: Quarter) -> tuple[dict[str, int], i
 
 
 def _donations_by_month(db: Session, window: Window) -> list[tuple[date, int]]:
-    month = bucket(db, LedgerEntry.created_at, "month").label("month")
+    """Net donations and matches per Seoul month, from the ledger's running totals."""
+    months = [start.strftime("%Y-%m") for start in window.starts]
     rows = db.execute(
-        select(month, func.sum(LedgerEntry.amount))
-        .where(LedgerEntry.created_at >= window.begins_at, LedgerEntry.created_at < window.ends_at)
-        .group_by(month)
+        select(LedgerSum.month, func.sum(LedgerSum.amount))
+        .where(LedgerSum.month >= months[0], LedgerSum.month <= months[-1])
+        .group_by(LedgerSum.month)
     ).all()
-    found = {date.fromisoformat(str(m)[:10]): int(a) for m, a in rows}
+    found = {date.fromisoformat(f"{m}-01"): int(a) for m, a in rows}
     return [(start, found.get(start, 0)) for start in window.starts]
 
 

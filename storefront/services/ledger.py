@@ -7,15 +7,19 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storefront.domain import chain
+from storefront.domain.periods import seoul_month
 from storefront.domain.pricing import DonationRule
 from storefront.models import (
     Cause,
     Disbursement,
     FundTopUp,
     LedgerEntry,
+    LedgerSum,
     MatchingFund,
     Order,
     OrderLine,
@@ -51,6 +55,53 @@ def append(db: Session, entries: list[LedgerEntry]) -> None:
         previous = entry.hash
         db.add(entry)
         db.flush()  # ids in chain order
+    _add_to_sums(db, entries)
+
+
+SumKey = tuple[int, int, str, str]  # cause, venture, Seoul month, kind
+
+
+def _sum_key(entry: LedgerEntry) -> SumKey:
+    return (entry.cause_id, entry.venture_id, seoul_month(entry.created_at), entry.kind)
+
+
+def _add_to_sums(db: Session, entries: list[LedgerEntry]) -> None:
+    """Add the entries to the running totals, one upsert per total they touch."""
+    deltas: dict[SumKey, list[int]] = {}
+    for entry in entries:
+        delta = deltas.setdefault(_sum_key(entry), [0, 0])
+        delta[0] += entry.amount
+        delta[1] += 1
+    upsert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    for (cause_id, venture_id, month, kind), (amount, count) in sorted(deltas.items()):
+        stmt = upsert(LedgerSum).values(
+            cause_id=cause_id, venture_id=venture_id, month=month, kind=kind, amount=amount,
+            entries=count,
+        )  # fmt: skip
+        db.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["cause_id", "venture_id", "month", "kind"],
+                set_={
+                    "amount": LedgerSum.amount + stmt.excluded.amount,
+                    "entries": LedgerSum.entries + stmt.excluded.entries,
+                },
+            )
+        )
+
+
+def sums_that_differ(db: Session) -> list[SumKey]:
+    """The running totals that do not match the entries (recomputed here), in key order."""
+    recomputed: dict[SumKey, tuple[int, int]] = {}
+    for entry in db.scalars(select(LedgerEntry)):
+        amount, count = recomputed.get(_sum_key(entry), (0, 0))
+        recomputed[_sum_key(entry)] = (amount + entry.amount, count + 1)
+    stored = {
+        (row.cause_id, row.venture_id, row.month, row.kind): (row.amount, row.entries)
+        for row in db.scalars(select(LedgerSum))
+    }
+    return sorted(
+        k for k in recomputed.keys() | stored.keys() if recomputed.get(k) != stored.get(k)
+    )
 
 
 def verify(db: Session) -> tuple[int, int | None]:
@@ -177,7 +228,7 @@ def reverse_share(
 
 
 def total_pledged(db: Session) -> int:
-    return db.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0))) or 0
+    return int(db.scalar(select(func.coalesce(func.sum(LedgerSum.amount), 0))) or 0)
 
 
 @dataclass(frozen=True)
@@ -195,7 +246,7 @@ class Total:
 def _sum_of(kind: str) -> Any:
     """Net sum of a kind: its entries plus their reversals (which are negative)."""
     kinds = (kind, f"{kind}_reversal")
-    return func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind.in_(kinds)), 0)
+    return func.coalesce(func.sum(LedgerSum.amount).filter(LedgerSum.kind.in_(kinds)), 0)
 
 
 def _totals(db: Session, stmt: Select[str, str], order_by: Any, limit: int) -> list[Total]:
@@ -208,35 +259,32 @@ def _totals(db: Session, stmt: Select[str, str], order_by: Any, limit: int) -> l
 def totals_by_cause(db: Session, limit: int = 100) -> list[Total]:
     stmt = (
         select(Cause.name, Cause.slug)
-        .join(LedgerEntry, LedgerEntry.cause_id == Cause.id)
+        .join(LedgerSum, LedgerSum.cause_id == Cause.id)
         .group_by(Cause.id, Cause.name, Cause.slug)
     )
-    return _totals(db, stmt, func.sum(LedgerEntry.amount).desc(), limit)
+    return _totals(db, stmt, func.sum(LedgerSum.amount).desc(), limit)
 
 
 def totals_by_venture(db: Session, limit: int = 50) -> list[Total]:
     stmt = (
         select(Venture.name, Venture.slug)
-        .join(LedgerEntry, LedgerEntry.venture_id == Venture.id)
+        .join(LedgerSum, LedgerSum.venture_id == Venture.id)
         .group_by(Venture.id, Venture.name, Venture.slug)
     )
-    return _totals(db, stmt, func.sum(LedgerEntry.amount).desc(), limit)
+    return _totals(db, stmt, func.sum(LedgerSum.amount).desc(), limit)
 
 
 def totals_by_month(db: Session, limit: int = 24) -> list[Total]:
-    """Totals per calendar month in Seoul time (UTC+9, no daylight saving), newest first."""
-    if db.get_bind().dialect.name == "postgresql":
-        month = func.to_char(func.timezone("Asia/Seoul", LedgerEntry.created_at), "YYYY-MM")
-    else:
-        month = func.strftime("%Y-%m", LedgerEntry.created_at, "+9 hours")
-    stmt = select(month.label("month"), month.label("key")).select_from(LedgerEntry).group_by(month)
+    """Totals per calendar month in Seoul time, newest first."""
+    month = LedgerSum.month
+    stmt = select(month.label("month"), month.label("key")).group_by(month)
     return _totals(db, stmt, month.desc(), limit)
 
 
 def given_by_venture(db: Session, venture_id: int) -> tuple[int, int]:
     """Return what a venture's sales have pledged: its own donations, and the match on them."""
     row = db.execute(
-        select(_sum_of("donation"), _sum_of("match")).where(LedgerEntry.venture_id == venture_id)
+        select(_sum_of("donation"), _sum_of("match")).where(LedgerSum.venture_id == venture_id)
     ).one()
     return int(row[0]), int(row[1])
 

@@ -159,3 +159,20 @@ def test_verify_reports_a_fund_whose_counter_was_changed(app, session, shop):
     session.commit()
     result = runner.invoke(args=["ledger", "verify"])
     assert result.exit_code == 1 and f"Fund {shop.fund.id}" in result.output
+
+
+def test_the_running_totals_follow_the_entries_and_verify_names_one_that_does_not(
+    app, session, shop
+):
+    from storefront.models import LedgerSum
+
+    make_paid_order(session, shop.venture, [Line(shop.product, quantity=2)])
+    make_paid_order(session, shop.venture, [Line(shop.product)])
+    session.commit()
+    assert ledger.total_pledged(session) == 4500 and ledger.sums_that_differ(session) == []
+    [row] = session.scalars(select(LedgerSum).where(LedgerSum.kind == "donation")).all()
+    assert (row.amount, row.entries) == (2250, 2)
+    session.execute(text(f"UPDATE ledger_sum SET amount = amount + 1 WHERE id = {row.id}"))
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["ledger", "verify"])
+    assert result.exit_code == 1 and f"venture {shop.venture.id}" in result.output
