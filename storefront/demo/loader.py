@@ -183,7 +183,7 @@ def load_payouts(db: Session, root: Path, currency: str, now: datetime | None = 
             continue
         disbursements.record(
             db, balance.key, balance.outstanding // 2, (now - timedelta(days=3)).date(),
-            f"KB-DEMO-{2026110 + i}", "demo payout", None, root, None, currency, now,
+            f"KB-DEMO-{2026110 + i}", "데모 지급", None, root, None, currency, now,
         )  # fmt: skip
     return len(owed)
 

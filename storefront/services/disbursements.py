@@ -228,6 +228,8 @@ def correct(
     """Cancel a payout recorded by mistake with a new, negative entry that names it."""
     if original.amount <= 0:
         raise DisbursementRefused("not_correctable")
+    if not note.strip():
+        raise DisbursementRefused("why")
     already = db.scalar(select(Disbursement.id).where(Disbursement.corrects_id == original.id))
     if already is not None:
         raise DisbursementRefused("already_corrected")
@@ -237,7 +239,7 @@ def correct(
         currency=original.currency,
         paid_on=now.date(),
         bank_reference=original.bank_reference,
-        note=note.strip() or f"corrects disbursement {original.id}",
+        note=note.strip(),
         corrects_id=original.id,
         recorded_by_id=recorded_by_id,
         created_at=now,
@@ -253,3 +255,11 @@ def listing(db: Session, limit: int = 200) -> list[Disbursement]:
 
 def total_disbursed(db: Session) -> int:
     return int(db.scalar(select(func.coalesce(func.sum(Disbursement.amount), 0))) or 0)
+
+
+def corrected_ids(db: Session, ids: list[int]) -> dict[int, int]:
+    """For payouts among ``ids`` that a correction cancelled: payout id -> correction id."""
+    rows = db.execute(
+        select(Disbursement.corrects_id, Disbursement.id).where(Disbursement.corrects_id.in_(ids))
+    ).all()
+    return {int(original): int(correction) for original, correction in rows if original}

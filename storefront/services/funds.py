@@ -113,7 +113,7 @@ def create(
         fund.ventures = list(db.scalars(select(Venture).where(Venture.id.in_(ids))))
     db.add(fund)
     db.flush()
-    top_up(db, fund, budget, "opening budget", recorded_by_id, now)
+    top_up(db, fund, budget, "", recorded_by_id, now)  # the first top-up is the opening budget
     return fund
 
 

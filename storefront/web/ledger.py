@@ -27,12 +27,14 @@ bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
 @bp.get("")
 def index() -> str:
+    payouts = disbursements.listing(db.session(), limit=20)
     return render_template(
         "ledger/index.html",
         total=ledger.total_pledged(db.session()),
         by_cause=ledger.totals_by_cause(db.session()),
         balances=disbursements.cause_balances(db.session()),
-        payouts=disbursements.listing(db.session(), limit=20),
+        payouts=payouts,
+        corrected=disbursements.corrected_ids(db.session(), [d.id for d in payouts]),
         by_venture=ledger.totals_by_venture(db.session()),
         by_month=ledger.totals_by_month(db.session()),
         entries=ledger.entries(db.session(), request.args.get("page", 1, type=int) or 1),

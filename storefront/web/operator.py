@@ -38,6 +38,13 @@ from storefront.web.seller import IMAGE_PROBLEMS, media_root
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 
 
+@bp.get("")
+@operator_required
+def home() -> Response:
+    """The operator's start page is the ventures waiting for review."""
+    return redirect(url_for("operator.venture_list"))
+
+
 @bp.get("/ventures")
 @operator_required
 def venture_list() -> str:
@@ -320,6 +327,7 @@ DISBURSEMENT_PROBLEMS = {
     ),
     "not_correctable": lambda owed: _("A correction cannot itself be corrected."),
     "already_corrected": lambda owed: _("This payout is already corrected."),
+    "why": lambda owed: _("Say why the payout is cancelled."),
 }
 
 
@@ -331,6 +339,7 @@ def _disbursement_form() -> DisbursementForm:
 
 def _balances_page(form: DisbursementForm, status: int = 200) -> tuple[str, int]:
     session = db.session()
+    payouts = disbursements.listing(session)
     page = render_template(
         "operator/balances.html",
         form=form,
@@ -338,7 +347,8 @@ def _balances_page(form: DisbursementForm, status: int = 200) -> tuple[str, int]
         by_cause=disbursements.cause_balances(session),
         by_venture=disbursements.venture_balances(session),
         by_fund=disbursements.fund_balances(session),
-        payouts=disbursements.listing(session),
+        payouts=payouts,
+        corrected=disbursements.corrected_ids(session, [d.id for d in payouts]),
     )
     return page, status
 

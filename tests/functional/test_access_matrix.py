@@ -64,6 +64,7 @@ ROUTES = {
         V + "/impact/sales-before",
         {"monthly_sales": "1000000"},
     ),
+    "operator.home": ("GET", "/operator", {}),
     "operator.venture_list": ("GET", "/operator/ventures", {}),
     "operator.review": ("POST", "/operator/ventures/{venture_id}/review", {"approve": "1"}),
     "operator.cause_list": ("GET", "/operator/causes", {}),

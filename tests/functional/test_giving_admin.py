@@ -112,7 +112,7 @@ def test_an_operator_opens_a_fund_for_one_category_and_tops_it_up(client, sessio
     session.refresh(fund)
     assert (fund.budget, fund.remaining) == (75000, 75000)
     page = text(client.get(f"/operator/funds/{fund.id}"))
-    assert "₩75,000" in page and "opening budget" in page
+    assert "₩75,000" in page and "Opening budget" in page
     for data, message in (
         ({"name": "x", "sponsor": "y", "rate": "0", "budget": "1"}, "more than zero"),
         ({"name": "x", "sponsor": "y", "rate": "abc", "budget": "1"}, "such as 100 or 50"),
@@ -208,3 +208,29 @@ def test_a_payout_beyond_what_is_owed_or_in_the_future_is_refused(client, sessio
     )
     assert script.status_code == 400 and "must be a PDF" in text(script)
     assert session.scalars(select(Disbursement)).all() == []
+
+
+def test_a_cancelled_payout_is_marked_and_cannot_be_cancelled_again(client, session, shop):
+    make_paid_order(session, shop.venture, [Line(shop.product, quantity=4)])
+    session.commit()
+    as_operator(client, session)
+    base = {"cause": str(shop.cause.id), "paid_on": date.today().isoformat(), "amount": "1000"}
+    client.post("/operator/disbursements", data={**base, "bank_reference": "KB-9"})
+    paid = session.scalars(select(Disbursement)).one()
+    silent = client.post(f"/operator/disbursements/{paid.id}/correct", data={"note": ""})
+    assert silent.status_code == 302 and len(session.scalars(select(Disbursement)).all()) == 1
+    assert "Say why the payout is cancelled." in text(client.get(silent.headers["Location"]))
+    done = client.post(f"/operator/disbursements/{paid.id}/correct", data={"note": "이중 기록"})
+    assert done.status_code == 302
+    correction = session.scalars(select(Disbursement).where(Disbursement.amount < 0)).one()
+    page = text(client.get("/operator/balances"))
+    assert f"cancelled by #{correction.id}" in page
+    public = text(client.get("/ledger"))
+    assert f"cancelled by #{correction.id}" in public and f"corrects #{paid.id}" in public
+
+
+def test_an_orders_public_ledger_page_names_the_venture_and_the_cause(client, session, shop):
+    order = make_paid_order(session, shop.venture, [Line(shop.product)])
+    session.commit()
+    page = text(client.get(f"/ledger/orders/{order.number}"))
+    assert shop.venture.name in page and shop.cause.name in page

@@ -141,10 +141,15 @@ def test_payouts_are_append_only_and_corrected_by_a_new_entry(session, shop, tmp
         with pytest.raises(DatabaseError, match="append-only"):
             session.execute(text(statement))
         session.rollback()
+    with pytest.raises(disbursements.DisbursementRefused) as silent:
+        disbursements.correct(session, paid, "  ", None, utcnow())
+    assert silent.value.reason == "why"
     correction = disbursements.correct(session, paid, "잘못 입력", None, utcnow())
     assert (correction.amount, correction.corrects_id) == (-1000, paid.id)
-    with pytest.raises(disbursements.DisbursementRefused):
-        disbursements.correct(session, paid, "", None, utcnow())
+    with pytest.raises(disbursements.DisbursementRefused) as twice:
+        disbursements.correct(session, paid, "또 정정", None, utcnow())
+    assert twice.value.reason == "already_corrected"
+    assert disbursements.corrected_ids(session, [paid.id]) == {paid.id: correction.id}
     assert disbursements.outstanding_for(session, shop.cause.id) == 1500
 
 
