@@ -153,10 +153,11 @@ def draw(db: Session, order: Order) -> None:
     """Draw each fund's match for a paid order, as much as the fund still has.
 
     The fund's row is locked (``FOR UPDATE`` on PostgreSQL; SQLite transactions already begin
-    IMMEDIATE) before its remaining amount is read, and lowered with an update that refuses to
-    go below zero, so orders paid at once can never spend more than the fund holds. A partial
-    draw is shared between the lines by ``allocate``; each line's ``match_amount`` becomes
-    what was drawn for it.
+    IMMEDIATE) before its remaining amount is read (a fund an operator has closed since the
+    order was placed gives nothing), and lowered with an update that refuses to go below
+    zero, so orders paid at once can never spend more than the fund holds. A partial draw is
+    shared between the lines by ``allocate``; each line's ``match_amount`` becomes what was
+    drawn for it.
     """
     by_fund: dict[int, list[OrderLine]] = {}
     for line in order.lines:
@@ -167,10 +168,12 @@ def draw(db: Session, order: Order) -> None:
     for fund_id in sorted(by_fund):  # a fixed order, so two orders never wait on each other
         lines = by_fund[fund_id]
         wanted = [line.match_wanted for line in lines]
-        left = db.scalar(
-            select(MatchingFund.remaining).where(MatchingFund.id == fund_id).with_for_update()
-        )
-        got = min(sum(wanted), left or 0)
+        left, active = db.execute(
+            select(MatchingFund.remaining, MatchingFund.active)
+            .where(MatchingFund.id == fund_id)
+            .with_for_update()
+        ).one()
+        got = min(sum(wanted), left) if active else 0  # a fund closed since checkout gives nothing
         if got:
             result = db.execute(
                 update(MatchingFund)

@@ -37,6 +37,14 @@ def test_a_fund_gives_what_it_has_then_nothing_and_the_entries_say_so(session, s
     assert [line.match_shortfall for line in orders[2].lines] == [750]
 
 
+def test_a_fund_closed_after_checkout_gives_nothing_when_the_order_is_paid(session, shop):
+    closed = make_fund(session, budget=5000)
+    closed.active = False
+    order = make_paid_order(session, shop.venture, [Line(shop.product)], fund=closed)
+    assert order.match_total == 0 and remaining(session, closed) == 5000
+    assert [line.match_shortfall for line in order.lines] == [750]
+
+
 def test_a_partial_draw_is_shared_between_the_lines(session, shop):
     small = make_fund(session, budget=1001)
     order = make_paid_order(
