@@ -161,3 +161,19 @@ def test_the_session_expiry_stays_inside_stripes_window():
     assert session_expiry(now + timedelta(days=3), now) == int(
         (now + timedelta(hours=23, minutes=59)).timestamp()
     )
+
+
+def test_a_charge_refunded_event_is_read_as_the_charges_refunded_total():
+    from storefront.payments.base import ChargeState
+    from storefront.payments.stripe_provider import verify_payload
+    from tests.conftest import WEBHOOK_SECRET
+    from tests.helpers import signed
+
+    charge = {
+        "id": "ch_1", "object": "charge", "amount": 30000, "amount_refunded": 12000,
+        "currency": "krw", "payment_intent": {"id": "pi_1", "object": "payment_intent"},
+    }  # fmt: skip
+    payload, header = signed("charge.refunded", charge)
+    event = verify_payload(payload.encode(), header, WEBHOOK_SECRET)
+    assert event.type == "charge.refunded" and event.session is None
+    assert event.charge == ChargeState("ch_1", "pi_1", 30000, 12000, "KRW")
