@@ -79,6 +79,7 @@ def show(number: str) -> Response:
     page = render_template(
         "receipts/receipt.html",
         receipt=receipt,
+        order=order,
         token=request.args.get("token"),
         note=in_both_languages(NOT_A_TAX_RECEIPT),
     )

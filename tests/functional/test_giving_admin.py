@@ -234,3 +234,12 @@ def test_an_orders_public_ledger_page_names_the_venture_and_the_cause(client, se
     session.commit()
     page = text(client.get(f"/ledger/orders/{order.number}"))
     assert shop.venture.name in page and shop.cause.name in page
+
+
+def test_the_receipt_names_the_sponsor_of_the_match(client, session, shop):
+    english(client)
+    add_to_cart(client, shop.product.id)
+    pay(client, place_order(client).headers["Location"])
+    order = session.scalars(select(Order)).one()
+    receipt = text(client.get(f"/orders/{order.number}/receipt?token={order.access_token}"))
+    assert "Matched by 상생재단's 더블기부." in receipt
