@@ -61,12 +61,17 @@ class Balance:
         return max(self.disbursed - self.net, 0)
 
 
-def _pledge_sums(db: Session, *group: Any) -> dict[tuple[Any, ...], tuple[int, int]]:
-    """(pledged, reversed) per group of columns of the ledger's running totals."""
-    pledged = func.coalesce(func.sum(LedgerSum.amount).filter(LedgerSum.kind.in_(PLEDGES)), 0)
-    reversed_ = func.coalesce(func.sum(LedgerSum.amount).filter(LedgerSum.kind.in_(REVERSALS)), 0)
-    rows = db.execute(select(*group, pledged, reversed_).group_by(*group))
-    return {tuple(r[:-2]): (int(r[-2]), -int(r[-1])) for r in rows}
+def _pledge_sums(
+    db: Session, *group: Any, source: Any = LedgerSum, kinds: tuple[str, ...] | None = None
+) -> dict[tuple[Any, ...], tuple[int, int]]:
+    """(pledged, reversed) per group of columns, from the running totals (``LedgerSum``) or,
+    for columns they do not keep (a match's fund), from the entries themselves."""
+    pledged = func.coalesce(func.sum(source.amount).filter(source.kind.in_(PLEDGES)), 0)
+    reversed_ = func.coalesce(func.sum(source.amount).filter(source.kind.in_(REVERSALS)), 0)
+    stmt = select(*group, pledged, reversed_).group_by(*group)
+    if kinds is not None:
+        stmt = stmt.where(source.kind.in_(kinds))
+    return {tuple(r[:-2]): (int(r[-2]), -int(r[-1])) for r in db.execute(stmt)}
 
 
 def disbursed_by_cause(db: Session) -> dict[int, int]:
@@ -76,68 +81,89 @@ def disbursed_by_cause(db: Session) -> dict[int, int]:
     return {cause_id: int(total) for cause_id, total in rows}
 
 
-def cause_balances(db: Session) -> list[Balance]:
-    sums = _pledge_sums(db, LedgerSum.cause_id)
-    paid = disbursed_by_cause(db)
+@dataclass(frozen=True)
+class _CauseTotals:
+    """What every cause was pledged, had reversed and was paid: read once, shared by the
+    cause, venture and fund balances."""
+
+    sums: dict[tuple[Any, ...], tuple[int, int]]
+    paid: dict[int, int]
+
+    @classmethod
+    def read(cls, db: Session) -> _CauseTotals:
+        return cls(_pledge_sums(db, LedgerSum.cause_id), disbursed_by_cause(db))
+
+
+def cause_balances(db: Session, totals: _CauseTotals | None = None) -> list[Balance]:
+    totals = totals or _CauseTotals.read(db)
     causes = db.execute(select(Cause.id, Cause.name).order_by(Cause.name))
     out = []
     for cause_id, name in causes:
-        pledged, reversed_ = sums.get((cause_id,), (0, 0))
-        if pledged or paid.get(cause_id):
-            out.append(Balance(cause_id, name, pledged, reversed_, paid.get(cause_id, 0)))
+        pledged, reversed_ = totals.sums.get((cause_id,), (0, 0))
+        paid = totals.paid.get(cause_id, 0)
+        if pledged or paid:
+            out.append(Balance(cause_id, name, pledged, reversed_, paid))
     return out
 
 
 def _shares(
-    db: Session, column: Any, kinds: tuple[str, ...] | None = None
+    totals: _CauseTotals, sums: dict[tuple[Any, ...], tuple[int, int]]
 ) -> dict[int, tuple[int, int, int]]:
-    """Per value of ``column``: pledged, reversed and its share of what causes were paid."""
-    stmt_group = (column, LedgerEntry.cause_id)
-    pledged = func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind.in_(PLEDGES)), 0)
-    reversed_ = func.coalesce(
-        func.sum(LedgerEntry.amount).filter(LedgerEntry.kind.in_(REVERSALS)), 0
-    )
-    stmt = select(*stmt_group, pledged, reversed_).group_by(*stmt_group)
-    if kinds is not None:
-        stmt = stmt.where(LedgerEntry.kind.in_(kinds))
-    rows = [(k, c, int(p), -int(r)) for k, c, p, r in db.execute(stmt) if k is not None]
-    cause_sums = _pledge_sums(db, LedgerSum.cause_id)
-    paid = disbursed_by_cause(db)
-    totals: dict[int, list[int]] = {}
+    """Per key of ``sums`` (keyed by (key, cause)): pledged, reversed and its share of what
+    causes were paid."""
+    shares: dict[int, list[int]] = {}
     by_cause: dict[int, list[tuple[int, int]]] = {}
-    for key, cause_id, p, r in rows:
-        entry = totals.setdefault(key, [0, 0, 0])
+    for (key, cause_id), (p, r) in sums.items():
+        if key is None:
+            continue
+        entry = shares.setdefault(key, [0, 0, 0])
         entry[0] += p
         entry[1] += r
         by_cause.setdefault(cause_id, []).append((key, max(p - r, 0)))
     for cause_id, parts in by_cause.items():
-        cause_pledged, cause_reversed = cause_sums.get((cause_id,), (0, 0))
-        settled = max(min(paid.get(cause_id, 0), cause_pledged - cause_reversed), 0)
+        cause_pledged, cause_reversed = totals.sums.get((cause_id,), (0, 0))
+        whole = cause_pledged - cause_reversed
+        settled = max(min(totals.paid.get(cause_id, 0), whole), 0)
         # Everything given to the cause (venture shares and matches) shares the payout; the
         # caller's column sees its own part of it.
-        whole = cause_pledged - cause_reversed
         mine = sum(net for _k, net in parts)
         portion = settled * mine // whole if whole > 0 else 0  # rounded down
         for (key, _net), share in zip(
             parts, allocate(portion, [net for _k, net in parts]), strict=True
         ):
-            totals[key][2] += share
-    return {k: (v[0], v[1], v[2]) for k, v in totals.items()}
+            shares[key][2] += share
+    return {k: (v[0], v[1], v[2]) for k, v in shares.items()}
 
 
-def venture_balances(db: Session) -> list[Balance]:
-    shares = _shares(db, LedgerEntry.venture_id)
+def _named(shares: dict[int, tuple[int, int, int]], names: dict[int, str]) -> list[Balance]:
+    balances = (Balance(k, names.get(k, str(k)), *v) for k, v in shares.items())
+    return sorted(balances, key=lambda b: b.label)
+
+
+def venture_balances(db: Session, totals: _CauseTotals | None = None) -> list[Balance]:
+    totals = totals or _CauseTotals.read(db)
+    sums = _pledge_sums(db, LedgerSum.venture_id, LedgerSum.cause_id)
     names = dict(db.execute(select(Venture.id, Venture.name)).all())
-    return sorted(
-        (Balance(k, names.get(k, str(k)), *v) for k, v in shares.items()), key=lambda b: b.label
-    )
+    return _named(_shares(totals, sums), names)
 
 
-def fund_balances(db: Session) -> list[Balance]:
-    shares = _shares(db, LedgerEntry.fund_id, ("match", "match_reversal"))
+def fund_balances(db: Session, totals: _CauseTotals | None = None) -> list[Balance]:
+    totals = totals or _CauseTotals.read(db)
+    sums = _pledge_sums(
+        db, LedgerEntry.fund_id, LedgerEntry.cause_id, source=LedgerEntry,
+        kinds=("match", "match_reversal"),
+    )  # fmt: skip
     names = dict(db.execute(select(MatchingFund.id, MatchingFund.name)).all())
-    return sorted(
-        (Balance(k, names.get(k, str(k)), *v) for k, v in shares.items()), key=lambda b: b.label
+    return _named(_shares(totals, sums), names)
+
+
+def balances(db: Session) -> tuple[list[Balance], list[Balance], list[Balance]]:
+    """Balances per cause, venture and fund, reading the causes' totals and payouts once."""
+    totals = _CauseTotals.read(db)
+    return (
+        cause_balances(db, totals),
+        venture_balances(db, totals),
+        fund_balances(db, totals),
     )
 
 

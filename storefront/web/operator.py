@@ -340,13 +340,14 @@ def _disbursement_form() -> DisbursementForm:
 def _balances_page(form: DisbursementForm, status: int = 200) -> tuple[str, int]:
     session = db.session()
     payouts = disbursements.listing(session)
+    by_cause, by_venture, by_fund = disbursements.balances(session)
     page = render_template(
         "operator/balances.html",
         form=form,
         correction=CorrectionForm(),
-        by_cause=disbursements.cause_balances(session),
-        by_venture=disbursements.venture_balances(session),
-        by_fund=disbursements.fund_balances(session),
+        by_cause=by_cause,
+        by_venture=by_venture,
+        by_fund=by_fund,
         payouts=payouts,
         corrected=disbursements.corrected_ids(session, [d.id for d in payouts]),
     )
