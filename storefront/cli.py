@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -12,7 +10,7 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.models import Venture, utcnow
 from storefront.services import accounts, ventures
-from storefront.services.checkout import ShopRules, expire_holds
+from storefront.services.checkout import expire_holds
 
 demo = AppGroup("demo", help="Demo and benchmark data.")
 orders = AppGroup("orders", help="Order housekeeping.")
@@ -42,17 +40,7 @@ def load_demo(products: int, order_count: int, if_empty: bool) -> None:
 
     session = db.session()
     if loader.is_empty(session):
-        counts = loader.load_catalogue(session, Path(current_app.config["MEDIA_ROOT"]))
-        currency = current_app.config["SHOP_CURRENCY"]
-        loader.load_funds(session, currency)
-        placed = (
-            loader.load_orders(session, ShopRules.from_config(current_app.config), order_count)
-            if order_count
-            else 0
-        )
-        if placed:
-            loader.load_payouts(session, Path(current_app.config["RECEIPTS_ROOT"]), currency)
-        reports = loader.load_impact_reports(session)
+        counts, placed, reports = loader.load_shop(session, current_app.config, order_count)
         production = current_app.config["ENV_MODE"] == "production"
         emails = [] if production else loader.load_accounts(session)
         session.commit()

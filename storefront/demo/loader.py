@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
@@ -143,6 +144,18 @@ def load_accounts(db: Session) -> list[str]:
         emails.append(owner.email)
     db.flush()
     return emails
+
+
+def load_shop(db: Session, config: Any, order_count: int) -> tuple[dict[str, int], int, int]:
+    """The whole demo shop but its accounts: catalogue, matching funds, paid orders, payouts
+    and impact reports. Returns the catalogue counts, the orders placed and the reports."""
+    counts = load_catalogue(db, Path(config["MEDIA_ROOT"]))
+    currency = config["SHOP_CURRENCY"]
+    load_funds(db, currency)
+    placed = load_orders(db, ShopRules.from_config(config), order_count) if order_count else 0
+    if placed:
+        load_payouts(db, Path(config["RECEIPTS_ROOT"]), currency)
+    return counts, placed, load_impact_reports(db)
 
 
 def load_funds(db: Session, currency: str, now: datetime | None = None) -> int:

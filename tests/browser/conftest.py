@@ -19,7 +19,6 @@ from werkzeug.serving import make_server
 
 from storefront.demo import loader
 from storefront.extensions import db
-from storefront.services.checkout import ShopRules
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -74,10 +73,7 @@ def live_app(make_app: Callable[..., Flask]) -> Flask:
     """The app on this test's database, with real CSRF and the demo catalogue and orders."""
     app = make_app(SERVER_NAME=None, WTF_CSRF_ENABLED=True)
     with app.app_context():
-        session = db.session()
-        loader.load_catalogue(session, Path(app.config["MEDIA_ROOT"]))
-        loader.load_funds(session, app.config["SHOP_CURRENCY"])
-        loader.load_orders(session, ShopRules.from_config(app.config), count=DEMO_ORDERS)
+        loader.load_shop(db.session(), app.config, DEMO_ORDERS)
         db.session.commit()
     return app
 
