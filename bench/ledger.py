@@ -20,11 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
 from bench.seller_dashboard import fill
-from bench.timing import bench_app, time_pages
+from bench.timing import demo_bench_app, time_pages
 from storefront.demo import loader
 from storefront.extensions import db
 from storefront.models import LedgerEntry, Order, Venture
@@ -37,14 +36,9 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
-    app, tmp = bench_app(args.database_url, WTF_CSRF_ENABLED=False)
+    app = demo_bench_app(args.database_url)
     with app.app_context():
-        upgrade()
         session = db.session()
-        loader.load_catalogue(session, tmp / "media")
-        loader.load_funds(session, "KRW")
-        loader.load_accounts(session)
-        session.commit()
         venture = session.scalars(select(Venture).order_by(Venture.id)).first()
         fill(session, venture, args.orders * 4)
         session.commit()

@@ -18,12 +18,11 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from flask_migrate import upgrade
 from sqlalchemy import insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.timing import bench_app, time_pages
+from bench.timing import demo_bench_app, time_pages
 from storefront.demo import loader
 from storefront.extensions import db
 from storefront.models import Order, OrderLine, Product, Venture, utcnow
@@ -74,13 +73,9 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
-    app, tmp = bench_app(args.database_url, WTF_CSRF_ENABLED=False)
+    app = demo_bench_app(args.database_url)
     with app.app_context():
-        upgrade()
         session = db.session()
-        loader.load_catalogue(session, tmp / "media")
-        loader.load_accounts(session)
-        session.commit()
         venture = session.scalars(select(Venture).order_by(Venture.id)).first()
         started = time.perf_counter()
         fill(session, venture, args.lines)

@@ -22,6 +22,25 @@ def bench_app(database_url: str, **config: Any) -> tuple[Flask, Path]:
     return create_app({**settings, "MAIL_BACKEND": "locmem", **config}), tmp
 
 
+def demo_bench_app(database_url: str) -> Flask:
+    """A bench app on a fresh, migrated database holding the demo catalogue, the demo's
+    matching funds and its accounts (no orders: each benchmark adds its own)."""
+    from flask_migrate import upgrade
+
+    from storefront.demo import loader
+    from storefront.extensions import db
+
+    app, tmp = bench_app(database_url, WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        upgrade()
+        session = db.session()
+        loader.load_catalogue(session, tmp / "media")
+        loader.load_funds(session, app.config["SHOP_CURRENCY"])
+        loader.load_accounts(session)
+        session.commit()
+    return app
+
+
 def time_pages(client: Any, engine: Any, pages: list[tuple[str, str]], repeat: int) -> None:
     statements = [0]
 
