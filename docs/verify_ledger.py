@@ -6,7 +6,7 @@
 Checks the hash chain, that no entry is reversed beyond its amount, that every reversal
 names a refund and an order refunded in full gives nothing any more, and that each matching
 fund's remaining money is its top-ups less its matches plus what refunds gave back. Prints
-each cause's balance (pledged, reversed, disbursed, outstanding), or says what does not check
+each cause's balance (pledged, reversed, paid out, outstanding), or says what does not check
 and exits 1.
 """
 
@@ -35,7 +35,7 @@ def check(entries):
 
 
 def problems(export):
-    """What does not add up between the entries, refunds, funds and disbursements."""
+    """What does not add up between the entries, refunds, funds and payouts."""
     entries = {e["id"]: e for e in export["entries"]}
     found = []
     left = {i: e["amount"] for i, e in entries.items() if e["reverses_id"] is None}
@@ -67,11 +67,11 @@ def problems(export):
 
 
 def balances(export):
-    """Per cause id: [pledged, reversed, disbursed, outstanding]."""
+    """Per cause id: [pledged, reversed, paid out, outstanding]."""
     rows = defaultdict(lambda: [0, 0, 0, 0])
     for e in export["entries"]:
         rows[e["cause_id"]][0 if e["amount"] > 0 else 1] += abs(e["amount"])
-    for d in export.get("disbursements", []):
+    for d in export.get("payouts", export.get("disbursements", [])):  # -3, or -2's old name
         rows[d["cause_id"]][2] += d["amount"]
     for row in rows.values():
         row[3] = max(row[0] - row[1] - row[2], 0)
@@ -94,4 +94,4 @@ if __name__ == "__main__":
     names = {c["id"]: c["name"] for c in export.get("causes", [])}
     for cause_id, (pledged, reversed_, paid, owed) in sorted(balances(export).items()):
         print(f"{names.get(cause_id, cause_id)}: pledged {pledged}, reversed {reversed_}, "
-              f"disbursed {paid}, outstanding {owed}")  # fmt: skip
+              f"paid out {paid}, outstanding {owed}")  # fmt: skip

@@ -68,7 +68,7 @@ def base_config(database_url: str, tmp: Path) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "MAIL_BACKEND": "locmem",
         "MEDIA_ROOT": str(tmp / "media"),
-        "RECEIPTS_ROOT": str(tmp / "receipts"),
+        "PAYOUT_PROOFS_ROOT": str(tmp / "receipts"),
         "PAYMENT_PROVIDER": "test",
         "STRIPE_SECRET_KEY": "",
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,

@@ -32,7 +32,7 @@ from storefront.models import (
     utcnow,
 )
 from storefront.payments.test_provider import paid_session
-from storefront.services import disbursements, funds, impact, ledger
+from storefront.services import funds, impact, ledger, payouts
 from storefront.services.cart import Cart, CartItem
 from storefront.services.checkout import ShopperDetails, ShopRules, place_order
 
@@ -154,7 +154,7 @@ def load_shop(db: Session, config: Any, order_count: int) -> tuple[dict[str, int
     load_funds(db, currency)
     placed = load_orders(db, ShopRules.from_config(config), order_count) if order_count else 0
     if placed:
-        load_payouts(db, Path(config["RECEIPTS_ROOT"]), currency)
+        load_payouts(db, Path(config["PAYOUT_PROOFS_ROOT"]), currency)
     return counts, placed, load_impact_reports(db)
 
 
@@ -190,11 +190,11 @@ def load_funds(db: Session, currency: str, now: datetime | None = None) -> int:
 def load_payouts(db: Session, root: Path, currency: str, now: datetime | None = None) -> int:
     """Record a payout of half of what each of the two causes owed most is owed."""
     now = now or utcnow()
-    owed = sorted(disbursements.cause_balances(db), key=lambda b: -b.outstanding)[:2]
+    owed = sorted(payouts.cause_balances(db), key=lambda b: -b.outstanding)[:2]
     for i, balance in enumerate(owed):
         if balance.outstanding <= 1:
             continue
-        disbursements.record(
+        payouts.record(
             db, balance.key, balance.outstanding // 2, (now - timedelta(days=3)).date(),
             f"KB-DEMO-{2026110 + i}", "데모 지급", None, root, None, currency, now,
         )  # fmt: skip

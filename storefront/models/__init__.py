@@ -5,7 +5,7 @@ from storefront.models.base import Base, utcnow
 from storefront.models.catalog import Product, ProductOption
 from storefront.models.funds import FundTopUp, MatchingFund
 from storefront.models.impact import ImpactReport, SalesBeforeJoining
-from storefront.models.ledger import Disbursement, LedgerEntry, LedgerSum
+from storefront.models.ledger import LedgerEntry, LedgerSum, Payout
 from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
 from storefront.models.payments import TestPaymentSession, WebhookEvent
@@ -14,7 +14,6 @@ from storefront.models.ventures import Cause, Venture
 __all__ = [
     "Base",
     "Cause",
-    "Disbursement",
     "FundTopUp",
     "ImpactReport",
     "LedgerEntry",
@@ -23,6 +22,7 @@ __all__ = [
     "Membership",
     "Order",
     "OrderLine",
+    "Payout",
     "Product",
     "ProductImage",
     "ProductOption",

@@ -52,14 +52,14 @@ class LedgerEntry(Base):
     cause: Mapped[Cause] = relationship(lazy="raise")
 
 
-class Disbursement(Base):
+class Payout(Base):
     """Money paid out to a cause, with the bank's reference and the receipt the cause sent.
 
     Only ever added: a payout recorded wrongly is corrected by a new entry with a negative
     amount that names it.
     """
 
-    __tablename__ = "disbursement"
+    __tablename__ = "payout"
     __table_args__ = (
         CheckConstraint(
             "(amount > 0 AND corrects_id IS NULL) OR (amount < 0 AND corrects_id IS NOT NULL)",
@@ -74,10 +74,10 @@ class Disbursement(Base):
     paid_on: Mapped[date]
     bank_reference: Mapped[str] = mapped_column(String(80))
     note: Mapped[str] = mapped_column(String(500), default="")
-    receipt_path: Mapped[str | None] = mapped_column(String(255))
-    receipt_name: Mapped[str] = mapped_column(String(255), default="")
-    receipt_sha256: Mapped[str] = mapped_column(String(64), default="")
-    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("disbursement.id"))
+    proof_path: Mapped[str | None] = mapped_column(String(255))
+    proof_name: Mapped[str] = mapped_column(String(255), default="")
+    proof_sha256: Mapped[str] = mapped_column(String(64), default="")
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("payout.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -36,7 +36,7 @@ from storefront.models import (
     User,
     Venture,
 )
-from storefront.services import disbursements, ledger
+from storefront.services import ledger, payouts
 from storefront.services.stats import SOLD, SOLD_LINES, bucket
 
 CHART_MONTHS = 12
@@ -73,7 +73,7 @@ class Impact:
     jobs_by_group: dict[str, int]
     jobs_ventures: int
     donated: int
-    disbursed: int
+    paid_out: int
     donations_by_month: list[tuple[date, int]] = field(default_factory=list)
     ventures_by_month: list[tuple[date, int]] = field(default_factory=list)
     jobs_by_quarter: list[QuarterJobs] = field(default_factory=list)
@@ -227,7 +227,7 @@ def impact(db: Session, today: date) -> Impact:
         jobs_by_group=by_group,
         jobs_ventures=jobs_ventures,
         donated=ledger.total_pledged(db),
-        disbursed=disbursements.total_disbursed(db),
+        paid_out=payouts.total_paid_out(db),
         donations_by_month=_donations_by_month(db, window),
         ventures_by_month=ventures_by_month,
         jobs_by_quarter=[

@@ -16,13 +16,13 @@ from storefront.domain.periods import seoul_month
 from storefront.domain.pricing import DonationRule
 from storefront.models import (
     Cause,
-    Disbursement,
     FundTopUp,
     LedgerEntry,
     LedgerSum,
     MatchingFund,
     Order,
     OrderLine,
+    Payout,
     Refund,
     Venture,
 )
@@ -315,12 +315,12 @@ def order_entries(db: Session, order_id: int) -> list[LedgerEntry]:
     )
 
 
-EXPORT_FORMAT = "sangsaeng-ledger-2"
+EXPORT_FORMAT = "sangsaeng-ledger-3"
 
 
 def export_extras(db: Session) -> dict[str, Any]:
     """What the export carries beside the entries, so a reader can check balances too:
-    causes, refunds, matching funds with their top-ups, and disbursements."""
+    causes, refunds, matching funds with their top-ups, and payouts."""
     causes = [
         {"id": c.id, "name": c.name, "registration": c.registration}
         for c in db.scalars(select(Cause).order_by(Cause.id))
@@ -351,12 +351,12 @@ def export_extras(db: Session) -> dict[str, Any]:
         {
             "id": d.id, "cause_id": d.cause_id, "amount": d.amount, "currency": d.currency,
             "paid_on": d.paid_on.isoformat(), "bank_reference": d.bank_reference,
-            "receipt_sha256": d.receipt_sha256, "corrects_id": d.corrects_id,
+            "proof_sha256": d.proof_sha256, "corrects_id": d.corrects_id,
             "created_at": chain.iso(d.created_at),
         }
-        for d in db.scalars(select(Disbursement).order_by(Disbursement.id))
+        for d in db.scalars(select(Payout).order_by(Payout.id))
     ]  # fmt: skip
-    return {"causes": causes, "refunds": refunds, "funds": funds_out, "disbursements": payouts}
+    return {"causes": causes, "refunds": refunds, "funds": funds_out, "payouts": payouts}
 
 
 def export_rows(db: Session) -> list[dict[str, Any]]:

@@ -219,7 +219,7 @@ class StatementOrder:
 
 
 @dataclass(frozen=True)
-class Statement:
+class DonationStatement:
     email: str  # masked
     period: StatementPeriod
     currency: str
@@ -250,7 +250,9 @@ def _sum_kind(kind: str) -> Any:
     return func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind == kind), 0)
 
 
-def statement_for(db: Session, email: str, period: StatementPeriod, currency: str) -> Statement:
+def statement_for(
+    db: Session, email: str, period: StatementPeriod, currency: str
+) -> DonationStatement:
     """Every paid order of ``email`` (any case) paid within ``period`` (Seoul days), with what
     each gave to each cause net of refunds, and the totals per cause. Two queries, however
     many orders there are."""
@@ -299,7 +301,7 @@ def statement_for(db: Session, email: str, period: StatementPeriod, currency: st
                 giving.registration,
                 giving.net if before is None else before.net + giving.net,
             )
-    return Statement(
+    return DonationStatement(
         email=mask_email(email),
         period=period,
         currency=currency,

@@ -166,7 +166,7 @@ def dashboard(db: Session, venture_id: int, window: Window, best: int = 5) -> Da
 
 
 @dataclass(frozen=True)
-class Statement:
+class VentureStatement:
     """What a venture is owed for a calendar month (Seoul).
 
     gross: goods and shipping of every line of orders paid in the month;
@@ -192,7 +192,7 @@ class Statement:
         return self.gross - self.refunds - self.fee - self.donations
 
 
-def statement(db: Session, venture_id: int, month: date, fee_bp: int) -> Statement:
+def statement(db: Session, venture_id: int, month: date, fee_bp: int) -> VentureStatement:
     begins, ends = to_utc(month), to_utc(shift(month, "month", 1))
     gross = db.scalar(
         select(func.coalesce(func.sum(OrderLine.goods_amount + OrderLine.shipping_amount), 0))
@@ -222,7 +222,7 @@ def statement(db: Session, venture_id: int, month: date, fee_bp: int) -> Stateme
             LedgerEntry.created_at < ends,
         )
     )
-    return Statement(month, int(gross or 0), int(refunds or 0), fee_bp, int(donations or 0))
+    return VentureStatement(month, int(gross or 0), int(refunds or 0), fee_bp, int(donations or 0))
 
 
 def order_rows(db: Session, venture_id: int, begins: datetime, ends: datetime) -> list[Any]:

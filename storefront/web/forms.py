@@ -351,7 +351,7 @@ class OptionForm(FlaskForm):
     submit = SubmitField(_l("Add option"))
 
 
-# --- causes, funds, refunds and disbursements (operators) ---------------------------------
+# --- causes, funds, refunds and payouts (operators) ---------------------------------------
 
 MAX_AMOUNT = 10**12  # shape only: a whole number of won below a trillion
 
@@ -430,7 +430,7 @@ class RefundForm(FlaskForm):
     submit = SubmitField(_l("Refund"))
 
 
-class DisbursementForm(FlaskForm):
+class PayoutForm(FlaskForm):
     cause = SelectField(_l("Cause"), choices=[], coerce=int, validate_choice=True)
     amount = amount_field(_l("Amount paid (won)"))
     paid_on = DateField(_l("Paid on"), validators=[InputRequired(_l("Enter the date."))])
@@ -440,7 +440,7 @@ class DisbursementForm(FlaskForm):
         validators=[DataRequired(_l("Enter the bank's reference.")), Length(max=80)],
     )
     note = StringField(_l("Note"), filters=[strip], validators=[Length(max=500)])
-    receipt = FileField(_l("Receipt from the cause (PDF or picture)"))
+    proof = FileField(_l("Proof of payment from the cause (PDF or picture)"))
     submit = SubmitField(_l("Record the payout"))
 
 

@@ -10,16 +10,19 @@ from flask import (
     abort,
     current_app,
     jsonify,
+    redirect,
     render_template,
     request,
     send_from_directory,
+    url_for,
 )
 from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from storefront.domain import chain
 from storefront.extensions import db
-from storefront.models import Disbursement, Order
-from storefront.services import disbursements, ledger
+from storefront.models import Order, Payout
+from storefront.services import ledger, payouts
 from storefront.web.exports import csv_response
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
@@ -27,14 +30,14 @@ bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
 @bp.get("")
 def index() -> str:
-    payouts = disbursements.listing(db.session(), limit=20)
+    rows = payouts.listing(db.session(), limit=20)
     return render_template(
         "ledger/index.html",
         total=ledger.total_pledged(db.session()),
         by_cause=ledger.totals_by_cause(db.session()),
-        balances=disbursements.cause_balances(db.session()),
-        payouts=payouts,
-        corrected=disbursements.corrected_ids(db.session(), [d.id for d in payouts]),
+        balances=payouts.cause_balances(db.session()),
+        payouts=rows,
+        corrected=payouts.corrected_ids(db.session(), [d.id for d in rows]),
         by_venture=ledger.totals_by_venture(db.session()),
         by_month=ledger.totals_by_month(db.session()),
         entries=ledger.entries(db.session(), request.args.get("page", 1, type=int) or 1),
@@ -69,13 +72,19 @@ def export_csv() -> Response:
     return csv_response("sangsaeng-ledger.csv", header, ([row[k] for k in header] for row in rows))
 
 
-@bp.get("/disbursements/<id:disbursement_id>/receipt")
-def disbursement_receipt(disbursement_id: int) -> Response:
-    """The receipt a cause sent for a payout: public, as a download, never rendered inline."""
-    row = db.session.get(Disbursement, disbursement_id)
-    if row is None or not row.receipt_path:
+@bp.get("/payouts/<id:payout_id>/proof")
+def payout_proof(payout_id: int) -> Response:
+    """The proof a cause sent for a payout: public, as a download, never rendered inline."""
+    row = db.session.get(Payout, payout_id)
+    if row is None or not row.proof_path:
         abort(404)
-    root = Path(current_app.config["RECEIPTS_ROOT"])
+    root = Path(current_app.config["PAYOUT_PROOFS_ROOT"])
     return send_from_directory(
-        root, row.receipt_path, as_attachment=True, download_name=row.receipt_name or None
+        root, row.proof_path, as_attachment=True, download_name=row.proof_name or None
     )
+
+
+@bp.get("/disbursements/<id:payout_id>/receipt")
+def old_payout_proof(payout_id: int) -> WerkzeugResponse:
+    """Where ledger format 2 linked a payout's proof: links already shared keep working."""
+    return redirect(url_for("ledger.payout_proof", payout_id=payout_id), 301)

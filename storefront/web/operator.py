@@ -1,4 +1,4 @@
-"""The operator pages: ventures to review, causes, matching funds, refunds, disbursements."""
+"""The operator pages: ventures to review, causes, matching funds, refunds, payouts."""
 
 from __future__ import annotations
 
@@ -16,17 +16,17 @@ from werkzeug.wrappers import Response
 from storefront.domain.catalog import CATEGORIES
 from storefront.domain.periods import to_utc
 from storefront.extensions import db
-from storefront.models import Cause, Disbursement, MatchingFund, Order, Venture, utcnow
+from storefront.models import Cause, MatchingFund, Order, Payout, Venture, utcnow
 from storefront.payments import PaymentError
-from storefront.services import catalog, causes, disbursements, funds, ledger, refunds, ventures
+from storefront.services import catalog, causes, funds, ledger, payouts, refunds, ventures
 from storefront.services.images import ImageRefused, Upload
 from storefront.web.common import provider
 from storefront.web.forms import (
     CauseForm,
     CorrectionForm,
-    DisbursementForm,
     EmptyForm,
     FundForm,
+    PayoutForm,
     RefundForm,
     ReviewForm,
     TopUpForm,
@@ -312,18 +312,18 @@ def refund(order_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("operator.order", order_id=order_id))
 
 
-# --- disbursements and balances -----------------------------------------------------------
+# --- payouts and balances ----------------------------------------------------------------
 
-DISBURSEMENT_PROBLEMS = {
+PAYOUT_PROBLEMS = {
     "unknown_cause": lambda owed: _("Choose one of the causes in the list."),
     "amount": lambda owed: _("Enter an amount of at least 1 won."),
     "future": lambda owed: _("The payout date cannot be in the future."),
     "too_much": lambda owed: _(
         "The cause is owed %(owed)s; record at most that.", owed=money(owed)
     ),
-    "receipt_too_large": lambda owed: _("The receipt is larger than 5 MB."),
-    "receipt_type": lambda owed: _(
-        "The receipt must be a PDF or a JPEG, PNG, WebP or GIF picture."
+    "proof_too_large": lambda owed: _("The proof of payment is larger than 5 MB."),
+    "proof_type": lambda owed: _(
+        "The proof of payment must be a PDF or a JPEG, PNG, WebP or GIF picture."
     ),
     "not_correctable": lambda owed: _("A correction cannot itself be corrected."),
     "already_corrected": lambda owed: _("This payout is already corrected."),
@@ -331,16 +331,16 @@ DISBURSEMENT_PROBLEMS = {
 }
 
 
-def _disbursement_form() -> DisbursementForm:
-    form = DisbursementForm()
+def _payout_form() -> PayoutForm:
+    form = PayoutForm()
     form.cause.choices = [(c.id, c.name) for c in causes.all_causes(db.session())]
     return form
 
 
-def _balances_page(form: DisbursementForm, status: int = 200) -> tuple[str, int]:
+def _balances_page(form: PayoutForm, status: int = 200) -> tuple[str, int]:
     session = db.session()
-    payouts = disbursements.listing(session)
-    by_cause, by_venture, by_fund = disbursements.balances(session)
+    rows = payouts.listing(session)
+    by_cause, by_venture, by_fund = payouts.balances(session)
     page = render_template(
         "operator/balances.html",
         form=form,
@@ -348,8 +348,8 @@ def _balances_page(form: DisbursementForm, status: int = 200) -> tuple[str, int]
         by_cause=by_cause,
         by_venture=by_venture,
         by_fund=by_fund,
-        payouts=payouts,
-        corrected=disbursements.corrected_ids(session, [d.id for d in payouts]),
+        payouts=rows,
+        corrected=payouts.corrected_ids(session, [d.id for d in rows]),
     )
     return page, status
 
@@ -357,30 +357,30 @@ def _balances_page(form: DisbursementForm, status: int = 200) -> tuple[str, int]
 @bp.get("/balances")
 @operator_required
 def balances() -> str:
-    return _balances_page(_disbursement_form())[0]
+    return _balances_page(_payout_form())[0]
 
 
-@bp.post("/disbursements")
+@bp.post("/payouts")
 @operator_required
-def disburse() -> Response | tuple[str, int]:
-    form = _disbursement_form()
+def record_payout() -> Response | tuple[str, int]:
+    form = _payout_form()
     if not form.validate():
         return _balances_page(form, 400)
-    upload = form.receipt.data
-    receipt = None
+    upload = form.proof.data
+    proof = None
     if isinstance(upload, FileStorage) and upload.filename:
-        receipt = disbursements.ReceiptFile(upload.filename, upload.stream)
+        proof = payouts.ProofFile(upload.filename, upload.stream)
     try:
-        row = disbursements.record(
+        row = payouts.record(
             db.session(), form.cause.data, form.amount.data or 0, form.paid_on.data,
-            form.bank_reference.data or "", form.note.data or "", receipt,
-            Path(current_app.config["RECEIPTS_ROOT"]), signed_in_user().id,
+            form.bank_reference.data or "", form.note.data or "", proof,
+            Path(current_app.config["PAYOUT_PROOFS_ROOT"]), signed_in_user().id,
             current_app.config["SHOP_CURRENCY"], utcnow(),
         )  # fmt: skip
-    except disbursements.DisbursementRefused as refused:
+    except payouts.PayoutRefused as refused:
         db.session.rollback()
-        problem = DISBURSEMENT_PROBLEMS[refused.reason](refused.outstanding)
-        field = form.receipt if refused.reason.startswith("receipt") else form.amount
+        problem = PAYOUT_PROBLEMS[refused.reason](refused.outstanding)
+        field = form.proof if refused.reason.startswith("proof") else form.amount
         if refused.reason == "future":
             field = form.paid_on
         field.errors = [problem]
@@ -390,20 +390,18 @@ def disburse() -> Response | tuple[str, int]:
     return redirect(url_for("operator.balances"))
 
 
-@bp.post("/disbursements/<id:disbursement_id>/correct")
+@bp.post("/payouts/<id:payout_id>/correct")
 @operator_required
-def correct_disbursement(disbursement_id: int) -> Response | tuple[str, int]:
-    row = db.get_or_404(Disbursement, disbursement_id)
+def correct_payout(payout_id: int) -> Response | tuple[str, int]:
+    row = db.get_or_404(Payout, payout_id)
     form = CorrectionForm()
     if not form.validate():
-        return _balances_page(_disbursement_form(), 400)
+        return _balances_page(_payout_form(), 400)
     try:
-        disbursements.correct(
-            db.session(), row, form.note.data or "", signed_in_user().id, utcnow()
-        )
-    except disbursements.DisbursementRefused as refused:
+        payouts.correct(db.session(), row, form.note.data or "", signed_in_user().id, utcnow())
+    except payouts.PayoutRefused as refused:
         db.session.rollback()
-        flash(DISBURSEMENT_PROBLEMS[refused.reason](0), "warning")
+        flash(PAYOUT_PROBLEMS[refused.reason](0), "warning")
         return redirect(url_for("operator.balances"))
     db.session.commit()
     flash(_("The payout is cancelled by a correcting entry."), "success")

@@ -29,7 +29,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from storefront.domain.receipts import Net
-from storefront.services.receipts import CauseGiving, Receipt, Statement
+from storefront.services.receipts import CauseGiving, DonationStatement, Receipt
 from storefront.web.helpers import money, when
 from storefront.web.receipt_text import RECEIPT_KIND_LABELS
 
@@ -267,7 +267,7 @@ def receipt(found: Receipt, ledger_url: str, note: Sequence[tuple[str, str]]) ->
     return _build(story, title, f"Sangsaeng · {found.number}")
 
 
-def statement(found: Statement, note: Sequence[tuple[str, str]]) -> bytes:
+def statement(found: DonationStatement, note: Sequence[tuple[str, str]]) -> bytes:
     """A statement for one email and period: totals per recipient, then each order."""
     cur = found.currency
     start, end = (format_date(d, "medium") for d in (found.period.start, found.period.end))

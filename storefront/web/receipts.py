@@ -134,7 +134,7 @@ def statement_request() -> Response | tuple[str, int]:
     return redirect(url_for("receipts.statement_request"))
 
 
-def _statement(token: str) -> receipts.Statement:
+def _statement(token: str) -> receipts.DonationStatement:
     try:
         if len(token) > MAX_TOKEN_LENGTH:
             raise receipts.BadStatementLink("invalid")

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from storefront.extensions import db
 from storefront.models import (
     Cause,
-    Disbursement,
     ImpactReport,
     MatchingFund,
     Membership,
     OrderLine,
+    Payout,
     Product,
     ProductImage,
     ProductOption,
@@ -80,12 +80,12 @@ ROUTES = {
     "operator.order": ("GET", "/operator/orders/{order_id}", {}),
     "operator.refund": ("POST", "/operator/orders/{order_id}/refund", {"amount": "0"}),
     "operator.balances": ("GET", "/operator/balances", {}),
-    "operator.disburse": (
-        "POST", "/operator/disbursements",
+    "operator.record_payout": (
+        "POST", "/operator/payouts",
         {"cause": "{cause_id}", "amount": "1", "paid_on": "2026-01-02", "bank_reference": "X"},
     ),
-    "operator.correct_disbursement": (
-        "POST", "/operator/disbursements/{disbursement_id}/correct", {"note": "잘못 기록"}
+    "operator.correct_payout": (
+        "POST", "/operator/payouts/{payout_id}/correct", {"note": "잘못 기록"}
     ),
 }  # fmt: skip
 # what each kind of visitor gets: anonymous is sent to sign in, others by role
@@ -97,7 +97,7 @@ OPEN_STATUS = {"seller.accept_invitation": 400}
 # the fixture's product has options, so its own stock cannot be set directly: a 409 with a reason
 OWNER_STATUS = {"seller.product_stock": 409}
 # the operator's refund of nothing is refused (400); the fixture's causes are owed nothing (409)
-OPERATOR_STATUS = {"operator.refund": 400, "operator.disburse": 409}
+OPERATOR_STATUS = {"operator.refund": 400, "operator.record_payout": 409}
 
 
 def test_every_seller_and_operator_route_is_in_the_matrix(app):
@@ -141,7 +141,7 @@ def two_ventures(client, session, shop):
         session.add(Membership(user_id=helper.id, venture_id=venture.id, role="staff"))
     make_operator(session)
     session.add(
-        Disbursement(
+        Payout(
             cause_id=shop.cause.id, amount=1000, currency="KRW", paid_on=date(2026, 1, 2),
             bank_reference="REF", created_at=utcnow(),
         )
@@ -175,7 +175,7 @@ def request(client, endpoint, venture_id, product_id=0):
         line_id=line.id if line else 0,
         cause_id=db.session.scalar(select(Cause.id).order_by(Cause.id).limit(1)),
         fund_id=db.session.scalar(select(MatchingFund.id).limit(1)),
-        disbursement_id=db.session.scalar(select(Disbursement.id).limit(1)) or 0,
+        payout_id=db.session.scalar(select(Payout.id).limit(1)) or 0,
     )
     ids = {
         "cause_id": db.session.scalar(select(Cause.id).order_by(Cause.id).limit(1)),

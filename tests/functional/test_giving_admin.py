@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from storefront.models import Cause, Disbursement, MatchingFund, Order, Venture
+from storefront.models import Cause, MatchingFund, Order, Payout, Venture
 from tests.factories import Line, make_fund, make_paid_order
 from tests.functional.test_images import picture
 from tests.functional.test_ventures_onboarding import make_operator
@@ -162,7 +162,7 @@ def test_an_order_no_fund_covers_says_so(client, session, shop):
     assert "No matching fund covers these products right now" in text(client.get("/cart"))
 
 
-def test_an_operator_records_a_payout_with_its_receipt_and_anyone_can_download_it(
+def test_an_operator_records_a_payout_with_its_proof_and_anyone_can_download_it(
     client, session, shop
 ):
     make_paid_order(session, shop.venture, [Line(shop.product, quantity=4)])  # 3000 + 3000
@@ -172,18 +172,20 @@ def test_an_operator_records_a_payout_with_its_receipt_and_anyone_can_download_i
     form = {
         "cause": str(shop.cause.id), "amount": "4000", "paid_on": date.today().isoformat(),
         "bank_reference": "KB-20261127-01", "note": "11월 지급",
-        "receipt": (io.BytesIO(pdf), "영수증.pdf"),
+        "proof": (io.BytesIO(pdf), "영수증.pdf"),
     }  # fmt: skip
-    response = client.post("/operator/disbursements", data=form, content_type="multipart/form-data")
+    response = client.post("/operator/payouts", data=form, content_type="multipart/form-data")
     assert response.status_code == 302
-    row = session.scalars(select(Disbursement)).one()
-    assert (row.amount, row.bank_reference, row.receipt_name) == (
+    row = session.scalars(select(Payout)).one()
+    assert (row.amount, row.bank_reference, row.proof_name) == (
         4000,
         "KB-20261127-01",
         "영수증.pdf",
     )
     client.post("/account/sign-out")
-    download = client.get(f"/ledger/disbursements/{row.id}/receipt")
+    download = client.get(f"/ledger/payouts/{row.id}/proof")
+    moved = client.get(f"/ledger/disbursements/{row.id}/receipt")
+    assert moved.status_code == 301 and moved.location.endswith(f"/ledger/payouts/{row.id}/proof")
     assert download.status_code == 200 and download.data == pdf
     assert "attachment" in download.headers["Content-Disposition"]
     download.close()
@@ -196,18 +198,18 @@ def test_a_payout_beyond_what_is_owed_or_in_the_future_is_refused(client, sessio
     session.commit()
     as_operator(client, session)
     base = {"cause": str(shop.cause.id), "paid_on": date.today().isoformat(), "bank_reference": "R"}
-    too_much = client.post("/operator/disbursements", data={**base, "amount": "1501"})
+    too_much = client.post("/operator/payouts", data={**base, "amount": "1501"})
     assert too_much.status_code == 409 and "The cause is owed ₩1,500" in text(too_much)
     future = (date.today() + timedelta(days=2)).isoformat()
-    later = client.post("/operator/disbursements", data={**base, "amount": "10", "paid_on": future})
+    later = client.post("/operator/payouts", data={**base, "amount": "10", "paid_on": future})
     assert later.status_code == 400 and "cannot be in the future" in text(later)
     script = client.post(
-        "/operator/disbursements",
-        data={**base, "amount": "10", "receipt": (io.BytesIO(b"<script>"), "r.html")},
+        "/operator/payouts",
+        data={**base, "amount": "10", "proof": (io.BytesIO(b"<script>"), "r.html")},
         content_type="multipart/form-data",
     )
     assert script.status_code == 400 and "must be a PDF" in text(script)
-    assert session.scalars(select(Disbursement)).all() == []
+    assert session.scalars(select(Payout)).all() == []
 
 
 def test_a_cancelled_payout_is_marked_and_cannot_be_cancelled_again(client, session, shop):
@@ -215,14 +217,14 @@ def test_a_cancelled_payout_is_marked_and_cannot_be_cancelled_again(client, sess
     session.commit()
     as_operator(client, session)
     base = {"cause": str(shop.cause.id), "paid_on": date.today().isoformat(), "amount": "1000"}
-    client.post("/operator/disbursements", data={**base, "bank_reference": "KB-9"})
-    paid = session.scalars(select(Disbursement)).one()
-    silent = client.post(f"/operator/disbursements/{paid.id}/correct", data={"note": ""})
-    assert silent.status_code == 302 and len(session.scalars(select(Disbursement)).all()) == 1
+    client.post("/operator/payouts", data={**base, "bank_reference": "KB-9"})
+    paid = session.scalars(select(Payout)).one()
+    silent = client.post(f"/operator/payouts/{paid.id}/correct", data={"note": ""})
+    assert silent.status_code == 302 and len(session.scalars(select(Payout)).all()) == 1
     assert "Say why the payout is cancelled." in text(client.get(silent.headers["Location"]))
-    done = client.post(f"/operator/disbursements/{paid.id}/correct", data={"note": "이중 기록"})
+    done = client.post(f"/operator/payouts/{paid.id}/correct", data={"note": "이중 기록"})
     assert done.status_code == 302
-    correction = session.scalars(select(Disbursement).where(Disbursement.amount < 0)).one()
+    correction = session.scalars(select(Payout).where(Payout.amount < 0)).one()
     page = text(client.get("/operator/balances"))
     assert f"cancelled by #{correction.id}" in page
     public = text(client.get("/ledger"))
@@ -236,7 +238,7 @@ def test_an_orders_public_ledger_page_names_the_venture_and_the_cause(client, se
     assert shop.venture.name in page and shop.cause.name in page
 
 
-def test_the_receipt_names_the_sponsor_of_the_match(client, session, shop):
+def test_the_proof_names_the_sponsor_of_the_match(client, session, shop):
     english(client)
     add_to_cart(client, shop.product.id)
     pay(client, place_order(client).headers["Location"])

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from storefront.models import LedgerEntry, MatchingFund, utcnow
 from storefront.payments.base import RefundResult
-from storefront.services import disbursements, funds, ledger, refunds
+from storefront.services import funds, ledger, payouts, refunds
 from tests.factories import Line, make_cause, make_fund, make_paid_order, make_product, make_venture
 
 _keys = count()
@@ -54,7 +54,7 @@ def test_balances_follow_the_saved_rules_and_never_go_negative(
     fund = make_fund(session, budget=budget, venture_ids=[venture.id])
     model_fund = budget
     orders: list = []  # (order, {entry id: what is left}, unrefunded)
-    disbursed = 0
+    paid_out = 0
     for kind, a, b in steps:
         if kind == "order":
             order = make_paid_order(
@@ -84,14 +84,14 @@ def test_balances_follow_the_saved_rules_and_never_go_negative(
                     model_fund += taken
             state[2] = unrefunded - amount
         elif kind == "payout":
-            owed = disbursements.outstanding_for(session, cause.id)
+            owed = payouts.outstanding_for(session, cause.id)
             amount = owed * a // 100
             if amount > 0:
-                disbursements.record(
+                payouts.record(
                     session, cause.id, amount, date(2026, 11, 1), "R", "", None, tmp_path, None,
                     "KRW", utcnow(),
                 )  # fmt: skip
-                disbursed += amount
+                paid_out += amount
     session.commit()
 
     # each pledge is what the replayed rules left of it, and never below zero
@@ -109,21 +109,19 @@ def test_balances_follow_the_saved_rules_and_never_go_negative(
     [fund_balance] = [b for b in funds.balances(session) if b.fund.id == fund.id]
     assert fund_balance.consistent
     pledged_left = sum(sum(left.values()) for _o, left, _u in orders)
-    [cause_balance] = [b for b in disbursements.cause_balances(session) if b.key == cause.id] or [
-        disbursements.Balance(cause.id, "", 0, 0, 0)
+    [cause_balance] = [b for b in payouts.cause_balances(session) if b.key == cause.id] or [
+        payouts.Balance(cause.id, "", 0, 0, 0)
     ]
-    assert cause_balance.net == pledged_left and cause_balance.disbursed == disbursed
-    assert cause_balance.outstanding == max(pledged_left - disbursed, 0)
+    assert cause_balance.net == pledged_left and cause_balance.paid_out == paid_out
+    assert cause_balance.outstanding == max(pledged_left - paid_out, 0)
     for b in (
         cause_balance,
-        *disbursements.venture_balances(session),
-        *disbursements.fund_balances(session),
+        *payouts.venture_balances(session),
+        *payouts.fund_balances(session),
     ):
-        assert min(b.pledged, b.reversed, b.disbursed, b.outstanding, b.paid_ahead) >= 0
-    [venture_balance] = [
-        b for b in disbursements.venture_balances(session) if b.key == venture.id
-    ] or [disbursements.Balance(venture.id, "", 0, 0, 0)]
-    assert venture_balance.disbursed == min(
-        disbursed, pledged_left
-    )  # the only venture of its cause
+        assert min(b.pledged, b.reversed, b.paid_out, b.outstanding, b.paid_ahead) >= 0
+    [venture_balance] = [b for b in payouts.venture_balances(session) if b.key == venture.id] or [
+        payouts.Balance(venture.id, "", 0, 0, 0)
+    ]
+    assert venture_balance.paid_out == min(paid_out, pledged_left)  # the only venture of its cause
     assert ledger.verify(session)[1] is None

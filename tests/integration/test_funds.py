@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from storefront.models import FundTopUp, LedgerEntry, MatchingFund, Refund, utcnow
-from storefront.services import disbursements, funds, ledger
+from storefront.services import funds, ledger, payouts
 from tests.factories import Line, make_fund, make_paid_order
 
 
@@ -105,29 +105,29 @@ def test_balances_per_cause_venture_and_fund_add_up(session, shop, tmp_path):
                                            cause_id=shop.cause.id)], fund=second,
     )  # fmt: skip
     make_paid_order(session, shop.other_venture, [Line(shop.last_one, donation=700, match=0)])
-    disbursements.record(
+    payouts.record(
         session, shop.cause.id, 3001, date(2026, 11, 1), "KB-1", "", None, tmp_path, None,
         "KRW", utcnow(),
     )  # fmt: skip
     session.commit()
-    causes = {b.key: (b.pledged, b.reversed, b.disbursed, b.outstanding) for b in
-              disbursements.cause_balances(session)}  # fmt: skip
+    causes = {b.key: (b.pledged, b.reversed, b.paid_out, b.outstanding) for b in
+              payouts.cause_balances(session)}  # fmt: skip
     assert causes == {shop.cause.id: (6000, 0, 3001, 2999), shop.other_cause.id: (700, 0, 0, 700)}
-    ventures = {b.key: (b.net, b.disbursed, b.outstanding) for b in
-                disbursements.venture_balances(session)}  # fmt: skip
+    ventures = {b.key: (b.net, b.paid_out, b.outstanding) for b in
+                payouts.venture_balances(session)}  # fmt: skip
     # ₩3,001 to the cause settles its ₩2,000 and ₩4,000 pledges 1:2, the odd won to the larger
     assert ventures == {
         shop.venture.id: (2000, 1000, 1000),
         shop.other_venture.id: (4700, 2001, 2699),
     }
-    by_fund = {b.key: (b.net, b.disbursed) for b in disbursements.fund_balances(session)}
+    by_fund = {b.key: (b.net, b.paid_out) for b in payouts.fund_balances(session)}
     # matches are half of what the cause was given, so half the payout (rounded down) is theirs
     assert sum(d for _n, d in by_fund.values()) == 1500
     assert {k: n for k, (n, _d) in by_fund.items()} == {
         f.id: n for f, n in ((_factory_fund(session), 1000), (second, 2000))
     }
-    with pytest.raises(disbursements.DisbursementRefused) as refused:
-        disbursements.record(
+    with pytest.raises(payouts.PayoutRefused) as refused:
+        payouts.record(
             session, shop.cause.id, 3000, date(2026, 11, 2), "KB-2", "", None, tmp_path, None,
             "KRW", utcnow(),
         )  # fmt: skip
@@ -140,25 +140,25 @@ def _factory_fund(session):
 
 def test_payouts_are_append_only_and_corrected_by_a_new_entry(session, shop, tmp_path):
     make_paid_order(session, shop.venture, [Line(shop.product)])
-    paid = disbursements.record(
+    paid = payouts.record(
         session, shop.cause.id, 1000, date(2026, 11, 1), "KB-1", "", None, tmp_path, None,
         "KRW", utcnow(),
     )  # fmt: skip
     session.commit()
-    for statement in ("UPDATE disbursement SET amount = 1", "DELETE FROM disbursement"):
+    for statement in ("UPDATE payout SET amount = 1", "DELETE FROM payout"):
         with pytest.raises(DatabaseError, match="append-only"):
             session.execute(text(statement))
         session.rollback()
-    with pytest.raises(disbursements.DisbursementRefused) as silent:
-        disbursements.correct(session, paid, "  ", None, utcnow())
+    with pytest.raises(payouts.PayoutRefused) as silent:
+        payouts.correct(session, paid, "  ", None, utcnow())
     assert silent.value.reason == "why"
-    correction = disbursements.correct(session, paid, "잘못 입력", None, utcnow())
+    correction = payouts.correct(session, paid, "잘못 입력", None, utcnow())
     assert (correction.amount, correction.corrects_id) == (-1000, paid.id)
-    with pytest.raises(disbursements.DisbursementRefused) as twice:
-        disbursements.correct(session, paid, "또 정정", None, utcnow())
+    with pytest.raises(payouts.PayoutRefused) as twice:
+        payouts.correct(session, paid, "또 정정", None, utcnow())
     assert twice.value.reason == "already_corrected"
-    assert disbursements.corrected_ids(session, [paid.id]) == {paid.id: correction.id}
-    assert disbursements.outstanding_for(session, shop.cause.id) == 1500
+    assert payouts.corrected_ids(session, [paid.id]) == {paid.id: correction.id}
+    assert payouts.outstanding_for(session, shop.cause.id) == 1500
 
 
 def test_verify_reports_a_fund_whose_counter_was_changed(app, session, shop):

@@ -95,7 +95,7 @@ def test_the_public_export_is_re_verified_by_the_documented_script(
     from datetime import date
 
     from storefront.models import Order, Refund, utcnow
-    from storefront.services import disbursements
+    from storefront.services import payouts
 
     # a refund of a third of the first order and a payout to the cause, beside the entries
     first = session.query(Order).order_by(Order.id).first()
@@ -103,20 +103,20 @@ def test_the_public_export_is_re_verified_by_the_documented_script(
     session.add(refund)
     session.flush()
     ledger.reverse_share(session, first, refund, first.total, utcnow())
-    disbursements.record(
+    payouts.record(
         session, shop.cause.id, 2000, date(2026, 11, 2), "KB-7", "", None, tmp_path, None,
         "KRW", utcnow(),
     )  # fmt: skip
     session.commit()
     response = client.get("/ledger/export.json")
-    assert response.status_code == 200 and response.json["format"] == "sangsaeng-ledger-2"
-    assert [d["amount"] for d in response.json["disbursements"]] == [2000]
+    assert response.status_code == 200 and response.json["format"] == "sangsaeng-ledger-3"
+    assert [d["amount"] for d in response.json["payouts"]] == [2000]
     assert response.json["refunds"][0]["order_total"] == first.total
     result = run_third_party_script(tmp_path, response.get_data())
     assert result.returncode == 0, result.stderr
     # 750 + 1500 + 2250 given and matched 1:1, a third of the first order's 750 + 750 reversed
     assert result.stdout.startswith("8 entries check; donations 4250, matches 4250")
-    assert "징검다리재단: pledged 9000, reversed 500, disbursed 2000, outstanding 6500" in (
+    assert "징검다리재단: pledged 9000, reversed 500, paid out 2000, outstanding 6500" in (
         result.stdout
     )
     export = response.json

@@ -22,3 +22,38 @@ def test_every_migration_downgrades_and_upgrades_again(app, db):
     upgrade()
     with db.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_payouts_keep_their_ids_proofs_and_guard_when_the_table_is_renamed(app, db):
+    import pytest
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    from tests.factories import make_cause
+
+    cause_id = make_cause(db.session).id
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0011_ledger_sums")
+    columns = "id, cause_id, amount, currency, paid_on, bank_reference, note, receipt_path, "
+    columns += "receipt_name, receipt_sha256, corrects_id, created_at"
+    with db.engine.begin() as connection:
+        for row in (
+            f"7, {cause_id}, 5000, 'KRW', '2026-11-02', 'KB-1', '', 'disbursements/a.pdf', "
+            "'a.pdf', 'ab', NULL, '2026-11-02 01:00:00+00:00'",
+            f"9, {cause_id}, -5000, 'KRW', '2026-11-03', 'KB-1', 'typo', NULL, '', '', 7, "
+            "'2026-11-03 01:00:00+00:00'",
+        ):
+            connection.execute(text(f"INSERT INTO disbursement ({columns}) VALUES ({row})"))
+    upgrade()
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT id, amount, proof_path, proof_name, corrects_id FROM payout ORDER BY id")
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        (7, 5000, "disbursements/a.pdf", "a.pdf", None),
+        (9, -5000, None, "", 7),
+    ]
+    with pytest.raises(DatabaseError), db.engine.begin() as connection:
+        connection.execute(text("UPDATE payout SET amount = 1 WHERE id = 7"))

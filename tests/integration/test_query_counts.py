@@ -81,13 +81,13 @@ def test_the_ledger_page_stays_constant_as_orders_refunds_and_payouts_grow(
     from datetime import date
 
     from storefront.models import utcnow
-    from storefront.services import disbursements
+    from storefront.services import payouts
     from tests.factories import Line, make_paid_order
 
     def add(orders):
         for _ in range(orders):
             make_paid_order(session, shop.venture, [Line(shop.product)])
-        disbursements.record(
+        payouts.record(
             session, shop.cause.id, 1, date.today(), "REF-1", "", None, None, None, "KRW", utcnow()
         )
         session.commit()

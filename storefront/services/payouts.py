@@ -4,10 +4,10 @@ Balances (docs/ledger.md, "Balances"):
 
 * pledged: the donation and match entries; reversed: their reversals (as a positive sum);
   net = pledged - reversed;
-* a cause's disbursed is the sum of its disbursements (corrections are negative);
-  outstanding = net - disbursed, never shown below zero: when a refund comes after the
+* a cause's paid out is the sum of its payouts (corrections are negative);
+  outstanding = net - paid out, never shown below zero: when a refund comes after the
   money was paid out, the excess is shown as "paid ahead" and the next pledges absorb it;
-* a disbursement to a cause settles the pledges of the ventures (and of the funds) that gave
+* a payout to a cause settles the pledges of the ventures (and of the funds) that gave
   to it in proportion to their net pledges to that cause, shared in whole won by
   ``domain.matching.allocate`` (largest remainder), up to the cause's net.
 """
@@ -25,15 +25,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storefront.domain.matching import allocate
-from storefront.models import Cause, Disbursement, LedgerEntry, LedgerSum, MatchingFund, Venture
+from storefront.models import Cause, LedgerEntry, LedgerSum, MatchingFund, Payout, Venture
 from storefront.services.images import ImageRefused, Upload, picture_bytes
 
-MAX_RECEIPT_BYTES = 5 * 1024 * 1024
+MAX_PROOF_BYTES = 5 * 1024 * 1024
 PLEDGES = ("donation", "match")
 REVERSALS = ("donation_reversal", "match_reversal")
 
 
-class DisbursementRefused(Exception):
+class PayoutRefused(Exception):
     def __init__(self, reason: str, outstanding: int = 0) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -46,7 +46,7 @@ class Balance:
     label: str
     pledged: int
     reversed: int
-    disbursed: int
+    paid_out: int
 
     @property
     def net(self) -> int:
@@ -54,11 +54,11 @@ class Balance:
 
     @property
     def outstanding(self) -> int:
-        return max(self.net - self.disbursed, 0)
+        return max(self.net - self.paid_out, 0)
 
     @property
     def paid_ahead(self) -> int:
-        return max(self.disbursed - self.net, 0)
+        return max(self.paid_out - self.net, 0)
 
 
 def _pledge_sums(
@@ -74,10 +74,8 @@ def _pledge_sums(
     return {tuple(r[:-2]): (int(r[-2]), -int(r[-1])) for r in db.execute(stmt)}
 
 
-def disbursed_by_cause(db: Session) -> dict[int, int]:
-    rows = db.execute(
-        select(Disbursement.cause_id, func.sum(Disbursement.amount)).group_by(Disbursement.cause_id)
-    )
+def paid_out_by_cause(db: Session) -> dict[int, int]:
+    rows = db.execute(select(Payout.cause_id, func.sum(Payout.amount)).group_by(Payout.cause_id))
     return {cause_id: int(total) for cause_id, total in rows}
 
 
@@ -91,7 +89,7 @@ class _CauseTotals:
 
     @classmethod
     def read(cls, db: Session) -> _CauseTotals:
-        return cls(_pledge_sums(db, LedgerSum.cause_id), disbursed_by_cause(db))
+        return cls(_pledge_sums(db, LedgerSum.cause_id), paid_out_by_cause(db))
 
 
 def cause_balances(db: Session, totals: _CauseTotals | None = None) -> list[Balance]:
@@ -175,31 +173,31 @@ def outstanding_for(db: Session, cause_id: int) -> int:
 
 
 @dataclass(frozen=True)
-class ReceiptFile:
+class ProofFile:
     filename: str
     stream: IO[bytes]
 
 
-def _store_receipt(receipt: ReceiptFile, root: Path) -> tuple[str, str, str]:
+def _store_proof(proof: ProofFile, root: Path) -> tuple[str, str, str]:
     """Keep a PDF as sent (checked to be one) or a picture re-encoded; return path, name, hash."""
-    head = receipt.stream.read(5)
-    receipt.stream.seek(0)
+    head = proof.stream.read(5)
+    proof.stream.seek(0)
     if head == b"%PDF-":
-        data = receipt.stream.read(MAX_RECEIPT_BYTES + 1)
-        if len(data) > MAX_RECEIPT_BYTES:
-            raise DisbursementRefused("receipt_too_large")
+        data = proof.stream.read(MAX_PROOF_BYTES + 1)
+        if len(data) > MAX_PROOF_BYTES:
+            raise PayoutRefused("proof_too_large")
         suffix = "pdf"
     else:
         try:
-            data = picture_bytes(Upload(receipt.filename, receipt.stream), side=2000)
+            data = picture_bytes(Upload(proof.filename, proof.stream), side=2000)
         except ImageRefused:
-            raise DisbursementRefused("receipt_type") from None
+            raise PayoutRefused("proof_type") from None
         suffix = "jpg"
-    folder = Path("disbursements")
+    folder = Path("payouts")
     (root / folder).mkdir(parents=True, exist_ok=True)
     path = folder / f"{secrets.token_hex(12)}.{suffix}"
     (root / path).write_bytes(data)
-    name = Path(receipt.filename or f"receipt.{suffix}").name[:200]
+    name = Path(proof.filename or f"proof.{suffix}").name[:200]
     return path.as_posix(), name, hashlib.sha256(data).hexdigest()
 
 
@@ -210,36 +208,36 @@ def record(
     paid_on: date,
     bank_reference: str,
     note: str,
-    receipt: ReceiptFile | None,
+    proof: ProofFile | None,
     root: Path,
     recorded_by_id: int | None,
     currency: str,
     now: datetime,
-) -> Disbursement:
+) -> Payout:
     """Record a payout to a cause; never more than the cause is owed."""
     cause = db.get(Cause, cause_id)
     if cause is None:
-        raise DisbursementRefused("unknown_cause")
+        raise PayoutRefused("unknown_cause")
     if amount <= 0:
-        raise DisbursementRefused("amount")
+        raise PayoutRefused("amount")
     if paid_on > now.date():
-        raise DisbursementRefused("future")
+        raise PayoutRefused("future")
     owed = outstanding_for(db, cause_id)
     if amount > owed:
-        raise DisbursementRefused("too_much", owed)
+        raise PayoutRefused("too_much", owed)
     path, name, digest = (None, "", "")
-    if receipt is not None:
-        path, name, digest = _store_receipt(receipt, root)
-    row = Disbursement(
+    if proof is not None:
+        path, name, digest = _store_proof(proof, root)
+    row = Payout(
         cause_id=cause_id,
         amount=amount,
         currency=currency,
         paid_on=paid_on,
         bank_reference=bank_reference.strip(),
         note=note.strip(),
-        receipt_path=path,
-        receipt_name=name,
-        receipt_sha256=digest,
+        proof_path=path,
+        proof_name=name,
+        proof_sha256=digest,
         recorded_by_id=recorded_by_id,
         created_at=now,
     )
@@ -249,17 +247,17 @@ def record(
 
 
 def correct(
-    db: Session, original: Disbursement, note: str, recorded_by_id: int | None, now: datetime
-) -> Disbursement:
+    db: Session, original: Payout, note: str, recorded_by_id: int | None, now: datetime
+) -> Payout:
     """Cancel a payout recorded by mistake with a new, negative entry that names it."""
     if original.amount <= 0:
-        raise DisbursementRefused("not_correctable")
+        raise PayoutRefused("not_correctable")
     if not note.strip():
-        raise DisbursementRefused("why")
-    already = db.scalar(select(Disbursement.id).where(Disbursement.corrects_id == original.id))
+        raise PayoutRefused("why")
+    already = db.scalar(select(Payout.id).where(Payout.corrects_id == original.id))
     if already is not None:
-        raise DisbursementRefused("already_corrected")
-    row = Disbursement(
+        raise PayoutRefused("already_corrected")
+    row = Payout(
         cause_id=original.cause_id,
         amount=-original.amount,
         currency=original.currency,
@@ -275,17 +273,17 @@ def correct(
     return row
 
 
-def listing(db: Session, limit: int = 200) -> list[Disbursement]:
-    return list(db.scalars(select(Disbursement).order_by(Disbursement.id.desc()).limit(limit)))
+def listing(db: Session, limit: int = 200) -> list[Payout]:
+    return list(db.scalars(select(Payout).order_by(Payout.id.desc()).limit(limit)))
 
 
-def total_disbursed(db: Session) -> int:
-    return int(db.scalar(select(func.coalesce(func.sum(Disbursement.amount), 0))) or 0)
+def total_paid_out(db: Session) -> int:
+    return int(db.scalar(select(func.coalesce(func.sum(Payout.amount), 0))) or 0)
 
 
 def corrected_ids(db: Session, ids: list[int]) -> dict[int, int]:
     """For payouts among ``ids`` that a correction cancelled: payout id -> correction id."""
     rows = db.execute(
-        select(Disbursement.corrects_id, Disbursement.id).where(Disbursement.corrects_id.in_(ids))
+        select(Payout.corrects_id, Payout.id).where(Payout.corrects_id.in_(ids))
     ).all()
     return {int(original): int(correction) for original, correction in rows if original}
