@@ -11,11 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from storefront.domain.errors import ConfigError as ConfigError  # re-exported
+
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production below
-
-
-class ConfigError(RuntimeError):
-    """The environment does not describe a runnable shop."""
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

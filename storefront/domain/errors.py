@@ -1,46 +1,79 @@
-"""Errors that shop rules raise; views turn them into form errors or 4xx pages."""
+"""Every refusal the shop's rules make, under one root.
+
+A ``DomainError`` carries a stable ``code`` (``"area.rule"``, e.g. ``"payout.too_much"``), the
+form ``field`` it concerns when there is one, and the ``params`` its message needs (plain
+ints and strings; amounts in minor units). Subclasses only group codes by area so callers can
+catch one area's refusals; they add no behaviour. ``storefront/web/messages.py`` holds the one
+catalogue that turns a code into a translated message, a form error and a status, and a test
+checks that every code raised in the package has its line there.
+"""
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 
 class DomainError(Exception):
-    """A request that the shop's rules refuse. ``code`` names the rule for callers and tests."""
+    """A request the shop's rules refuse."""
 
-    code = "domain_error"
+    default_code = "refused"
+    codes: ClassVar[tuple[str, ...]] = ()  # the codes a subclass picks itself, if it does
+
+    def __init__(self, code: str | None = None, *, field: str | None = None, **params: Any):
+        self.code = code or self.default_code
+        self.field = field
+        self.params = params
+        super().__init__(self.code)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.params}" if self.params else self.code
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.code!r}, field={self.field!r}, **{self.params!r})"
+
+
+# --- cart and checkout ----------------------------------------------------------------------
 
 
 class EmptyCart(DomainError):
-    code = "empty_cart"
+    default_code = "cart.empty"
 
 
 class CartFull(DomainError):
-    code = "cart_full"
+    default_code = "cart.full"
 
 
 class QuantityOutOfRange(DomainError):
-    code = "quantity_out_of_range"
+    default_code = "cart.quantity"
 
     def __init__(self, quantity: int, maximum: int) -> None:
-        super().__init__(quantity, maximum)
-        self.quantity = quantity
+        super().__init__(field="quantity", quantity=quantity, maximum=maximum)
         self.maximum = maximum
 
 
 class ProductUnavailable(DomainError):
     """The product does not exist, is not for sale, or its venture is not approved."""
 
-    code = "product_unavailable"
+    default_code = "cart.unavailable"
 
     def __init__(self, product_id: int) -> None:
-        super().__init__(product_id)
+        super().__init__(product_id=product_id)
         self.product_id = product_id
 
 
 class OutOfStock(DomainError):
-    code = "out_of_stock"
+    """Fewer units are left than asked for; the code says which message fits."""
+
+    codes = ("stock.in_cart", "stock.sold_out", "stock.few_left")
 
     def __init__(self, product_id: int, title: str, available: int, in_cart: int = 0) -> None:
-        super().__init__(product_id, title, available, in_cart)
+        if in_cart:
+            code = "stock.in_cart"
+        elif available <= 0:
+            code = "stock.sold_out"
+        else:
+            code = "stock.few_left"
+        super().__init__(code, title=title, available=available, in_cart=in_cart)
         self.product_id = product_id
         self.title = title
         self.available = available
@@ -50,35 +83,67 @@ class OutOfStock(DomainError):
 class PricesChanged(DomainError):
     """The cart's remembered prices differ from today's: the shopper must look again."""
 
-    code = "prices_changed"
+    default_code = "cart.prices_changed"
 
     def __init__(self, changes: list[tuple[int, str, int, int]]) -> None:
-        super().__init__(changes)
+        super().__init__(changes=changes)
         self.changes = changes  # (product_id, title, old price, new price)
-
-
-class PaymentRejected(DomainError):
-    """A payment event that does not match the order it names."""
-
-    code = "payment_rejected"
-
-
-class UnknownCause(DomainError):
-    code = "unknown_cause"
-
-
-class OrderNotPayable(DomainError):
-    """The order can no longer be paid (cancelled, expired or already paid)."""
-
-    code = "order_not_payable"
 
 
 class OptionRequired(DomainError):
     """The product comes in options (size, colour...) and none, or an unknown one, was chosen."""
 
-    code = "option_required"
+    default_code = "cart.option_required"
 
     def __init__(self, product_id: int, title: str) -> None:
-        super().__init__(product_id, title)
+        super().__init__(field="option_id", title=title)
         self.product_id = product_id
         self.title = title
+
+
+class UnknownCause(DomainError):
+    default_code = "checkout.unknown_cause"
+
+
+class OrderNotPayable(DomainError):
+    """The order can no longer be paid (cancelled, expired or already paid)."""
+
+    default_code = "checkout.not_payable"
+
+
+class PaymentRejected(DomainError):
+    """A payment event that does not match the order it names; ``detail`` is for the logs."""
+
+    default_code = "payment.rejected"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail=detail)
+
+
+# --- accounts, shoppers' receipts and statements --------------------------------------------
+
+
+# --- seller: ventures, listings, pictures, orders, staff ------------------------------------
+
+
+# --- operator: causes, funds, refunds, payouts ----------------------------------------------
+
+
+# --- impact reports -------------------------------------------------------------------------
+
+
+# --- failures of the machinery, not refusals by a rule --------------------------------------
+# They stand apart from DomainError on purpose: a caller that turns refusals into 4xx answers
+# must not swallow them (a provider that did not answer is retried, not refused).
+
+
+class PaymentError(Exception):
+    """The payment provider could not do what was asked (network, declined, misconfigured)."""
+
+
+class WebhookRejected(Exception):
+    """A webhook whose signature, timestamp or body cannot be trusted."""
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable shop."""

@@ -6,13 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from storefront.domain.errors import PaymentError, WebhookRejected
 
-class PaymentError(Exception):
-    """The provider could not do what was asked (network, declined, misconfigured)."""
-
-
-class WebhookRejected(Exception):
-    """A webhook whose signature, timestamp or body cannot be trusted."""
+__all__ = ["PaymentError", "WebhookRejected"]
 
 
 @dataclass(frozen=True)

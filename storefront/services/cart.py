@@ -142,7 +142,7 @@ def add(
         title = f"{product.title} ({option.name})" if option else product.title
         raise OutOfStock(product.id, title, available, existing.quantity if existing else 0)
     if existing is None and len(cart.items) >= MAX_CART_LINES:
-        raise CartFull(MAX_CART_LINES)
+        raise CartFull(lines=MAX_CART_LINES)
     cart.items[key] = CartItem(wanted, product.price)
     return product
 

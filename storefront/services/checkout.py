@@ -67,7 +67,7 @@ def _causes_for(db: Session, cause_id: int | None, default_ids: set[int]) -> Non
     wanted = {cause_id} if cause_id is not None else default_ids
     found = set(db.scalars(select(Cause.id).where(Cause.id.in_(wanted), Cause.active)))
     if found != wanted:
-        raise UnknownCause(cause_id)
+        raise UnknownCause(field="cause", cause_id=cause_id)
 
 
 def _new_number(db: Session, now: datetime) -> str:
@@ -224,7 +224,7 @@ def start_payment(
 ) -> CheckoutSession:
     """Open the provider's checkout for a held order and remember its session id."""
     if order.status != "pending_payment":
-        raise OrderNotPayable(order.number)
+        raise OrderNotPayable(number=order.number)
     lines = [
         CheckoutLine(
             f"{line.title} ({line.option_name})" if line.option_name else line.title,

@@ -39,7 +39,7 @@ class ImageRefused(DomainError):
     code = "image_refused"
 
     def __init__(self, reason: str, filename: str = "") -> None:
-        super().__init__(reason, filename)
+        super().__init__(f"image.{reason}", filename=filename)
         self.reason = reason
         self.filename = filename
 

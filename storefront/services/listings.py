@@ -25,9 +25,10 @@ TRANSITIONS = {
 class InvalidListing(DomainError):
     code = "invalid_listing"
 
+    field: str
+
     def __init__(self, field: str) -> None:
-        super().__init__(field)
-        self.field = field
+        super().__init__(field=field)
 
 
 class InvalidTransition(DomainError):

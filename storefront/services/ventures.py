@@ -25,9 +25,10 @@ DEFAULT_GIVING_RATE_BP = 500
 class InvalidApplication(DomainError):
     code = "invalid_application"
 
+    field: str
+
     def __init__(self, field: str) -> None:
-        super().__init__(field)
-        self.field = field
+        super().__init__(field=field)
 
 
 class NotReviewable(DomainError):
