@@ -127,7 +127,8 @@ def test_asking_for_a_reset_does_not_say_whether_the_email_exists(client, shop, 
 
 
 def test_a_reset_link_expires_and_cannot_be_forged(app, client, session, shop):
-    from storefront.services.accounts import BadResetLink, ResetTokens
+    from storefront.domain.errors import BadResetLink
+    from storefront.services.accounts import ResetTokens
 
     sign_up(client)
     user = session.scalars(select(User)).one()
