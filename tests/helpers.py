@@ -10,7 +10,7 @@ from typing import Any
 import stripe
 from flask.testing import FlaskClient
 
-from tests.conftest import WEBHOOK_SECRET
+WEBHOOK_SECRET = "whsec_test_suite_secret"
 
 SHOPPER = {
     "email": "buyer@example.com",

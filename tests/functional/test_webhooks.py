@@ -15,6 +15,7 @@ from storefront.models import (
     utcnow,
 )
 from tests.helpers import (
+    WEBHOOK_SECRET,
     add_to_cart,
     english,
     mark_test_session_paid,
@@ -85,8 +86,6 @@ def test_a_stale_timestamp_is_refused(client, session, shop):
 
 def test_a_malformed_body_with_a_good_signature_is_refused(client, shop):
     import stripe
-
-    from tests.conftest import WEBHOOK_SECRET
 
     for body in ("not json", '{"id": "evt_x"}', '{"id": "e", "type": "t", "data": []}'):
         header = stripe.WebhookSignature.generate_signature_header(body, WEBHOOK_SECRET)
@@ -211,8 +210,6 @@ def test_payment_for_stock_that_is_gone_is_refunded_and_the_shopper_told(
 
 
 def test_a_body_that_is_not_utf8_is_rejected_not_a_500(client):
-    from tests.conftest import WEBHOOK_SECRET
-
     header = stripe.WebhookSignature.generate_signature_header("x", WEBHOOK_SECRET)
     response = client.post(
         "/webhooks/stripe", data=b"\xff\xfe\x00", headers={"Stripe-Signature": header}
