@@ -23,6 +23,11 @@ SHOPPER = {
 }
 
 
+def text(response: Any) -> str:
+    """The response body as text."""
+    return response.get_data(as_text=True)
+
+
 def add_to_cart(client: FlaskClient, product_id: int, quantity: int = 1) -> Any:
     return client.post("/cart/add", data={"product_id": product_id, "quantity": quantity})
 

@@ -6,11 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from storefront.models import User
-from tests.helpers import PASSWORD, english, sign_in, sign_up
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from tests.helpers import PASSWORD, english, sign_in, sign_up, text
 
 
 def test_sign_up_stores_a_hashed_password_and_signs_in(client, session, shop):

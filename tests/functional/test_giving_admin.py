@@ -10,11 +10,7 @@ from storefront.models import Cause, Disbursement, MatchingFund, Order, Venture
 from tests.factories import Line, make_fund, make_paid_order
 from tests.functional.test_images import picture
 from tests.functional.test_ventures_onboarding import make_operator
-from tests.helpers import add_to_cart, english, pay, place_order, sign_in
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from tests.helpers import add_to_cart, english, pay, place_order, sign_in, text
 
 
 def as_operator(client, session):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from storefront.models import Product, ProductImage
 from tests.functional.test_listings import base
+from tests.helpers import text
 
 
 def picture(fmt="JPEG", size=(900, 600), colour=(200, 120, 40), exif_orientation=None):
@@ -54,10 +55,6 @@ def upload(client, shop, product_id, *files):
     return client.post(
         f"{base(shop)}/products/{product_id}/images", data=data, content_type="multipart/form-data"
     )
-
-
-def text(response):
-    return response.get_data(as_text=True)
 
 
 def pictures(session, product_id):

@@ -6,11 +6,7 @@ import io
 from sqlalchemy import select
 
 from storefront.models import Order
-from tests.helpers import add_to_cart, pay, place_order
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from tests.helpers import add_to_cart, pay, place_order, text
 
 
 def buy_as(app, shop, product, quantity, email):

@@ -11,14 +11,10 @@ from storefront.models import Order, Refund
 from storefront.services import ledger
 from storefront.web.receipt_pdf import mixed
 from tests.factories import Line, make_paid_order
-from tests.helpers import buy, english
+from tests.helpers import buy, english, text
 
 PAID = datetime(2026, 3, 10, 1, 30, tzinfo=UTC)  # 10:30 in Seoul
 REFUNDED = datetime(2026, 3, 12, 6, 0, tzinfo=UTC)
-
-
-def text(response):
-    return response.get_data(as_text=True)
 
 
 def amounts(html):

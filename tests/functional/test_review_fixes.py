@@ -21,11 +21,8 @@ from tests.helpers import (
     session_object,
     sign_in,
     sign_up,
+    text,
 )
-
-
-def text(response):
-    return response.get_data(as_text=True)
 
 
 def test_months_far_outside_the_calendar_are_not_found(client, shop, owner):

@@ -5,11 +5,7 @@ import re
 from sqlalchemy import select
 
 from storefront.models import Membership
-from tests.helpers import PASSWORD, english, sign_up
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from tests.helpers import PASSWORD, english, sign_up, text
 
 
 def invite(client, shop, email, outbox):

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from storefront.models import Membership, User, Venture
 from tests.factories import make_product
-from tests.helpers import PASSWORD, english, sign_in, sign_up
+from tests.helpers import PASSWORD, english, sign_in, sign_up, text
 
 APPLICATION = {
     "name": "두손공방",
@@ -15,10 +15,6 @@ APPLICATION = {
     "contact_email": "hello@dusonn.example",
     "contact_phone": "063-123-4567",
 }
-
-
-def text(response):
-    return response.get_data(as_text=True)
 
 
 def apply(client, **fields):
