@@ -10,21 +10,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from storefront.models import Product, ProductImage
-from tests.functional.test_listings import base
-from tests.helpers import text
-
-
-def picture(fmt="JPEG", size=(900, 600), colour=(200, 120, 40), exif_orientation=None):
-    out = BytesIO()
-    image = Image.new("RGB", size, colour)
-    kwargs = {}
-    if exif_orientation:
-        exif = Image.Exif()
-        exif[0x0112] = exif_orientation  # Orientation
-        exif[0x010F] = "SecretCam"  # Make: metadata that must not survive
-        kwargs["exif"] = exif.tobytes()
-    image.save(out, fmt, **kwargs)
-    return out.getvalue()
+from tests.helpers import base, picture, text
 
 
 def png_bomb(width=50_000, height=50_000):

@@ -6,6 +6,7 @@ import io
 from sqlalchemy import select
 
 from storefront.models import Order
+from tests.factories import Line, make_paid_order
 from tests.helpers import add_to_cart, pay, place_order, text
 
 
@@ -76,17 +77,16 @@ def test_the_dashboard_runs_the_same_queries_for_ten_or_a_hundred_orders(
     app, client, session, shop, owner, count_queries
 ):
     from storefront.models import utcnow
-    from tests.integration.test_stats import paid
 
     def grow(n, start):
         for i in range(n):
-            paid(
+            make_paid_order(
                 session,
                 shop.venture,
-                f"s{i % 7}@example.com",
-                utcnow(),
-                [(shop.cheap, 1, 0, "paid")],
-                f"SS-Q{start + i}",
+                [Line(shop.cheap)],
+                when=utcnow(),
+                email=f"s{i % 7}@example.com",
+                number=f"SS-Q{start + i}",
             )
         session.commit()
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from storefront.models import Membership, Order, Venture, utcnow
 from tests.functional.test_images import upload
-from tests.functional.test_listings import base
 from tests.helpers import (
     PASSWORD,
     add_to_cart,
+    base,
     english,
     mark_test_session_paid,
     place_order,

@@ -4,7 +4,7 @@ import time
 from datetime import timedelta
 
 import stripe
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from storefront.models import (
     LedgerEntry,
@@ -17,6 +17,7 @@ from storefront.models import (
 from tests.helpers import (
     WEBHOOK_SECRET,
     add_to_cart,
+    count,
     english,
     mark_test_session_paid,
     place_order,
@@ -24,10 +25,6 @@ from tests.helpers import (
     session_object,
     signed,
 )
-
-
-def count(session, model):
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def pending_order(client, session, product_id, quantity=1):
