@@ -154,3 +154,15 @@ def test_the_sign_in_limit_can_live_in_redis_for_many_workers(make_app, shop):
     assert sign_in(first, password="wrong password 1").status_code == 401
     assert sign_in(second, password="wrong password 2").status_code == 401
     assert sign_in(first, password="wrong password 3").status_code == 429  # shared across apps
+
+
+def test_a_password_reset_signs_out_every_other_session(app, client, session, shop, owner, outbox):
+    thief = app.test_client()
+    sign_in(thief)
+    assert thief.get("/seller").status_code == 200
+    client.post("/account/sign-out")
+    client.post("/account/forgot", data={"email": "owner@example.com"})
+    link = re.search(r"http://shop\.test(/account/reset/\S+)", outbox[-1].body).group(1)
+    client.post(link, data={"password": "a brand new sentence", "confirm": "a brand new sentence"})
+    assert thief.get("/seller").status_code == 302  # sent to sign in
+    assert sign_in(client, password="a brand new sentence").status_code == 302
