@@ -9,6 +9,7 @@ import secrets
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from io import BytesIO
 from typing import Any
 
@@ -116,6 +117,17 @@ def buy(
     placed = place_order(client)
     assert placed.status_code == 303, placed.get_data(as_text=True)
     return pay(client, placed.headers["Location"], card)
+
+
+def lose_the_hold_to_a_rival(app: Any, session: Any, order: Any, product_id: int) -> Any:
+    """Let ``order``'s hold on its stock expire, then have another shopper check out the same
+    product; returns the rival's checkout response."""
+    order.expires_at = utcnow() - timedelta(minutes=1)
+    session.commit()
+    app.test_cli_runner().invoke(args=["orders", "expire-holds"])
+    rival = app.test_client()
+    add_to_cart(rival, product_id)
+    return place_order(rival)
 
 
 def session_object(order: Any, **overrides: Any) -> dict[str, Any]:

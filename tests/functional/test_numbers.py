@@ -2,7 +2,6 @@
 
 import csv
 import io
-from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -11,6 +10,7 @@ from tests.factories import Line, make_paid_order
 from tests.helpers import (
     add_to_cart,
     base,
+    lose_the_hold_to_a_rival,
     mark_test_session_paid,
     pay,
     place_order,
@@ -121,12 +121,7 @@ def test_a_payment_refunded_on_arrival_is_not_counted_as_a_sale(app, client, ses
     add_to_cart(shopper, shop.last_one.id)
     place_order(shopper)
     order = session.scalars(select(Order)).one()
-    order.expires_at = utcnow() - timedelta(minutes=1)
-    session.commit()
-    app.test_cli_runner().invoke(args=["orders", "expire-holds"])
-    rival = app.test_client()
-    add_to_cart(rival, shop.last_one.id)
-    place_order(rival)
+    lose_the_hold_to_a_rival(app, session, order, shop.last_one.id)
     mark_test_session_paid(session, order, "pi_late")
     send_event(
         client, "checkout.session.completed", session_object(order, payment_intent="pi_late")

@@ -19,6 +19,7 @@ from tests.helpers import (
     add_to_cart,
     count,
     english,
+    lose_the_hold_to_a_rival,
     mark_test_session_paid,
     place_order,
     send_event,
@@ -184,12 +185,8 @@ def test_payment_for_stock_that_is_gone_is_refunded_and_the_shopper_told(
 ):
     english(client)
     order = pending_order(client, session, shop.last_one.id)
-    order.expires_at = utcnow() - timedelta(minutes=1)
-    session.commit()
-    client.application.test_cli_runner().invoke(args=["orders", "expire-holds"])
-    rival = client.application.test_client()
-    add_to_cart(rival, shop.last_one.id)
-    assert place_order(rival).status_code == 303  # someone else takes the last one
+    rival = lose_the_hold_to_a_rival(client.application, session, order, shop.last_one.id)
+    assert rival.status_code == 303  # someone else takes the last one
     mark_test_session_paid(session, order, "pi_late")
     response = send_event(
         client, "checkout.session.completed", session_object(order, payment_intent="pi_late")
@@ -226,12 +223,7 @@ def test_failure_or_expiry_events_for_a_paid_order_change_nothing(client, sessio
 
 def test_a_refund_the_provider_cannot_make_is_retried_and_records_nothing(client, session, shop):
     order = pending_order(client, session, shop.last_one.id)
-    order.expires_at = utcnow() - timedelta(minutes=1)
-    session.commit()
-    client.application.test_cli_runner().invoke(args=["orders", "expire-holds"])
-    rival = client.application.test_client()
-    add_to_cart(rival, shop.last_one.id)
-    place_order(rival)
+    lose_the_hold_to_a_rival(client.application, session, order, shop.last_one.id)
     # the test provider never saw this payment intent, so it refuses the refund
     response = send_event(
         client, "checkout.session.completed", session_object(order, payment_intent="pi_unknown")
