@@ -7,14 +7,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from storefront.models import Cause, MatchingFund, Order, Payout, Venture
-from tests.factories import Line, make_fund, make_paid_order
-from tests.functional.test_images import picture
-from tests.functional.test_ventures_onboarding import make_operator
-from tests.helpers import add_to_cart, english, pay, place_order, sign_in
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from tests.factories import Line, make_fund, make_operator, make_paid_order
+from tests.helpers import add_to_cart, english, pay, picture, place_order, sign_in, text
 
 
 def as_operator(client, session):
