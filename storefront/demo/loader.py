@@ -20,7 +20,7 @@ from storefront.domain.impact import (
     first_months,
     quarters_between,
 )
-from storefront.domain.periods import SEOUL, to_utc
+from storefront.domain.periods import local_date, local_today, to_utc
 from storefront.models import (
     Cause,
     ImpactReport,
@@ -195,7 +195,7 @@ def load_payouts(db: Session, root: Path, currency: str, now: datetime | None = 
         if balance.outstanding <= 1:
             continue
         disbursements.record(
-            db, balance.key, balance.outstanding // 2, (now - timedelta(days=3)).date(),
+            db, balance.key, balance.outstanding // 2, local_today(now - timedelta(days=3)),
             f"KB-DEMO-{2026110 + i}", "데모 지급", None, root, None, currency, now,
         )  # fmt: skip
     return len(owed)
@@ -255,7 +255,7 @@ def _first_month_plan(
     plan: list[tuple[datetime, int | None]] = []
     for venture in db.scalars(select(Venture).where(Venture.reviewed_at.is_not(None))):
         assert venture.reviewed_at is not None
-        for month in first_months(venture.reviewed_at.astimezone(SEOUL).date()):
+        for month in first_months(local_date(venture.reviewed_at)):
             for _ in range(rng.randint(2, 6)):
                 when = to_utc(month) + timedelta(days=rng.randint(0, 27), hours=rng.randint(1, 20))
                 if when < now - timedelta(hours=1):
@@ -283,7 +283,7 @@ def load_impact_reports(db: Session, now: datetime | None = None) -> int:
     joining) and the people they employ, each quarter since they joined (at most six)."""
     now = now or utcnow()
     rng = random.Random(SEED + 3)
-    today = now.astimezone(SEOUL).date()
+    today = local_today(now)
     ventures = db.scalars(
         select(Venture).where(Venture.reviewed_at.is_not(None)).order_by(Venture.id)
     ).all()
@@ -291,7 +291,7 @@ def load_impact_reports(db: Session, now: datetime | None = None) -> int:
     filed = 0
     for index, venture in enumerate(ventures):
         assert venture.reviewed_at is not None
-        joined = venture.reviewed_at.astimezone(SEOUL).date()
+        joined = local_date(venture.reviewed_at)
         if index % 5 != 4:  # one in five never reported its sales before joining
             after = first_sales.get(venture.id, 0) // FIRST_MONTHS or rng.randint(20, 60) * 10_000
             db.add(

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storefront.domain.matching import allocate
+from storefront.domain.periods import local_today
 from storefront.models import Cause, Disbursement, LedgerEntry, LedgerSum, MatchingFund, Venture
 from storefront.services.images import ImageRefused, Upload, picture_bytes
 
@@ -216,13 +217,14 @@ def record(
     currency: str,
     now: datetime,
 ) -> Disbursement:
-    """Record a payout to a cause; never more than the cause is owed."""
+    """Record a payout to a cause; never more than the cause is owed, never dated after
+    today in Seoul (``paid_on`` is the Seoul day the bank paid)."""
     cause = db.get(Cause, cause_id)
     if cause is None:
         raise DisbursementRefused("unknown_cause")
     if amount <= 0:
         raise DisbursementRefused("amount")
-    if paid_on > now.date():
+    if paid_on > local_today(now):
         raise DisbursementRefused("future")
     owed = outstanding_for(db, cause_id)
     if amount > owed:
@@ -263,7 +265,7 @@ def correct(
         cause_id=original.cause_id,
         amount=-original.amount,
         currency=original.currency,
-        paid_on=now.date(),
+        paid_on=local_today(now),
         bank_reference=original.bank_reference,
         note=note.strip(),
         corrects_id=original.id,
