@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -13,7 +12,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from storefront.domain.catalog import CATEGORIES, MISSIONS
-from storefront.domain.money import format_rate_bp
+from storefront.domain.money import format_rate_bp, percent_to_bp
 from storefront.domain.periods import GRAINS, SEOUL, Window, local_today, shift, to_utc
 from storefront.extensions import db, limiter
 from storefront.models import OrderLine, Product, ProductImage, ProductOption, Venture, utcnow
@@ -280,7 +279,7 @@ def settings(venture_id: int) -> Response | tuple[str, int]:
         return render_template(
             "seller/settings.html", **context
         ), 400 if form.is_submitted() else 200
-    rate_bp = int(Decimal(form.rate.data or "0") * 100)
+    rate_bp = percent_to_bp(form.rate.data or "0")
     try:
         listings.set_giving_rate(db.session(), venture, rate_bp, bounds)
     except listings.InvalidListing:
