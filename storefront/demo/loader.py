@@ -31,8 +31,8 @@ from storefront.models import (
     Venture,
     utcnow,
 )
-from storefront.payments.test_provider import paid_session
-from storefront.services import disbursements, funds, impact, ledger
+from storefront.payments.test_provider import TestProvider, paid_session
+from storefront.services import disbursements, funds, impact, payments
 from storefront.services.cart import Cart, CartItem
 from storefront.services.checkout import ShopperDetails, ShopRules, place_order
 
@@ -206,10 +206,11 @@ def load_orders(db: Session, rules: ShopRules, count: int = 60, now: datetime | 
 
     ``count`` orders from any venture over the last three months, and a few orders each month
     of every venture's first three months after it joined (the impact report's window). They
-    go through the same pricing and stock code as a shopper's order; only the payment step is
-    skipped (these orders never saw a provider).
+    go through the same pricing, stock and fulfilment code as a shopper's order: each is paid
+    through the test provider, as with a test card, and fulfilled by ``payments.fulfil``.
     """
     now = now or utcnow()
+    provider = TestProvider(get_session=lambda: db, webhook_secret="", page_url=lambda _id: "")
     rng = random.Random(SEED + 1)
     plan: list[tuple[datetime, int | None]] = [
         (
@@ -239,7 +240,7 @@ def load_orders(db: Session, rules: ShopRules, count: int = 60, now: datetime | 
         picks = rng.sample(list(in_stock), k=min(len(in_stock), rng.randint(1, 3)))
         cart = Cart({(p.id, None): CartItem(rng.randint(1, 3), p.price) for p in picks})
         order = place_order(db, cart, _shopper(i), rules, "test", when)
-        _mark_paid(db, order, when + timedelta(minutes=3))
+        _pay(db, provider, order, when + timedelta(minutes=3))
         if venture_id:  # history from long ago: the venture has restocked since
             for line in order.lines:
                 product = db.get(Product, line.product_id)
@@ -335,20 +336,17 @@ MISSION_GROUP = {
 }
 
 
-def _mark_paid(db: Session, order: Order, when: datetime) -> None:
-    order.status = "paid"
-    order.paid_at = when
-    # Paid through the test provider, so that refunds work on demo orders too.
+def _pay(db: Session, provider: TestProvider, order: Order, when: datetime) -> None:
+    """Pay a demo order at ``when`` the way a test-card payment is paid: a paid test session
+    (so refunds work on demo orders too), then the shop's one fulfilment path. The shoppers
+    are made up, so nobody is emailed."""
     order.payment_session_id = f"cs_test_demo_{order.id}"
-    order.payment_intent_id = f"pi_test_demo_{order.id}"
-    db.add(paid_session(order, order.payment_intent_id, when))
-    for line in order.lines:
-        line.status = "paid"
-        product = db.get(Product, line.product_id)
-        if product is not None:
-            product.units_sold += line.quantity
-    funds.draw(db, order)
-    ledger.record_order(db, order, when)
+    db.add(paid_session(order, f"pi_test_demo_{order.id}", when))
+    db.flush()
+    state = provider.retrieve_session(order.payment_session_id)
+    outcome = payments.fulfil(db, provider, order, state, when, tell_shopper=False)
+    if outcome != "paid":
+        raise RuntimeError(f"demo order {order.number} was not paid: {outcome}")
 
 
 def load_scaled(db: Session, total_products: int, batch: int = 5000) -> int:
