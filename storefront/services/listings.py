@@ -9,30 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storefront.domain.catalog import CATEGORIES, LOW_STOCK
-from storefront.domain.errors import DomainError
+from storefront.domain.listings import GivingBounds, InvalidListing, status_after
+from storefront.domain.listings import InvalidTransition as InvalidTransition  # for the views
 from storefront.models import Product, ProductOption, Venture
 from storefront.services import stock
-
-# Which listing states each action moves from, and where to.
-TRANSITIONS = {
-    "publish": ({"draft"}, "published"),
-    "unpublish": ({"published"}, "draft"),
-    "archive": ({"draft", "published"}, "archived"),
-    "restore": ({"archived"}, "draft"),
-}
-
-
-class InvalidListing(DomainError):
-    code = "invalid_listing"
-
-    field: str
-
-    def __init__(self, field: str) -> None:
-        super().__init__(field=field)
-
-
-class InvalidTransition(DomainError):
-    code = "invalid_transition"
 
 
 @dataclass(frozen=True)
@@ -42,19 +22,6 @@ class ListingInput:
     category: str
     price: int
     stock: int
-
-
-@dataclass(frozen=True)
-class GivingBounds:
-    """The range of giving rates the platform lets a venture choose, in basis points."""
-
-    minimum: int
-    maximum: int
-
-    def check(self, rate_bp: int) -> int:
-        if not self.minimum <= rate_bp <= self.maximum:
-            raise InvalidListing("giving_rate")
-        return rate_bp
 
 
 def _check(data: ListingInput) -> None:
@@ -99,12 +66,9 @@ def update(db: Session, product: Product, data: ListingInput) -> Product:
 
 
 def change_status(db: Session, product: Product, action: str) -> Product:
-    if action not in TRANSITIONS:
-        raise InvalidTransition(action)
-    sources, target = TRANSITIONS[action]
-    if product.status not in sources:
-        raise InvalidTransition(action)
-    product.status = target
+    """Publish, unpublish, archive or restore a listing; raise ``InvalidTransition`` if the
+    action is not allowed from its status."""
+    product.status = status_after(product.status, action)
     return product
 
 

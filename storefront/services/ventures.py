@@ -93,7 +93,7 @@ def apply(db: Session, owner: User, application: Application, now: datetime) -> 
 def review(db: Session, venture: Venture, approve: bool, note: str, now: datetime) -> Venture:
     """Approve or reject a venture. Only approved ventures' products show in the shop."""
     if approve and venture.status == "approved":
-        raise NotReviewable(venture.slug)
+        raise NotReviewable(slug=venture.slug)
     venture.status = "approved" if approve else "rejected"
     venture.review_note = note.strip()[:500]
     venture.reviewed_at = now

@@ -76,6 +76,7 @@ MESSAGES: dict[str, Message] = {
         "The link is incomplete or was changed. Copy the whole link from the email."
     ),
     # --- seller: ventures, listings, pictures, orders, staff ---
+    "listing.transition": _l("That cannot be done to a listing in this state."),
     # --- operator: causes, funds, refunds, payouts ---
     # --- impact reports ---
 }

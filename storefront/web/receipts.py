@@ -19,10 +19,10 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from storefront.domain.errors import BadStatementLink, ReceiptRefused
-from storefront.domain.periods import SEOUL
+from storefront.domain.periods import local_today
 from storefront.domain.receipts import StatementPeriod
 from storefront.extensions import db, limiter
-from storefront.models import Order, utcnow
+from storefront.models import Order
 from storefront.services import notify, receipts
 from storefront.web import access, receipt_pdf
 from storefront.web.forms import StatementForm
@@ -100,7 +100,7 @@ def _form_page(form: StatementForm, status: int) -> tuple[str, int]:
 def statement_request() -> Response | tuple[str, int]:
     form = StatementForm()
     if not form.is_submitted():
-        year = StatementPeriod.calendar_year(utcnow().astimezone(SEOUL).date())
+        year = StatementPeriod.calendar_year(local_today())
         form.start.data, form.end.data = year.start, year.end
         return _form_page(form, 200)
     if not form.validate() or form.start.data is None or form.end.data is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -13,8 +12,8 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from storefront.domain.catalog import CATEGORIES, MISSIONS
-from storefront.domain.money import format_rate_bp
-from storefront.domain.periods import GRAINS, SEOUL, Window, shift, to_utc
+from storefront.domain.money import format_rate_bp, percent_to_bp
+from storefront.domain.periods import GRAINS, SEOUL, Window, local_today, shift, to_utc
 from storefront.extensions import db, limiter
 from storefront.models import OrderLine, Product, ProductImage, ProductOption, Venture, utcnow
 from storefront.payments import PaymentError
@@ -280,7 +279,7 @@ def settings(venture_id: int) -> Response | tuple[str, int]:
         return render_template(
             "seller/settings.html", **context
         ), 400 if form.is_submitted() else 200
-    rate_bp = int(Decimal(form.rate.data or "0") * 100)
+    rate_bp = percent_to_bp(form.rate.data or "0")
     try:
         listings.set_giving_rate(db.session(), venture, rate_bp, bounds)
     except listings.InvalidListing:
@@ -505,10 +504,6 @@ def line_action(
 # --- numbers, statements and exports ------------------------------------------------------
 
 
-def _today_in_seoul() -> date:
-    return utcnow().astimezone(SEOUL).date()
-
-
 def _seoul_time(moment: datetime | None) -> str:
     return moment.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -517,7 +512,7 @@ def _month_arg() -> date:
     """The ``month`` query argument (YYYY-MM), defaulting to this month; 404 when malformed."""
     raw = request.args.get("month", "")
     if not raw:
-        return _today_in_seoul().replace(day=1)
+        return local_today().replace(day=1)
     try:
         month = datetime.strptime(raw, "%Y-%m").date()
     except ValueError:
@@ -534,7 +529,7 @@ def numbers(venture_id: int) -> str:
     grain = request.args.get("grain", "day")
     if grain not in GRAINS:
         grain = "day"
-    window = Window.ending(_today_in_seoul(), grain)
+    window = Window.ending(local_today(), grain)
     return render_template(
         "seller/numbers.html",
         venture=membership.venture,

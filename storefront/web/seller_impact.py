@@ -7,8 +7,6 @@ staff) may file.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -22,7 +20,7 @@ from storefront.domain.impact import (
     JobsReport,
     Quarter,
 )
-from storefront.domain.periods import SEOUL
+from storefront.domain.periods import local_today
 from storefront.extensions import db
 from storefront.models import Membership, utcnow
 from storefront.services import impact
@@ -44,10 +42,6 @@ REPORT_PROBLEMS = {
 }
 
 
-def _today() -> date:
-    return utcnow().astimezone(SEOUL).date()
-
-
 def quarter_label(quarter: Quarter) -> str:
     return _("%(year)d Q%(quarter)d", year=quarter.year, quarter=quarter.number)
 
@@ -67,7 +61,7 @@ def _page(
         before=before,
         history=impact.reports_of(db.session(), venture.id),
         first=impact.first_months_of(
-            db.session(), venture, before.monthly_sales if before else None, _today()
+            db.session(), venture, before.monthly_sales if before else None, local_today()
         ),
         groups=VULNERABLE_GROUPS,
         first_months=FIRST_MONTHS,
@@ -75,7 +69,7 @@ def _page(
 
 
 def _report_form(membership: Membership, *, submitted: bool) -> ImpactReportForm:
-    quarters = impact.reportable_quarters(membership.venture, _today())
+    quarters = impact.reportable_quarters(membership.venture, local_today())
     choices = [(q.key, quarter_label(q)) for q in quarters]
     if submitted:
         form = ImpactReportForm()
