@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
 log = logging.getLogger(__name__)
 _KEY = "sangsaeng_notices"
@@ -59,8 +59,9 @@ def deliver_after_commit(outlet: Outlet) -> None:
 
 def record(db: Session, notice: Notice) -> None:
     """Tell someone ``notice`` if, and once, the current transaction commits."""
-    transaction = db.get_nested_transaction() or db.get_transaction()
-    db.info.setdefault(_KEY, []).append((transaction, notice))
+    session = db() if isinstance(db, scoped_session) else db  # the app's is scoped
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_KEY, []).append((transaction, notice))
 
 
 def recorded(db: Session) -> list[Notice]:
