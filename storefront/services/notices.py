@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
 log = logging.getLogger(__name__)
 _KEY = "sangsaeng_notices"
+_COMMITTED = "sangsaeng_notices_committed"
 
 Param = str | int | None
 
@@ -49,7 +50,8 @@ class Notice:
 
 
 Outlet = Callable[[Notice], None]
-_outlet: list[Outlet] = []  # at most one: what the app does with a committed notice
+# At most one, for the whole process: the app's outlet finds its app in the app context.
+_outlet: list[Outlet] = []
 
 
 def deliver_after_commit(outlet: Outlet) -> None:
@@ -70,10 +72,30 @@ def recorded(db: Session) -> list[Notice]:
 
 
 @event.listens_for(Session, "after_commit")
-def _deliver(session: Session) -> None:
+def _keep_committed(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint was released; the real commit is still to come
-    for _transaction, notice in session.info.pop(_KEY, []):
+    session.info[_COMMITTED] = session.info.pop(_KEY, [])
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_savepoint(session: Session, previous_transaction: SessionTransaction) -> None:
+    if previous_transaction.nested:  # forget what was recorded inside it; the rest may commit
+        session.info[_KEY] = [
+            (transaction, notice)
+            for transaction, notice in session.info.get(_KEY, [])
+            if not _within(transaction, previous_transaction)
+        ]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _deliver(session: Session, transaction: SessionTransaction) -> None:
+    """Once the outermost transaction is over (and has given its connection back), deliver
+    what it committed; drop what a rollback, or a close without a commit, left behind."""
+    if transaction.parent is not None:
+        return
+    session.info.pop(_KEY, None)
+    for _transaction, notice in session.info.pop(_COMMITTED, []):
         if not _outlet:
             log.warning("no outlet for notices: %s to %s dropped", notice.kind, notice.to)
             continue
@@ -81,26 +103,6 @@ def _deliver(session: Session) -> None:
             _outlet[0](notice)
         except Exception:  # an email that fails must not undo a committed order
             log.exception("delivering a %s notice failed", notice.kind)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop(session: Session, previous_transaction: SessionTransaction) -> None:
-    if not previous_transaction.nested:
-        session.info.pop(_KEY, None)
-        return
-    # A savepoint rolled back: forget what was recorded inside it; the rest may still commit.
-    kept = [
-        (transaction, notice)
-        for transaction, notice in session.info.get(_KEY, [])
-        if not _within(transaction, previous_transaction)
-    ]
-    session.info[_KEY] = kept
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_KEY, None)  # closed without a commit: nothing may leak into the next
 
 
 def _within(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:

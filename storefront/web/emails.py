@@ -30,11 +30,8 @@ def init_app(app: Flask) -> None:
 
 
 def send_committed(notice: Notice) -> None:
-    """Deliver a notice whose transaction has just committed.
-
-    It gets an app context (so a database session) of its own: the session that committed
-    cannot run SQL until its commit returns.
-    """
+    """Deliver a notice whose transaction has just committed, in an app context (so with a
+    database session) of its own, as a worker would: the committing session is the caller's."""
     if not has_app_context():
         raise RuntimeError(f"no app to deliver a {notice.kind} notice to {notice.to}")
     with current_app._get_current_object().app_context():  # type: ignore[attr-defined]
