@@ -89,8 +89,7 @@ def forgot() -> Response | tuple[str, int]:
         ), 400 if form.is_submitted() else 200
     user = accounts.find_by_email(db.session(), form.email.data or "")
     if user is not None and user.active:
-        url = url_for("account.reset", token=_tokens().issue(user), _external=True)
-        notify.password_reset(db.session(), user, url, str(get_locale() or "ko"))
+        notify.password_reset(db.session(), user, _tokens().issue(user), str(get_locale() or "ko"))
         db.session.commit()
     # The same answer whether or not the email has an account.
     flash(_("If that email has an account, a link to reset the password is on its way."), "success")

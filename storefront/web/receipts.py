@@ -114,8 +114,8 @@ def statement_request() -> Response | tuple[str, int]:
     # Only addresses with orders get mail, so the form cannot be used to mail strangers;
     # the answer is the same either way, so it does not tell who has ordered.
     if receipts.has_orders(db.session(), email, period):
-        url = url_for("receipts.statement", token=_links().issue(email, period), _external=True)
-        notify.statement_link(db.session(), email, url, period, str(get_locale() or "ko"))
+        token = _links().issue(email, period)
+        notify.statement_link(db.session(), email, token, period, str(get_locale() or "ko"))
         db.session.commit()
     flash(
         _(

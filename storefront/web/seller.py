@@ -627,8 +627,7 @@ def staff(venture_id: int) -> Response | tuple[str, int]:
         except ventures.BadInvitation:
             flash(_("Staff can be invited once the venture is approved."), "error")
             return redirect(url_for("seller.staff", venture_id=venture_id))
-        url = url_for("seller.accept_invitation", token=token, _external=True)
-        notify.staff_invitation(db.session(), email, venture.name, url, str(get_locale() or "ko"))
+        notify.staff_invitation(db.session(), email, venture.name, token, str(get_locale() or "ko"))
         db.session.commit()
         flash(_("Invitation sent to %(email)s.", email=email), "success")
         return redirect(url_for("seller.staff", venture_id=venture_id))
