@@ -32,7 +32,7 @@ from storefront.models import (
     utcnow,
 )
 from storefront.payments.test_provider import TestProvider, paid_session
-from storefront.services import funds, impact, payments, payouts
+from storefront.services import funds, impact, notices, payments, payouts
 from storefront.services.cart import Cart, CartItem
 from storefront.services.checkout import ShopperDetails, ShopRules, place_order
 
@@ -344,9 +344,10 @@ def _pay(db: Session, provider: TestProvider, order: Order, when: datetime) -> N
     db.add(paid_session(order, f"pi_test_demo_{order.id}", when))
     db.flush()
     state = provider.retrieve_session(order.payment_session_id)
-    outcome = payments.fulfil(db, provider, order, state, when, tell_shopper=False)
+    outcome = payments.fulfil(db, provider, order, state, when)
     if outcome != "paid":
         raise RuntimeError(f"demo order {order.number} was not paid: {outcome}")
+    notices.discard(db)
 
 
 def load_scaled(db: Session, total_products: int, batch: int = 5000) -> int:

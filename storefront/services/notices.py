@@ -71,6 +71,12 @@ def recorded(db: Session) -> list[Notice]:
     return [notice for _transaction, notice in db.info.get(_KEY, [])]
 
 
+def discard(db: Session) -> None:
+    """Forget what the current transaction would tell (the demo's made-up shoppers)."""
+    session = db() if isinstance(db, scoped_session) else db
+    session.info.pop(_KEY, None)
+
+
 @event.listens_for(Session, "after_commit")
 def _keep_committed(session: Session) -> None:
     if session.in_nested_transaction():

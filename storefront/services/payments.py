@@ -113,11 +113,9 @@ def fulfil(
     order: Order,
     state: SessionState,
     now: datetime,
-    *,
-    tell_shopper: bool = True,
 ) -> str:
     """Mark a paid order paid at ``now``, record its donations and tell the shopper; exactly
-    once. Only the demo loader, paying a made-up history, passes ``tell_shopper=False``."""
+    once."""
     result = db.execute(
         update(Order)
         .where(Order.id == order.id, Order.status.in_(PAYABLE))
@@ -134,7 +132,7 @@ def fulfil(
         nested = db.begin_nested()
         if stock.take_all(db, wanted) is not None:
             nested.rollback()
-            return _refund_out_of_stock(db, provider, order, now, tell_shopper)
+            return _refund_out_of_stock(db, provider, order, now)
         nested.commit()
         order.stock_held = True
     db.execute(
@@ -152,13 +150,12 @@ def fulfil(
         )
     funds.draw(db, order)
     ledger.record_order(db, order, now)
-    if tell_shopper:
-        notify.order_confirmation(db, order)
+    notify.order_confirmation(db, order)
     return "paid"
 
 
 def _refund_out_of_stock(
-    db: Session, provider: PaymentProvider, order: Order, now: datetime, tell_shopper: bool
+    db: Session, provider: PaymentProvider, order: Order, now: datetime
 ) -> str:
     if not order.payment_intent_id:
         raise PaymentRejected(f"paid order {order.number} has no payment to refund")
@@ -178,6 +175,5 @@ def _refund_out_of_stock(
     order.status = "refunded"
     order.status_note = "sold out before payment arrived"
     log.warning("order %s paid after its stock was gone; refunded %s", order.number, refund.id)
-    if tell_shopper:
-        notify.order_refunded_out_of_stock(db, order)
+    notify.order_refunded_out_of_stock(db, order)
     return "refunded"

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from storefront.demo import loader
 from storefront.extensions import db
 from storefront.models import LedgerEntry, Order, TestPaymentSession, utcnow
+from storefront.services import notices
 from storefront.services.checkout import ShopRules
 
 
@@ -22,6 +23,7 @@ def test_demo_orders_go_through_fulfilment_at_their_own_time_and_email_nobody(ma
         loader.load_funds(session, app.config["SHOP_CURRENCY"])
         started = utcnow()
         placed = loader.load_orders(session, ShopRules.from_config(app.config), count=5)
+        assert notices.recorded(session) == []  # nothing waits for the commit to tell anyone
         session.commit()
         orders = session.scalars(select(Order)).all()
         assert len(orders) == placed > 5
