@@ -25,3 +25,19 @@ def test_nothing_below_the_web_imports_flask(layer):
         if module.split(".")[0].startswith("flask")
     }
     assert found == set()
+
+
+def test_domain_rules_need_no_database_and_models_know_no_pages():
+    below = {
+        "domain": ("sqlalchemy", "storefront.models", "storefront.services", "storefront.web"),
+        "models": ("storefront.web", "storefront.services"),
+        "services": ("storefront.web",),
+    }
+    found = {
+        f"{path.relative_to(ROOT)}: {module}"
+        for layer, forbidden in below.items()
+        for path in sorted((ROOT / layer).rglob("*.py"))
+        for module in imported_modules(path)
+        if module.startswith(forbidden)
+    }
+    assert found == set()
