@@ -61,6 +61,13 @@ MESSAGES: dict[str, Message] = {
     "payment.rejected": _l("This payment does not match its order."),
     # --- accounts, shoppers' receipts and statements ---
     # --- seller: ventures, listings, pictures, orders, staff ---
+    "image.too_large": _l("%(name)s is larger than 8 MB."),
+    "image.empty": _l("%(name)s is empty."),
+    "image.not_an_image": _l("%(name)s is not a JPEG, PNG, WebP or GIF picture."),
+    "image.too_many_pixels": _l("%(name)s has too many pixels (25 megapixels at most)."),
+    "image.too_small": _l("%(name)s is too small (at least 200 pixels on each side)."),
+    "image.broken": _l("%(name)s is damaged and cannot be read."),
+    "image.too_many": _l("A product can have at most 10 pictures."),
     # --- operator: causes, funds, refunds, payouts ---
     # --- impact reports ---
 }
