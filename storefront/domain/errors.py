@@ -147,6 +147,23 @@ class BadStatementLink(ReceiptRefused):
 # --- operator: causes, funds, refunds, payouts ----------------------------------------------
 
 
+class CauseRefused(DomainError):
+    """A change to a cause, or a choice of one, that the rules refuse."""
+
+
+class FundError(DomainError):
+    """A matching fund's terms or top-up that the rules refuse."""
+
+
+class RefundRefused(DomainError):
+    """A refund the rules refuse; ``left`` is what is left of the order to refund."""
+
+
+class PayoutRefused(DomainError):
+    """A payout, or a correction of one, that the rules refuse; ``owed`` is what the cause is
+    owed when the payout is too large."""
+
+
 # --- impact reports -------------------------------------------------------------------------
 
 

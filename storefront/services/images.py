@@ -37,9 +37,18 @@ class ImageRefused(DomainError):
     """An upload that is not a picture we accept; ``reason`` names why."""
 
     code = "image_refused"
+    codes = (
+        "image.too_large",
+        "image.empty",
+        "image.not_an_image",
+        "image.too_many_pixels",
+        "image.too_small",
+        "image.broken",
+        "image.too_many",
+    )
 
     def __init__(self, reason: str, filename: str = "") -> None:
-        super().__init__(f"image.{reason}", filename=filename)
+        super().__init__(f"image.{reason}", name=filename)
         self.reason = reason
         self.filename = filename
 

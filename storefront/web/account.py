@@ -66,7 +66,7 @@ def sign_in() -> Response | tuple[str, int]:
         return render_template("account/sign_in.html", form=form), 401
     db.session.commit()
     login_user(user, remember=bool(form.remember.data))
-    home = url_for("operator.venture_list") if user.is_operator else url_for("seller.dashboard")
+    home = url_for("operator.ventures.index") if user.is_operator else url_for("seller.dashboard")
     return redirect(safe_next(request.args.get("next"), home))
 
 

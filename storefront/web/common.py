@@ -1,10 +1,12 @@
-"""Small helpers the blueprints share: the provider, the rules, the cart in the session."""
+"""Small helpers the blueprints share: the provider, the rules, the cart in the session, the
+folder of uploaded pictures."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from pathlib import Path
 
 from flask import current_app, session
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,6 +24,11 @@ log = logging.getLogger(__name__)
 
 def provider() -> PaymentProvider:
     return current_app.extensions["payment_provider"]
+
+
+def media_root() -> Path:
+    """Where uploaded pictures (products, cause logos) are kept."""
+    return Path(current_app.config["MEDIA_ROOT"])
 
 
 def shop_rules() -> ShopRules:

@@ -77,7 +77,32 @@ MESSAGES: dict[str, Message] = {
     ),
     # --- seller: ventures, listings, pictures, orders, staff ---
     "listing.transition": _l("That cannot be done to a listing in this state."),
+    "image.too_large": _l("%(name)s is larger than 8 MB."),
+    "image.empty": _l("%(name)s is empty."),
+    "image.not_an_image": _l("%(name)s is not a JPEG, PNG, WebP or GIF picture."),
+    "image.too_many_pixels": _l("%(name)s has too many pixels (25 megapixels at most)."),
+    "image.too_small": _l("%(name)s is too small (at least 200 pixels on each side)."),
+    "image.broken": _l("%(name)s is damaged and cannot be read."),
+    "image.too_many": _l("A product can have at most 10 pictures."),
     # --- operator: causes, funds, refunds, payouts ---
+    "cause.in_use": _l("Ventures give to this cause by default; move them first."),
+    "cause.unknown": _l("Choose one of the causes in the list."),
+    "fund.amounts": _l("Amounts and the rate must be more than zero."),
+    "fund.period": _l("The fund must end after it starts."),
+    "refund.not_paid": _l("Only a paid order can be refunded."),
+    "refund.amount": _l("Enter an amount of at least 1 won."),
+    "refund.too_much": _l("At most %(left)s of this order is left to refund."),
+    "payout.unknown_cause": _l("Choose one of the causes in the list."),
+    "payout.amount": _l("Enter an amount of at least 1 won."),
+    "payout.future": _l("The payout date cannot be in the future."),
+    "payout.too_much": _l("The cause is owed %(owed)s; record at most that."),
+    "payout.proof_too_large": _l("The proof of payment is larger than 5 MB."),
+    "payout.proof_type": _l(
+        "The proof of payment must be a PDF or a JPEG, PNG, WebP or GIF picture."
+    ),
+    "payout.not_correctable": _l("A correction cannot itself be corrected."),
+    "payout.already_corrected": _l("This payout is already corrected."),
+    "payout.why": _l("Say why the payout is cancelled."),
     # --- impact reports ---
 }
 
@@ -91,6 +116,8 @@ CONFLICTS = frozenset(
         "stock.few_left",
         "checkout.not_payable",
         "account.email_taken",
+        "refund.too_much",
+        "payout.too_much",
     }
 )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
@@ -19,7 +18,7 @@ from storefront.models import OrderLine, Product, ProductImage, ProductOption, V
 from storefront.payments import PaymentError
 from storefront.services import causes, fulfilment, images, listings, notify, stats, ventures
 from storefront.web import seller_impact
-from storefront.web.common import provider
+from storefront.web.common import media_root, provider
 from storefront.web.exports import csv_response
 from storefront.web.forms import (
     DefaultCauseForm,
@@ -389,10 +388,6 @@ def delete_image(venture_id: int, product_id: int, image_id: int) -> Response:
     db.session.commit()
     flash(_("The picture is deleted."), "success")
     return redirect(url_for("seller.edit_product", venture_id=venture_id, product_id=product_id))
-
-
-def media_root() -> Path:
-    return Path(current_app.config["MEDIA_ROOT"])
 
 
 # --- orders and shipping ---------------------------------------------------------------

@@ -64,26 +64,28 @@ ROUTES = {
         {"monthly_sales": "1000000"},
     ),
     "operator.home": ("GET", "/operator", {}),
-    "operator.venture_list": ("GET", "/operator/ventures", {}),
-    "operator.review": ("POST", "/operator/ventures/{venture_id}/review", {"approve": "1"}),
-    "operator.cause_list": ("GET", "/operator/causes", {}),
-    "operator.edit_cause": (
+    "operator.ventures.index": ("GET", "/operator/ventures", {}),
+    "operator.ventures.review": (
+        "POST", "/operator/ventures/{venture_id}/review", {"approve": "1"}
+    ),
+    "operator.causes.index": ("GET", "/operator/causes", {}),
+    "operator.causes.edit": (
         "POST", "/operator/causes/{cause_id}",
         {"name": "새 이름", "registration": "1", "active": "y"},
     ),
-    "operator.fund_list": ("GET", "/operator/funds", {}),
-    "operator.fund": ("GET", "/operator/funds/{fund_id}", {}),
-    "operator.top_up": ("POST", "/operator/funds/{fund_id}/top-up", {"amount": "1000"}),
-    "operator.fund_active": ("POST", "/operator/funds/{fund_id}/active", {}),
-    "operator.order_search": ("GET", "/operator/orders", {}),
-    "operator.order": ("GET", "/operator/orders/{order_id}", {}),
-    "operator.refund": ("POST", "/operator/orders/{order_id}/refund", {"amount": "0"}),
-    "operator.balances": ("GET", "/operator/balances", {}),
-    "operator.record_payout": (
+    "operator.funds.index": ("GET", "/operator/funds", {}),
+    "operator.funds.show": ("GET", "/operator/funds/{fund_id}", {}),
+    "operator.funds.top_up": ("POST", "/operator/funds/{fund_id}/top-up", {"amount": "1000"}),
+    "operator.funds.active": ("POST", "/operator/funds/{fund_id}/active", {}),
+    "operator.orders.search": ("GET", "/operator/orders", {}),
+    "operator.orders.show": ("GET", "/operator/orders/{order_id}", {}),
+    "operator.orders.refund": ("POST", "/operator/orders/{order_id}/refund", {"amount": "0"}),
+    "operator.payouts.balances": ("GET", "/operator/balances", {}),
+    "operator.payouts.record": (
         "POST", "/operator/payouts",
         {"cause": "{cause_id}", "amount": "1", "paid_on": "2026-01-02", "bank_reference": "X"},
     ),
-    "operator.correct_payout": (
+    "operator.payouts.correct": (
         "POST", "/operator/payouts/{payout_id}/correct", {"note": "잘못 기록"}
     ),
 }  # fmt: skip
@@ -96,7 +98,7 @@ OPEN_STATUS = {"seller.accept_invitation": 400}
 # the fixture's product has options, so its own stock cannot be set directly: a 409 with a reason
 OWNER_STATUS = {"seller.product_stock": 409}
 # the operator's refund of nothing is refused (400); the fixture's causes are owed nothing (409)
-OPERATOR_STATUS = {"operator.refund": 400, "operator.record_payout": 409}
+OPERATOR_STATUS = {"operator.orders.refund": 400, "operator.payouts.record": 409}
 
 
 def test_every_seller_and_operator_route_is_in_the_matrix(app):
@@ -272,6 +274,6 @@ def test_the_operator_reaches_the_operator_pages(client, session, two_ventures, 
     assert request(client, endpoint, venture_id).status_code in {
         200, 302, OPERATOR_STATUS.get(endpoint, 200)
     }  # fmt: skip
-    if endpoint == "operator.review":
+    if endpoint == "operator.ventures.review":
         status = session.scalar(select(Venture.status).where(Venture.id == venture_id))
         assert status == "approved"
