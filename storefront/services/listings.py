@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storefront.domain.catalog import CATEGORIES, LOW_STOCK
-from storefront.domain.errors import DomainError
+from storefront.domain.errors import ListingRefused
 from storefront.models import Product, ProductOption, Venture
 from storefront.services import stock
 
@@ -20,19 +20,6 @@ TRANSITIONS = {
     "archive": ({"draft", "published"}, "archived"),
     "restore": ({"archived"}, "draft"),
 }
-
-
-class InvalidListing(DomainError):
-    code = "invalid_listing"
-
-    field: str
-
-    def __init__(self, field: str) -> None:
-        super().__init__(field=field)
-
-
-class InvalidTransition(DomainError):
-    code = "invalid_transition"
 
 
 @dataclass(frozen=True)
@@ -53,17 +40,17 @@ class GivingBounds:
 
     def check(self, rate_bp: int) -> int:
         if not self.minimum <= rate_bp <= self.maximum:
-            raise InvalidListing("giving_rate")
+            raise ListingRefused("listing.giving_rate", field="rate")
         return rate_bp
 
 
 def _check(data: ListingInput) -> None:
     if data.category not in CATEGORIES:
-        raise InvalidListing("category")
+        raise ListingRefused("listing.category", field="category")
     if data.price <= 0:
-        raise InvalidListing("price")
+        raise ListingRefused("listing.price", field="price")
     if data.stock < 0:
-        raise InvalidListing("stock")
+        raise ListingRefused("listing.stock", field="stock")
 
 
 def create(db: Session, venture: Venture, data: ListingInput, now: datetime) -> Product:
@@ -100,10 +87,10 @@ def update(db: Session, product: Product, data: ListingInput) -> Product:
 
 def change_status(db: Session, product: Product, action: str) -> Product:
     if action not in TRANSITIONS:
-        raise InvalidTransition(action)
+        raise ListingRefused("listing.transition", action=action)
     sources, target = TRANSITIONS[action]
     if product.status not in sources:
-        raise InvalidTransition(action)
+        raise ListingRefused("listing.transition", action=action)
     product.status = target
     return product
 
@@ -111,9 +98,9 @@ def change_status(db: Session, product: Product, action: str) -> Product:
 def set_stock(db: Session, product: Product, stock: int) -> Product:
     """Set the stock of a product without options (with options, each option has its own)."""
     if stock < 0:
-        raise InvalidListing("stock")
+        raise ListingRefused("listing.stock", field="stock")
     if has_options(db, product.id):
-        raise InvalidListing("stock_by_option")
+        raise ListingRefused("listing.stock_by_option", field="stock")
     product.stock = stock
     return product
 
@@ -187,12 +174,12 @@ def _sync_stock(db: Session, product: Product) -> None:
 def add_option(db: Session, product: Product, name: str, stock: int) -> ProductOption:
     name = name.strip()
     if not name:
-        raise InvalidListing("option_name")
+        raise ListingRefused("listing.option_name", field="name")
     if stock < 0:
-        raise InvalidListing("stock")
+        raise ListingRefused("listing.stock", field="stock")
     existing = options_of(db, product.id)
     if any(o.name == name for o in existing):
-        raise InvalidListing("option_taken")
+        raise ListingRefused("listing.option_taken", field="name")
     if not existing:
         # The product's stock so far belonged to no option; from now on options hold it.
         product.stock = 0
@@ -204,7 +191,7 @@ def add_option(db: Session, product: Product, name: str, stock: int) -> ProductO
 
 def set_option_stock(db: Session, product: Product, option: ProductOption, stock: int) -> None:
     if stock < 0:
-        raise InvalidListing("stock")
+        raise ListingRefused("listing.stock", field="stock")
     option.stock = stock
     _sync_stock(db, product)
 

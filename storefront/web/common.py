@@ -1,10 +1,12 @@
-"""Small helpers the blueprints share: the provider, the rules, the cart in the session."""
+"""Small helpers the blueprints share: the provider, the rules, the media folder, the cart in
+the session."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from pathlib import Path
 
 from flask import current_app, session
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,6 +28,11 @@ def provider() -> PaymentProvider:
 
 def shop_rules() -> ShopRules:
     return ShopRules.from_config(current_app.config)
+
+
+def media_root() -> Path:
+    """Where uploaded pictures are stored (and served from, under /media/)."""
+    return Path(current_app.config["MEDIA_ROOT"])
 
 
 def quote_with_funds(lines: list[CartLine]) -> tuple[Quote, dict[int, MatchingFund]]:

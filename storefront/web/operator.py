@@ -20,7 +20,7 @@ from storefront.models import Cause, MatchingFund, Order, Payout, Venture, utcno
 from storefront.payments import PaymentError
 from storefront.services import catalog, causes, funds, ledger, payouts, refunds, ventures
 from storefront.services.images import ImageRefused, Upload
-from storefront.web.common import provider
+from storefront.web.common import media_root, provider
 from storefront.web.forms import (
     CauseForm,
     CorrectionForm,
@@ -33,7 +33,7 @@ from storefront.web.forms import (
 )
 from storefront.web.guards import operator_required, signed_in_user
 from storefront.web.helpers import CATEGORY_LABELS, money
-from storefront.web.seller import IMAGE_PROBLEMS, media_root
+from storefront.web.messages import describe
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 
@@ -96,7 +96,7 @@ def _save_logo(form: CauseForm, cause: Cause) -> bool:
     try:
         causes.set_logo(cause, Upload(upload.filename, upload.stream), media_root())
     except ImageRefused as refused:
-        form.logo.errors = [IMAGE_PROBLEMS[refused.reason](refused.filename)]
+        form.logo.errors = [describe(refused)]
         return False
     return True
 
