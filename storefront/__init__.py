@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_logging(app)
     register_extensions(app)
     register_payments(app)
+    register_emails(app)
     register_blueprints(app)
     register_hooks(app)
     register_template_helpers(app)
@@ -86,6 +87,13 @@ def register_payments(app: Flask) -> None:
         get_session=lambda: db.session(),
         page_url=lambda session_id: url_for("payments.test_pay", session_id=session_id),
     )
+
+
+def register_emails(app: Flask) -> None:
+    """Send the emails that services record as notices, once their transaction commits."""
+    from storefront.web import emails
+
+    emails.init_app(app)
 
 
 def register_hooks(app: Flask) -> None:

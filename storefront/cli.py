@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from storefront.domain.errors import AccountRefused
 from storefront.extensions import db
 from storefront.models import Venture, utcnow
 from storefront.services import accounts, ventures
@@ -77,7 +78,7 @@ def create_operator(email: str, name: str, password: str) -> None:
     if user is None:
         try:
             user = accounts.sign_up(session, email, name, password)
-        except (accounts.WeakPassword, accounts.EmailTaken) as error:
+        except AccountRefused as error:
             raise click.ClickException(f"cannot create {email}: {error.code}") from error
     user.is_operator = True
     session.commit()

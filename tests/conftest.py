@@ -25,12 +25,12 @@ from sqlalchemy import create_engine, event, text
 from storefront import create_app
 from storefront.extensions import db as _db
 from tests import factories
+from tests.helpers import WEBHOOK_SECRET
 
 BACKEND = os.environ.get("SANGSAENG_TEST_DB", "sqlite")
 PG_ADMIN_URL = os.environ.get(
     "SANGSAENG_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-WEBHOOK_SECRET = "whsec_test_suite_secret"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

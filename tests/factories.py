@@ -6,7 +6,9 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from storefront.models import Cause, MatchingFund, Product, Venture
+from storefront.models import Cause, MatchingFund, Product, Refund, User, Venture
+from storefront.services import ledger
+from tests.helpers import PASSWORD
 
 _seq = itertools.count(1)
 
@@ -36,6 +38,16 @@ def make_venture(session: Any, cause: Cause | None = None, **fields: Any) -> Ven
     session.add(venture)
     session.flush()
     return venture
+
+
+def make_operator(session: Any, email: str = "ops@example.com") -> User:
+    """An operator account (password ``PASSWORD``), committed so that it can sign in."""
+    from storefront.services.accounts import sign_up as create
+
+    user = create(session, email, "운영자", PASSWORD)
+    user.is_operator = True
+    session.commit()
+    return user
 
 
 def make_fund(session: Any, budget: int = 100_000_000, **fields: Any) -> MatchingFund:
@@ -209,3 +221,19 @@ def make_paid_order(
         line.status = spec.status
     session.flush()
     return order
+
+
+def refund_line(session: Any, order: Any, line: Any, when: Any) -> Any:
+    """Cancel one line as the seller page does: a refund, then reversing ledger entries."""
+    refund = Refund(
+        order_id=order.id,
+        order_line_id=line.id,
+        amount=line.goods_amount,
+        currency="KRW",
+        reason="line_cancelled",
+        created_at=when,
+    )
+    session.add(refund)
+    session.flush()
+    line.status, line.cancelled_at = "cancelled", when
+    return ledger.reverse_line(session, line, refund, when)

@@ -1,16 +1,30 @@
-"""Drive the shop like a shopper, and sign webhook events like Stripe."""
+"""Drive the shop like a shopper, a seller or an operator; read its pages; sign webhook
+events like Stripe; run work in threads released together."""
 
 from __future__ import annotations
 
 import json
+import re
 import secrets
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from io import BytesIO
 from typing import Any
 
 import stripe
 from flask.testing import FlaskClient
+from PIL import Image
+from sqlalchemy import func, select
 
-from tests.conftest import WEBHOOK_SECRET
+from storefront.domain.errors import OutOfStock
+from storefront.extensions import db
+from storefront.models import utcnow
+from storefront.services import checkout
+from storefront.services.cart import Cart, CartItem
+
+WEBHOOK_SECRET = "whsec_test_suite_secret"
 
 SHOPPER = {
     "email": "buyer@example.com",
@@ -21,6 +35,65 @@ SHOPPER = {
     "address_detail": "101동 202호",
     "cause": "",
 }
+
+
+APPLICATION = {
+    "name": "두손공방",
+    "registration_number": "105-82-01237",
+    "mission": "seniors",
+    "region": "전북 전주시",
+    "story": "어르신 12명이 한지 공예품을 만듭니다.",
+    "contact_email": "hello@dusonn.example",
+    "contact_phone": "063-123-4567",
+}
+
+
+def text(response: Any) -> str:
+    """The response body as text."""
+    return response.get_data(as_text=True)
+
+
+def amounts(html: str) -> list[str]:
+    """Every won amount on a page, in order, with its sign."""
+    return re.findall(r"-?₩-?[\d,]+", html)
+
+
+def row(html: str, testid: str) -> str:
+    """The inside of the table row marked ``data-testid=testid``."""
+    found = re.search(rf'data-testid="{testid}"[^>]*>(.*?)</tr>', html, re.S)
+    assert found, f"no {testid}"
+    return found.group(1)
+
+
+def cell(html: str, testid: str) -> str:
+    """The text of the element marked ``data-testid=testid``."""
+    found = re.search(rf'data-testid="{testid}"[^>]*>(.*?)</', html, re.S)
+    assert found, f"no {testid}"
+    return found.group(1).strip()
+
+
+def count(session: Any, model: Any) -> int:
+    """How many rows ``model``'s table holds."""
+    return session.scalar(select(func.count()).select_from(model))  # type: ignore[no-any-return]
+
+
+def base(shop: Any) -> str:
+    """Where the seller pages of the shop's own venture start."""
+    return f"/seller/ventures/{shop.venture.id}"
+
+
+def picture(fmt="JPEG", size=(900, 600), colour=(200, 120, 40), exif_orientation=None):
+    """The bytes of a plain picture, with an EXIF orientation and camera make if asked."""
+    out = BytesIO()
+    image = Image.new("RGB", size, colour)
+    kwargs = {}
+    if exif_orientation:
+        exif = Image.Exif()
+        exif[0x0112] = exif_orientation  # Orientation
+        exif[0x010F] = "SecretCam"  # Make: metadata that must not survive
+        kwargs["exif"] = exif.tobytes()
+    image.save(out, fmt, **kwargs)
+    return out.getvalue()
 
 
 def add_to_cart(client: FlaskClient, product_id: int, quantity: int = 1) -> Any:
@@ -44,6 +117,17 @@ def buy(
     placed = place_order(client)
     assert placed.status_code == 303, placed.get_data(as_text=True)
     return pay(client, placed.headers["Location"], card)
+
+
+def lose_the_hold_to_a_rival(app: Any, session: Any, order: Any, product_id: int) -> Any:
+    """Let ``order``'s hold on its stock expire, then have another shopper check out the same
+    product; returns the rival's checkout response."""
+    order.expires_at = utcnow() - timedelta(minutes=1)
+    session.commit()
+    app.test_cli_runner().invoke(args=["orders", "expire-holds"])
+    rival = app.test_client()
+    add_to_cart(rival, product_id)
+    return place_order(rival)
 
 
 def session_object(order: Any, **overrides: Any) -> dict[str, Any]:
@@ -114,10 +198,60 @@ def sign_in(client, email="owner@example.com", password=PASSWORD):
 
 def mark_test_session_paid(session: Any, order: Any, intent: str) -> None:
     """What the test provider records when its card succeeds (needed for refunds)."""
-    from sqlalchemy import select
-
     from storefront.models import TestPaymentSession
 
     row = session.scalars(select(TestPaymentSession).filter_by(order_id=order.id)).one()
     row.status, row.payment_status, row.payment_intent = "complete", "paid", intent
     session.commit()
+
+
+RACE_SHOPPER = checkout.ShopperDetails(
+    "race@example.com", "경쟁자", "010-0000-0000", "04524", "서울", "", None
+)
+
+
+def run_together(app, count, work):
+    """Run ``work(i)`` in ``count`` threads released at the same moment, each in its own context."""
+    barrier = threading.Barrier(count)
+
+    def task(i):
+        with app.app_context():
+            barrier.wait()
+            try:
+                return work(i)
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        results = list(pool.map(task, range(count)))
+    db.session.expire_all()  # the test's own session reads what the threads committed
+    return results
+
+
+def buyer(app, items):
+    """Work for ``run_together``: place an order for ``items`` (product id, quantity, unit
+    price and an optional option id); the order's id, or None when the stock ran out."""
+
+    def work(i):
+        cart = Cart(
+            {
+                (item[0], item[3] if len(item) > 3 else None): CartItem(item[1], item[2])
+                for item in items
+            }
+        )
+        try:
+            order = checkout.place_order(
+                db.session(),
+                cart,
+                RACE_SHOPPER,
+                checkout.ShopRules.from_config(app.config),
+                "test",
+                utcnow(),
+            )
+            db.session.commit()
+            return order.id
+        except OutOfStock:
+            db.session.rollback()
+            return None
+
+    return work

@@ -20,7 +20,7 @@ from storefront.domain.impact import (
     first_months,
     quarters_between,
 )
-from storefront.domain.periods import SEOUL, to_utc
+from storefront.domain.periods import local_date, local_today, to_utc
 from storefront.models import (
     Cause,
     ImpactReport,
@@ -31,8 +31,8 @@ from storefront.models import (
     Venture,
     utcnow,
 )
-from storefront.payments.test_provider import paid_session
-from storefront.services import funds, impact, ledger, payouts
+from storefront.payments.test_provider import TestProvider, paid_session
+from storefront.services import funds, impact, notices, payments, payouts
 from storefront.services.cart import Cart, CartItem
 from storefront.services.checkout import ShopperDetails, ShopRules, place_order
 
@@ -195,7 +195,7 @@ def load_payouts(db: Session, root: Path, currency: str, now: datetime | None = 
         if balance.outstanding <= 1:
             continue
         payouts.record(
-            db, balance.key, balance.outstanding // 2, (now - timedelta(days=3)).date(),
+            db, balance.key, balance.outstanding // 2, local_today(now - timedelta(days=3)),
             f"KB-DEMO-{2026110 + i}", "데모 지급", None, root, None, currency, now,
         )  # fmt: skip
     return len(owed)
@@ -206,10 +206,11 @@ def load_orders(db: Session, rules: ShopRules, count: int = 60, now: datetime | 
 
     ``count`` orders from any venture over the last three months, and a few orders each month
     of every venture's first three months after it joined (the impact report's window). They
-    go through the same pricing and stock code as a shopper's order; only the payment step is
-    skipped (these orders never saw a provider).
+    go through the same pricing, stock and fulfilment code as a shopper's order: each is paid
+    through the test provider, as with a test card, and fulfilled by ``payments.fulfil``.
     """
     now = now or utcnow()
+    provider = TestProvider(get_session=lambda: db, webhook_secret="", page_url=lambda _id: "")
     rng = random.Random(SEED + 1)
     plan: list[tuple[datetime, int | None]] = [
         (
@@ -239,7 +240,7 @@ def load_orders(db: Session, rules: ShopRules, count: int = 60, now: datetime | 
         picks = rng.sample(list(in_stock), k=min(len(in_stock), rng.randint(1, 3)))
         cart = Cart({(p.id, None): CartItem(rng.randint(1, 3), p.price) for p in picks})
         order = place_order(db, cart, _shopper(i), rules, "test", when)
-        _mark_paid(db, order, when + timedelta(minutes=3))
+        _pay(db, provider, order, when + timedelta(minutes=3))
         if venture_id:  # history from long ago: the venture has restocked since
             for line in order.lines:
                 product = db.get(Product, line.product_id)
@@ -255,7 +256,7 @@ def _first_month_plan(
     plan: list[tuple[datetime, int | None]] = []
     for venture in db.scalars(select(Venture).where(Venture.reviewed_at.is_not(None))):
         assert venture.reviewed_at is not None
-        for month in first_months(venture.reviewed_at.astimezone(SEOUL).date()):
+        for month in first_months(local_date(venture.reviewed_at)):
             for _ in range(rng.randint(2, 6)):
                 when = to_utc(month) + timedelta(days=rng.randint(0, 27), hours=rng.randint(1, 20))
                 if when < now - timedelta(hours=1):
@@ -283,7 +284,7 @@ def load_impact_reports(db: Session, now: datetime | None = None) -> int:
     joining) and the people they employ, each quarter since they joined (at most six)."""
     now = now or utcnow()
     rng = random.Random(SEED + 3)
-    today = now.astimezone(SEOUL).date()
+    today = local_today(now)
     ventures = db.scalars(
         select(Venture).where(Venture.reviewed_at.is_not(None)).order_by(Venture.id)
     ).all()
@@ -291,7 +292,7 @@ def load_impact_reports(db: Session, now: datetime | None = None) -> int:
     filed = 0
     for index, venture in enumerate(ventures):
         assert venture.reviewed_at is not None
-        joined = venture.reviewed_at.astimezone(SEOUL).date()
+        joined = local_date(venture.reviewed_at)
         if index % 5 != 4:  # one in five never reported its sales before joining
             after = first_sales.get(venture.id, 0) // FIRST_MONTHS or rng.randint(20, 60) * 10_000
             db.add(
@@ -335,20 +336,18 @@ MISSION_GROUP = {
 }
 
 
-def _mark_paid(db: Session, order: Order, when: datetime) -> None:
-    order.status = "paid"
-    order.paid_at = when
-    # Paid through the test provider, so that refunds work on demo orders too.
+def _pay(db: Session, provider: TestProvider, order: Order, when: datetime) -> None:
+    """Pay a demo order at ``when`` the way a test-card payment is paid: a paid test session
+    (so refunds work on demo orders too), then the shop's one fulfilment path. The shoppers
+    are made up, so nobody is emailed."""
     order.payment_session_id = f"cs_test_demo_{order.id}"
-    order.payment_intent_id = f"pi_test_demo_{order.id}"
-    db.add(paid_session(order, order.payment_intent_id, when))
-    for line in order.lines:
-        line.status = "paid"
-        product = db.get(Product, line.product_id)
-        if product is not None:
-            product.units_sold += line.quantity
-    funds.draw(db, order)
-    ledger.record_order(db, order, when)
+    db.add(paid_session(order, f"pi_test_demo_{order.id}", when))
+    db.flush()
+    state = provider.retrieve_session(order.payment_session_id)
+    outcome = payments.fulfil(db, provider, order, state, when)
+    if outcome != "paid":
+        raise RuntimeError(f"demo order {order.number} was not paid: {outcome}")
+    notices.discard(db)
 
 
 def load_scaled(db: Session, total_products: int, batch: int = 5000) -> int:

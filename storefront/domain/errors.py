@@ -123,6 +123,24 @@ class PaymentRejected(DomainError):
 # --- accounts, shoppers' receipts and statements --------------------------------------------
 
 
+class AccountRefused(DomainError):
+    """Signing up, or choosing a password, against the account rules."""
+
+
+class BadResetLink(AccountRefused):
+    """A password-reset link that was changed, is too old or was used already."""
+
+    default_code = "account.bad_reset_link"
+
+
+class ReceiptRefused(DomainError):
+    """A donation receipt or statement the shop cannot give (an unpaid order, a bad period)."""
+
+
+class BadStatementLink(ReceiptRefused):
+    """A statement link that was tampered with or is older than a week."""
+
+
 # --- seller: ventures, listings, pictures, orders, staff ------------------------------------
 
 

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from zoneinfo import ZoneInfo
+
+from storefront.domain.periods import local_date
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def new_order_number(now: datetime, length: int = 5) -> str:
     """Return a new order number for an order placed at ``now`` (aware)."""
-    day = now.astimezone(SEOUL).strftime("%y%m%d")
+    day = local_date(now).strftime("%y%m%d")
     tail = "".join(secrets.choice(ALPHABET) for _ in range(length))
     return f"SS-{day}-{tail}"
 

@@ -1,4 +1,9 @@
-"""Calendar periods in Seoul time for a venture's numbers: days, weeks (Monday first), months."""
+"""Time in Seoul, the shop's calendar: today's date, midnight of a day, and the periods of a
+venture's numbers (days, weeks Monday first, months).
+
+The database keeps aware UTC moments; every calendar question (what day is it, which month
+does a sale belong to) is asked in Seoul, through this module only.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,27 @@ from zoneinfo import ZoneInfo
 SEOUL = ZoneInfo("Asia/Seoul")
 GRAINS = ("day", "week", "month")
 SPAN = {"day": 30, "week": 12, "month": 12}  # how many periods a chart shows
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC: the shop's one clock."""
+    return datetime.now(UTC)
+
+
+def local_date(moment: datetime) -> date:
+    """Return the Seoul calendar date of an aware moment.
+
+    Between 00:00 and 09:00 in Seoul the UTC date is still the day before: never use
+    ``moment.date()`` on a UTC moment for a date a person sees or types.
+    """
+    if moment.tzinfo is None:
+        raise ValueError("a naive datetime has no Seoul date; pass an aware one")
+    return moment.astimezone(SEOUL).date()
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Return today's date in Seoul, at ``now`` (aware) or at this moment if omitted."""
+    return local_date(now or utcnow())
 
 
 def period_start(day: date, grain: str) -> date:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from storefront.domain.errors import DomainError
+from storefront.domain.errors import ReceiptRefused
 from storefront.domain.periods import to_utc
 
 RECEIPT_PREFIX = "DR"  # "donation receipt"
@@ -85,17 +85,6 @@ def net_of(entries: Iterable[tuple[str, int]]) -> Net:
     return total
 
 
-class BadStatementRange(DomainError):
-    """A statement period the shop refuses: ``reason`` is ``order`` (from after to) or
-    ``too_long`` (more than MAX_STATEMENT_YEARS)."""
-
-    code = "bad_statement_range"
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 def _years_later(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -114,9 +103,9 @@ class StatementPeriod:
     def checked(cls, start: date, end: date) -> StatementPeriod:
         """Refuse an end before the start, or a span longer than MAX_STATEMENT_YEARS."""
         if start > end:
-            raise BadStatementRange("order")
+            raise ReceiptRefused("statement.range_order", field="end")
         if end >= _years_later(start, MAX_STATEMENT_YEARS):
-            raise BadStatementRange("too_long")
+            raise ReceiptRefused("statement.too_long", field="end")
         return cls(start, end)
 
     @classmethod

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from storefront.domain.accounts import normalise_email, password_problem
-from storefront.domain.errors import DomainError
+from storefront.domain.errors import AccountRefused, BadResetLink
 from storefront.models import User
 
 HASH_METHOD = "scrypt"  # Werkzeug's scrypt: salted, memory-hard
@@ -22,30 +22,16 @@ RESET_MAX_AGE_SECONDS = 3600
 _DUMMY_HASH = generate_password_hash("not a real password", method=HASH_METHOD)
 
 
-class EmailTaken(DomainError):
-    code = "email_taken"
-
-
-class WeakPassword(DomainError):
-    code = "weak_password"
-
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
-        self.problem = problem
-
-
-class BadResetLink(DomainError):
-    code = "bad_reset_link"
-
-
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method=HASH_METHOD)
 
 
 def _check_strength(password: str, email: str) -> None:
     problem = password_problem(password, email)
+    if problem == "too_short":
+        raise AccountRefused("account.password_too_short", field="password")
     if problem:
-        raise WeakPassword(problem)
+        raise AccountRefused("account.password_too_guessable", field="password")
 
 
 def find_by_email(db: Session, email: str) -> User | None:
@@ -53,11 +39,11 @@ def find_by_email(db: Session, email: str) -> User | None:
 
 
 def sign_up(db: Session, email: str, name: str, password: str) -> User:
-    """Create an account. Raises ``EmailTaken`` or ``WeakPassword``."""
+    """Create an account; refuse a weak password or an email that has one already."""
     email = normalise_email(email)
     _check_strength(password, email)
     if find_by_email(db, email) is not None:
-        raise EmailTaken(email)
+        raise AccountRefused("account.email_taken", field="email")
     user = User(email=email, name=name.strip(), password_hash=hash_password(password))
     db.add(user)
     db.flush()

@@ -27,7 +27,7 @@ from storefront.domain.impact import (
     monthly_average,
     quarters_between,
 )
-from storefront.domain.periods import SEOUL, Window, shift, to_utc
+from storefront.domain.periods import Window, local_date, shift, to_utc
 from storefront.models import (
     ImpactReport,
     LedgerSum,
@@ -42,10 +42,6 @@ from storefront.services.stats import SOLD, SOLD_LINES, bucket
 
 CHART_MONTHS = 12
 CHART_QUARTERS = 8
-
-
-def seoul_day(moment: datetime) -> date:
-    return moment.astimezone(SEOUL).date()
 
 
 @dataclass(frozen=True)
@@ -120,7 +116,7 @@ def first_months_sales(db: Session) -> dict[int, int]:
     rows = db.execute(
         select(Venture.id, Venture.reviewed_at).where(Venture.status == "approved")
     ).all()
-    joined = {venture_id: seoul_day(when) for venture_id, when in rows if when is not None}
+    joined = {venture_id: local_date(when) for venture_id, when in rows if when is not None}
     return {
         venture_id: sum(monthly.get(m, 0) for m in first_months(joined[venture_id]))
         for venture_id, monthly in _first_months_sales(db).items()
@@ -191,7 +187,7 @@ def impact(db: Session, today: date) -> Impact:
         if reviewed_at is None:
             undated += 1  # approved before approval dates were kept: listed, not measured
             continue
-        joined = seoul_day(reviewed_at)
+        joined = local_date(reviewed_at)
         joined_in[joined.replace(day=1)] = joined_in.get(joined.replace(day=1), 0) + 1
         if not first_months_over(joined, today):
             in_first_months += 1
@@ -244,7 +240,7 @@ def joined_quarter(venture: Venture) -> Quarter | None:
     """The quarter (Seoul time) a venture was approved in; None if it is not approved."""
     if venture.status != "approved" or venture.reviewed_at is None:
         return None
-    return Quarter.of(seoul_day(venture.reviewed_at))
+    return Quarter.of(local_date(venture.reviewed_at))
 
 
 def reportable_quarters(venture: Venture, today: date, most: int = 8) -> list[Quarter]:
@@ -265,7 +261,7 @@ def file_report(
     Raises ReportRefused (domain/errors.py). Two filings for the same quarter at once: the
     database's unique index refuses the second (an IntegrityError at flush).
     """
-    check_report(report, Quarter.of(seoul_day(now)), joined_quarter(venture))
+    check_report(report, Quarter.of(local_date(now)), joined_quarter(venture))
     db.execute(
         update(ImpactReport)
         .where(
@@ -356,7 +352,7 @@ def first_months_of(
     """The venture's own first-months figure, computed as for the public page (one query)."""
     if venture.status != "approved" or venture.reviewed_at is None:
         return None
-    joined = seoul_day(venture.reviewed_at)
+    joined = local_date(venture.reviewed_at)
     months = first_months(joined)
     total = db.scalar(
         select(func.coalesce(func.sum(OrderLine.goods_amount), 0))

@@ -10,16 +10,9 @@ from sqlalchemy.orm import Session
 
 from storefront.domain.catalog import CATEGORIES, LOW_STOCK
 from storefront.domain.errors import ListingRefused
+from storefront.domain.listings import GivingBounds, status_after
 from storefront.models import Product, ProductOption, Venture
 from storefront.services import stock
-
-# Which listing states each action moves from, and where to.
-TRANSITIONS = {
-    "publish": ({"draft"}, "published"),
-    "unpublish": ({"published"}, "draft"),
-    "archive": ({"draft", "published"}, "archived"),
-    "restore": ({"archived"}, "draft"),
-}
 
 
 @dataclass(frozen=True)
@@ -29,19 +22,6 @@ class ListingInput:
     category: str
     price: int
     stock: int
-
-
-@dataclass(frozen=True)
-class GivingBounds:
-    """The range of giving rates the platform lets a venture choose, in basis points."""
-
-    minimum: int
-    maximum: int
-
-    def check(self, rate_bp: int) -> int:
-        if not self.minimum <= rate_bp <= self.maximum:
-            raise ListingRefused("listing.giving_rate", field="rate")
-        return rate_bp
 
 
 def _check(data: ListingInput) -> None:
@@ -86,12 +66,9 @@ def update(db: Session, product: Product, data: ListingInput) -> Product:
 
 
 def change_status(db: Session, product: Product, action: str) -> Product:
-    if action not in TRANSITIONS:
-        raise ListingRefused("listing.transition", action=action)
-    sources, target = TRANSITIONS[action]
-    if product.status not in sources:
-        raise ListingRefused("listing.transition", action=action)
-    product.status = target
+    """Publish, unpublish, archive or restore a listing; raise ``ListingRefused`` if the
+    action is not allowed from its status."""
+    product.status = status_after(product.status, action)
     return product
 
 

@@ -1,103 +1,57 @@
-"""Emails to shoppers, rendered in the order's language and sent after the commit."""
+"""The emails the shop sends, recorded as notices in the transaction that causes them.
+
+Each function says who is told what, in which language; ``storefront.web.emails`` renders
+the notice (``templates/emails/<kind>``) and sends it after the commit.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import current_app, render_template, url_for
-from flask_babel import force_locale, gettext
-from flask_mailman import EmailMultiAlternatives
 from sqlalchemy.orm import Session
 
 from storefront.domain.receipts import StatementPeriod
 from storefront.models import Order, OrderLine, User
-from storefront.services.aftercommit import after_commit
+from storefront.services.notices import Notice, record
 
 
-def _send(
-    db: Session, to: str, locale: str, template: str, subject: str, context: dict[str, Any]
-) -> None:
-    """Render ``emails/<template>.txt`` and ``.html`` in ``locale`` and send after the commit."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    with force_locale(locale):
-        message = EmailMultiAlternatives(
-            subject=subject, body=render_template(f"emails/{template}.txt", **context), to=[to]
-        )
-        message.attach_alternative(
-            render_template(f"emails/{template}.html", **context), "text/html"
-        )
-
-    def send() -> None:
-        with app.app_context():
-            message.send()
-
-    after_commit(db, send)
-
-
-def _order_context(order: Order) -> dict[str, Any]:
-    url = url_for("orders.show", number=order.number, token=order.access_token, _external=True)
-    receipt_url = url_for(
-        "receipts.show", number=order.number, token=order.access_token, _external=True
-    )
-    return {"order": order, "order_url": url, "receipt_url": receipt_url}
+def _tell_shopper(db: Session, kind: str, order: Order, **params: str | int) -> None:
+    record(db, Notice(kind, order.email, order.locale, {"order_number": order.number, **params}))
 
 
 def order_confirmation(db: Session, order: Order) -> None:
-    with force_locale(order.locale):
-        subject = gettext("Sangsaeng order %(number)s: thank you", number=order.number)
-    _send(db, order.email, order.locale, "order_confirmation", subject, _order_context(order))
+    _tell_shopper(db, "order_confirmation", order)
 
 
 def order_refunded_out_of_stock(db: Session, order: Order) -> None:
-    with force_locale(order.locale):
-        subject = gettext("Sangsaeng order %(number)s was refunded", number=order.number)
-    _send(db, order.email, order.locale, "order_refunded", subject, _order_context(order))
-
-
-def password_reset(db: Session, user: User, reset_url: str, locale: str) -> None:
-    with force_locale(locale):
-        subject = gettext("Reset your Sangsaeng password")
-    _send(db, user.email, locale, "password_reset", subject, {"user": user, "reset_url": reset_url})
+    _tell_shopper(db, "order_refunded", order)
 
 
 def line_shipped(db: Session, order: Order, line: OrderLine) -> None:
-    with force_locale(order.locale):
-        subject = gettext("Sangsaeng order %(number)s has shipped", number=order.number)
-    _send(
-        db,
-        order.email,
-        order.locale,
-        "line_shipped",
-        subject,
-        {**_order_context(order), "line": line},
-    )
+    _tell_shopper(db, "line_shipped", order, line_id=line.id)
 
 
 def line_cancelled(db: Session, order: Order, line: OrderLine, amount: int) -> None:
-    with force_locale(order.locale):
-        subject = gettext("Part of Sangsaeng order %(number)s was cancelled", number=order.number)
-    context = {**_order_context(order), "line": line, "amount": amount}
-    _send(db, order.email, order.locale, "line_cancelled", subject, context)
+    _tell_shopper(db, "line_cancelled", order, line_id=line.id, amount=amount)
 
 
 def order_refund(db: Session, order: Order, amount: int, left: int) -> None:
-    with force_locale(order.locale):
-        subject = gettext("Sangsaeng order %(number)s: refund", number=order.number)
-    context = {**_order_context(order), "amount": amount, "left": left}
-    _send(db, order.email, order.locale, "order_refund", subject, context)
+    _tell_shopper(db, "order_refund", order, amount=amount, left=left)
 
 
-def staff_invitation(db: Session, email: str, venture_name: str, url: str, locale: str) -> None:
-    with force_locale(locale):
-        subject = gettext(
-            "You are invited to help run %(venture)s on Sangsaeng", venture=venture_name
-        )
-    _send(
-        db, email, locale, "staff_invitation", subject, {"venture_name": venture_name, "url": url}
-    )
+def password_reset(db: Session, user: User, token: str, locale: str) -> None:
+    """Send ``user`` the reset link for ``token`` (from ``accounts.ResetTokens``)."""
+    params = {"name": user.name, "token": token}
+    record(db, Notice("password_reset", user.email, locale, params))
 
 
-def statement_link(db: Session, email: str, url: str, period: StatementPeriod, locale: str) -> None:
-    with force_locale(locale):
-        subject = gettext("Your Sangsaeng donation statement")
-    _send(db, email, locale, "statement_link", subject, {"url": url, "period": period})
+def staff_invitation(db: Session, email: str, venture_name: str, token: str, locale: str) -> None:
+    """Invite ``email`` with ``token`` (from ``ventures.Invitations``)."""
+    params = {"venture_name": venture_name, "token": token}
+    record(db, Notice("staff_invitation", email, locale, params))
+
+
+def statement_link(
+    db: Session, email: str, token: str, period: StatementPeriod, locale: str
+) -> None:
+    """Send ``email`` the link to its statement for ``token`` (from ``receipts.StatementLinks``)."""
+    params = {"token": token, "start": period.start.isoformat(), "end": period.end.isoformat()}
+    record(db, Notice("statement_link", email, locale, params))

@@ -108,9 +108,14 @@ def apply_state(
 
 
 def fulfil(
-    db: Session, provider: PaymentProvider, order: Order, state: SessionState, now: datetime
+    db: Session,
+    provider: PaymentProvider,
+    order: Order,
+    state: SessionState,
+    now: datetime,
 ) -> str:
-    """Mark a paid order paid, record its donations and tell the shopper; exactly once."""
+    """Mark a paid order paid at ``now``, record its donations and tell the shopper; exactly
+    once."""
     result = db.execute(
         update(Order)
         .where(Order.id == order.id, Order.status.in_(PAYABLE))

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storefront.domain.matching import allocate
+from storefront.domain.periods import local_today
 from storefront.models import Cause, LedgerEntry, LedgerSum, MatchingFund, Payout, Venture
 from storefront.services.images import ImageRefused, Upload, picture_bytes
 
@@ -214,13 +215,14 @@ def record(
     currency: str,
     now: datetime,
 ) -> Payout:
-    """Record a payout to a cause; never more than the cause is owed."""
+    """Record a payout to a cause; never more than the cause is owed, never dated after
+    today in Seoul (``paid_on`` is the Seoul day the bank paid)."""
     cause = db.get(Cause, cause_id)
     if cause is None:
         raise PayoutRefused("unknown_cause")
     if amount <= 0:
         raise PayoutRefused("amount")
-    if paid_on > now.date():
+    if paid_on > local_today(now):
         raise PayoutRefused("future")
     owed = outstanding_for(db, cause_id)
     if amount > owed:
@@ -261,7 +263,7 @@ def correct(
         cause_id=original.cause_id,
         amount=-original.amount,
         currency=original.currency,
-        paid_on=now.date(),
+        paid_on=local_today(now),
         bank_reference=original.bank_reference,
         note=note.strip(),
         corrects_id=original.id,

@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storefront.domain.errors import DomainError
+from storefront.domain.errors import BadStatementLink, DomainError, ReceiptRefused
 from storefront.domain.receipts import (
     REVERSAL_KINDS,
     Net,
@@ -28,12 +28,6 @@ from storefront.models import Cause, LedgerEntry, Order
 # Orders that were paid: a fully refunded order keeps its receipt, which then shows 0.
 RECEIPT_STATUSES = ("paid", "refunded")
 HASH_PREFIX = 12
-
-
-class NoReceipt(DomainError):
-    """The order was never paid (waiting, failed, expired or cancelled): nothing was pledged."""
-
-    code = "no_receipt"
 
 
 def has_receipt(order: Order) -> bool:
@@ -107,10 +101,10 @@ def _causes(rows: list[tuple[ReceiptEntry, int, str, str]]) -> tuple[CauseGiving
 def receipt_for(db: Session, order: Order) -> Receipt:
     """Build the donation receipt of a paid order from its ledger entries (one query).
 
-    Raises NoReceipt for an order that was never paid.
+    Refuses an order that was never paid (``receipt.not_paid``).
     """
     if not has_receipt(order) or order.paid_at is None:
-        raise NoReceipt()
+        raise ReceiptRefused("receipt.not_paid")
     rows = db.execute(
         select(LedgerEntry, Cause.id, Cause.name, Cause.registration)
         .join(Cause, Cause.id == LedgerEntry.cause_id)
@@ -151,16 +145,6 @@ STATEMENT_SALT = "sangsaeng-donation-statement"
 STATEMENT_MAX_AGE_SECONDS = 7 * 24 * 3600
 
 
-class BadStatementLink(DomainError):
-    """A statement link that was tampered with (``invalid``) or is too old (``expired``)."""
-
-    code = "bad_statement_link"
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 @dataclass(frozen=True)
 class StatementRequest:
     email: str
@@ -188,21 +172,21 @@ class StatementLinks:
         return str(self._serializer().dumps(data))
 
     def read(self, token: str) -> StatementRequest:
-        """Return what the link asks for; raise BadStatementLink if it is not one we signed
+        """Return what the link asks for; refuse it if it is not one we signed
         or is older than ``max_age`` seconds."""
         try:
             data = self._serializer().loads(token, max_age=self.max_age)
         except SignatureExpired as exc:
-            raise BadStatementLink("expired") from exc
+            raise BadStatementLink("statement.link_expired") from exc
         except BadSignature as exc:
-            raise BadStatementLink("invalid") from exc
+            raise BadStatementLink("statement.link_invalid") from exc
         try:
             email, start, end = data["e"], data["f"], data["t"]
             period = StatementPeriod.checked(date.fromisoformat(start), date.fromisoformat(end))
         except (TypeError, KeyError, ValueError, DomainError) as exc:
-            raise BadStatementLink("invalid") from exc
+            raise BadStatementLink("statement.link_invalid") from exc
         if not isinstance(email, str) or "@" not in email:
-            raise BadStatementLink("invalid")
+            raise BadStatementLink("statement.link_invalid")
         return StatementRequest(email, period)
 
 

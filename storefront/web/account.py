@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from storefront.domain.errors import AccountRefused, BadResetLink
 from storefront.extensions import db, limiter
 from storefront.models import utcnow
 from storefront.services import accounts, notify
@@ -19,13 +20,9 @@ from storefront.web.forms import (
     SignUpForm,
 )
 from storefront.web.helpers import safe_next
+from storefront.web.messages import form_error
 
 bp = Blueprint("account", __name__, url_prefix="/account")
-
-WEAK_PASSWORD = {
-    "too_short": lambda: _("Use at least 10 characters."),
-    "too_guessable": lambda: _("That password is too easy to guess. Try a short sentence."),
-}
 
 
 def _tokens() -> accounts.ResetTokens:
@@ -43,12 +40,9 @@ def sign_up() -> Response | tuple[str, int]:
         user = accounts.sign_up(
             db.session(), form.email.data or "", form.name.data or "", form.password.data or ""
         )
-    except accounts.EmailTaken:
-        form.email.errors = [_("An account with this email already exists. Sign in instead.")]
-        return render_template("account/sign_up.html", form=form), 409
-    except accounts.WeakPassword as error:
-        form.password.errors = [WEAK_PASSWORD[error.problem]()]
-        return render_template("account/sign_up.html", form=form), 400
+    except AccountRefused as error:
+        status = form_error(form, error)
+        return render_template("account/sign_up.html", form=form), status
     db.session.commit()
     login_user(user)
     flash(_("Welcome! Your account is ready."), "success")
@@ -95,8 +89,7 @@ def forgot() -> Response | tuple[str, int]:
         ), 400 if form.is_submitted() else 200
     user = accounts.find_by_email(db.session(), form.email.data or "")
     if user is not None and user.active:
-        url = url_for("account.reset", token=_tokens().issue(user), _external=True)
-        notify.password_reset(db.session(), user, url, str(get_locale() or "ko"))
+        notify.password_reset(db.session(), user, _tokens().issue(user), str(get_locale() or "ko"))
         db.session.commit()
     # The same answer whether or not the email has an account.
     flash(_("If that email has an account, a link to reset the password is on its way."), "success")
@@ -107,16 +100,16 @@ def forgot() -> Response | tuple[str, int]:
 def reset(token: str) -> Response | tuple[str, int]:
     try:
         _tokens().user_for(db.session(), token)
-    except accounts.BadResetLink:
+    except BadResetLink:
         return render_template("account/reset_invalid.html"), 400
     form = ResetPasswordForm()
     if not form.validate_on_submit():
         return render_template("account/reset.html", form=form), 400 if form.is_submitted() else 200
     try:
         accounts.reset_password(db.session(), _tokens(), token, form.password.data or "")
-    except accounts.WeakPassword as error:
-        form.password.errors = [WEAK_PASSWORD[error.problem]()]
-        return render_template("account/reset.html", form=form), 400
+    except AccountRefused as error:
+        status = form_error(form, error)
+        return render_template("account/reset.html", form=form), status
     db.session.commit()
     if current_user.is_authenticated:
         logout_user()

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from storefront.domain.impact import FIRST_MONTHS
-from storefront.domain.periods import SEOUL
+from storefront.domain.periods import local_today
 from storefront.extensions import db
-from storefront.models import utcnow
 from storefront.services import impact
 
 bp = Blueprint("impact", __name__, url_prefix="/impact")
@@ -15,7 +14,7 @@ bp = Blueprint("impact", __name__, url_prefix="/impact")
 
 @bp.get("")
 def index() -> str:
-    today = utcnow().astimezone(SEOUL).date()
+    today = local_today()
     return render_template(
         "impact/index.html",
         figures=impact.impact(db.session(), today),

@@ -60,6 +60,21 @@ MESSAGES: dict[str, Message] = {
     "checkout.not_payable": _l("This order can no longer be paid. Your cart is still here."),
     "payment.rejected": _l("This payment does not match its order."),
     # --- accounts, shoppers' receipts and statements ---
+    "account.email_taken": _l("An account with this email already exists. Sign in instead."),
+    "account.password_too_short": _l("Use at least 10 characters."),
+    "account.password_too_guessable": _l(
+        "That password is too easy to guess. Try a short sentence."
+    ),
+    "account.bad_reset_link": _l("This reset link does not work any more."),
+    "receipt.not_paid": _l("Only paid orders have a donation receipt. This order was not paid."),
+    "statement.range_order": _l("The start date must be on or before the end date."),
+    "statement.too_long": _l("A statement covers at most 5 years. Choose a shorter period."),
+    "statement.link_expired": _l(
+        "Statement links work for 7 days. Ask for a new one with the form."
+    ),
+    "statement.link_invalid": _l(
+        "The link is incomplete or was changed. Copy the whole link from the email."
+    ),
     # --- seller: ventures, listings, pictures, orders, staff ---
     "application.registration_number": _l("That business registration number does not check out."),
     "application.registration_taken": _l(
@@ -127,6 +142,7 @@ CONFLICTS = frozenset(
         "stock.sold_out",
         "stock.few_left",
         "checkout.not_payable",
+        "account.email_taken",
         "application.registration_taken",
         "venture.already_approved",
         "listing.stock_by_option",

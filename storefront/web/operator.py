@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -14,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from storefront.domain.catalog import CATEGORIES
+from storefront.domain.money import percent_to_bp
 from storefront.domain.periods import to_utc
 from storefront.extensions import db
 from storefront.models import Cause, MatchingFund, Order, Payout, Venture, utcnow
@@ -173,7 +173,7 @@ def fund_list() -> Response | tuple[str, int]:
                 sponsor=form.sponsor.data or "",
                 description=form.description.data or "",
                 currency=current_app.config["SHOP_CURRENCY"],
-                rate_bp=int(Decimal(form.rate.data or "0") * 100),
+                rate_bp=percent_to_bp(form.rate.data or "0"),
                 budget=form.budget.data or 0,
                 cap_per_order=form.cap_per_order.data or None,
                 starts_at=_seoul_midnight(form.starts_on.data),

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from storefront.domain.order_numbers import normalise
+from storefront.domain.receipts import net_of
 from storefront.extensions import db
 from storefront.models import Order, Refund
 from storefront.services import ledger
@@ -22,13 +23,14 @@ def show(number: str) -> str:
     order = access.order_or_404(number, request.args.get("token"))
     access.remember(order)
     entries = ledger.order_entries(db.session(), order.id)
+    net = net_of((e.kind, e.amount) for e in entries)
     return render_template(
         "orders/show.html",
         order=order,
         entries=entries,
         refunds=db.session.scalars(select(Refund).where(Refund.order_id == order.id)).all(),
-        net_donation=sum(e.amount for e in entries if e.kind.startswith("donation")),
-        net_match=sum(e.amount for e in entries if e.kind.startswith("match")),
+        net_donation=net.donation,
+        net_match=net.match,
         cancel_form=EmptyForm(),
     )
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from storefront.domain.errors import DomainError
-from storefront.domain.order_numbers import SEOUL
+from storefront.domain.periods import local_today
 from storefront.extensions import csrf, db
 from storefront.models import Order, TestPaymentSession, utcnow
 from storefront.payments import PaymentError, WebhookRejected
@@ -84,7 +84,7 @@ def test_pay(session_id: str) -> Response | tuple[str, int]:
         return render_template(
             "payments/test_pay.html", form=form, row=row, order=order, open=True
         ), 400
-    if card_expired(form.expiry.data or "", utcnow().astimezone(SEOUL).date()):
+    if card_expired(form.expiry.data or "", local_today()):
         form.expiry.errors = [_("This card has expired.")]
         return render_template(
             "payments/test_pay.html", form=form, row=row, order=order, open=True

@@ -18,23 +18,20 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from storefront.domain.periods import SEOUL
-from storefront.domain.receipts import BadStatementRange, StatementPeriod
+from storefront.domain.errors import BadStatementLink, ReceiptRefused
+from storefront.domain.periods import local_today
+from storefront.domain.receipts import StatementPeriod
 from storefront.extensions import db, limiter
-from storefront.models import Order, utcnow
+from storefront.models import Order
 from storefront.services import notify, receipts
 from storefront.web import access, receipt_pdf
 from storefront.web.forms import StatementForm
+from storefront.web.messages import describe, form_error
 from storefront.web.receipt_text import NOT_A_TAX_RECEIPT, RECEIPT_KIND_LABELS, in_both_languages
 
 bp = Blueprint("receipts", __name__)
 
 MAX_TOKEN_LENGTH = 500
-
-RANGE_ERRORS = {
-    "order": lambda: _("The start date must be on or before the end date."),
-    "too_long": lambda: _("A statement covers at most 5 years. Choose a shorter period."),
-}
 
 
 @bp.app_context_processor
@@ -64,12 +61,8 @@ def _receipt(number: str) -> tuple[Order, receipts.Receipt]:
     order = access.order_or_404(number, request.args.get("token"))
     try:
         return order, receipts.receipt_for(db.session(), order)
-    except receipts.NoReceipt:
-        _refuse(
-            404,
-            _("No donation receipt for this order"),
-            _("Only paid orders have a donation receipt. This order was not paid."),
-        )
+    except ReceiptRefused as error:
+        _refuse(404, _("No donation receipt for this order"), describe(error))
 
 
 @bp.get("/orders/<number>/receipt")
@@ -107,22 +100,22 @@ def _form_page(form: StatementForm, status: int) -> tuple[str, int]:
 def statement_request() -> Response | tuple[str, int]:
     form = StatementForm()
     if not form.is_submitted():
-        year = StatementPeriod.calendar_year(utcnow().astimezone(SEOUL).date())
+        year = StatementPeriod.calendar_year(local_today())
         form.start.data, form.end.data = year.start, year.end
         return _form_page(form, 200)
     if not form.validate() or form.start.data is None or form.end.data is None:
         return _form_page(form, 400)
     try:
         period = StatementPeriod.checked(form.start.data, form.end.data)
-    except BadStatementRange as error:
-        form.end.errors = [RANGE_ERRORS[error.reason]()]
-        return _form_page(form, 400)
+    except ReceiptRefused as error:
+        status = form_error(form, error)
+        return _form_page(form, status)
     email = form.email.data or ""
     # Only addresses with orders get mail, so the form cannot be used to mail strangers;
     # the answer is the same either way, so it does not tell who has ordered.
     if receipts.has_orders(db.session(), email, period):
-        url = url_for("receipts.statement", token=_links().issue(email, period), _external=True)
-        notify.statement_link(db.session(), email, url, period, str(get_locale() or "ko"))
+        token = _links().issue(email, period)
+        notify.statement_link(db.session(), email, token, period, str(get_locale() or "ko"))
         db.session.commit()
     flash(
         _(
@@ -137,20 +130,12 @@ def statement_request() -> Response | tuple[str, int]:
 def _statement(token: str) -> receipts.DonationStatement:
     try:
         if len(token) > MAX_TOKEN_LENGTH:
-            raise receipts.BadStatementLink("invalid")
+            raise BadStatementLink("statement.link_invalid")
         wanted = _links().read(token)
-    except receipts.BadStatementLink as error:
-        if error.reason == "expired":
-            _refuse(
-                410,
-                _("This statement link has expired"),
-                _("Statement links work for 7 days. Ask for a new one with the form."),
-            )
-        _refuse(
-            400,
-            _("This statement link does not work"),
-            _("The link is incomplete or was changed. Copy the whole link from the email."),
-        )
+    except BadStatementLink as error:
+        if error.code == "statement.link_expired":
+            _refuse(410, _("This statement link has expired"), describe(error))
+        _refuse(400, _("This statement link does not work"), describe(error))
     currency = current_app.config["SHOP_CURRENCY"]
     return receipts.statement_for(db.session(), wanted.email, wanted.period, currency)
 

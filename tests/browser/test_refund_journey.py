@@ -17,16 +17,20 @@ from playwright.sync_api import expect
 
 from storefront.extensions import db
 from storefront.services import accounts
-from tests.browser.pages import CARD_OK, ko, parse_won, shot, won
-from tests.browser.test_journey import (
+from tests.browser.pages import (
+    CARD_OK,
     PRICE,
     RATE_BP,
     TITLE,
     expected_match,
     fill_checkout,
     go_to_payment,
+    ko,
+    parse_won,
     pay,
     product_id,
+    shot,
+    won,
 )
 
 pytestmark = pytest.mark.browser

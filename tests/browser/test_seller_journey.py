@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 
 from storefront.extensions import db
 from storefront.services import accounts
-from tests.browser.pages import CARD_OK, ko, shot, won
+from tests.browser.pages import CARD_OK, fill_checkout, ko, shot, won
 
 pytestmark = pytest.mark.browser
 
@@ -206,13 +206,8 @@ def test_seller_journey(
     expect(shopper.get_by_test_id("cart-count")).to_have_text("1")
     shot(shopper, artifacts, "s12-cart")
     shopper.goto("/checkout")
+    fill_checkout(shopper)
     form = shopper.locator("form.stack")
-    form.locator("input[name=email]").fill("shopper@example.com")
-    form.locator("input[name=name]").fill("홍길동")
-    form.locator("input[name=phone]").fill("010-1234-5678")
-    form.locator("input[name=postcode]").fill("04524")
-    form.locator("input[name=address]").fill("서울특별시 중구 세종대로 110")
-    form.locator("input[name=address_detail]").fill("101동 1001호")
     shot(shopper, artifacts, "s13-checkout")
     form.locator("button[type=submit]").click()
 

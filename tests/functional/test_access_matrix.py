@@ -23,9 +23,8 @@ from storefront.models import (
     SalesBeforeJoining,
     Venture,
 )
-from tests.factories import Line, make_paid_order, make_product
-from tests.functional.test_ventures_onboarding import APPLICATION, make_operator
-from tests.helpers import PASSWORD, english, sign_in
+from tests.factories import Line, make_operator, make_paid_order, make_product
+from tests.helpers import APPLICATION, PASSWORD, english, sign_in
 
 # route -> (method, path template, form data)
 V = "/seller/ventures/{venture_id}"

@@ -6,11 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from storefront.models import User
-from tests.helpers import PASSWORD, english, sign_in, sign_up
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from tests.helpers import PASSWORD, english, sign_in, sign_up, text
 
 
 def test_sign_up_stores_a_hashed_password_and_signs_in(client, session, shop):
@@ -127,7 +123,8 @@ def test_asking_for_a_reset_does_not_say_whether_the_email_exists(client, shop, 
 
 
 def test_a_reset_link_expires_and_cannot_be_forged(app, client, session, shop):
-    from storefront.services.accounts import BadResetLink, ResetTokens
+    from storefront.domain.errors import BadResetLink
+    from storefront.services.accounts import ResetTokens
 
     sign_up(client)
     user = session.scalars(select(User)).one()
@@ -158,3 +155,15 @@ def test_the_sign_in_limit_can_live_in_redis_for_many_workers(make_app, shop):
     assert sign_in(first, password="wrong password 1").status_code == 401
     assert sign_in(second, password="wrong password 2").status_code == 401
     assert sign_in(first, password="wrong password 3").status_code == 429  # shared across apps
+
+
+def test_a_password_reset_signs_out_every_other_session(app, client, session, shop, owner, outbox):
+    thief = app.test_client()
+    sign_in(thief)
+    assert thief.get("/seller").status_code == 200
+    client.post("/account/sign-out")
+    client.post("/account/forgot", data={"email": "owner@example.com"})
+    link = re.search(r"http://shop\.test(/account/reset/\S+)", outbox[-1].body).group(1)
+    client.post(link, data={"password": "a brand new sentence", "confirm": "a brand new sentence"})
+    assert thief.get("/seller").status_code == 302  # sent to sign in
+    assert sign_in(client, password="a brand new sentence").status_code == 302

@@ -3,11 +3,7 @@
 import pytest
 
 from storefront.models import Product
-from tests.helpers import add_to_cart, english
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from tests.helpers import add_to_cart, english, text
 
 
 def test_add_change_and_remove(client, shop):

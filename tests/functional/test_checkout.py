@@ -6,11 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storefront.models import LedgerEntry, Order, Product, TestPaymentSession, utcnow
-from tests.helpers import SHOPPER, add_to_cart, buy, english, pay, place_order
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from tests.helpers import SHOPPER, add_to_cart, buy, english, pay, place_order, text
 
 
 def only_order(session):

@@ -4,11 +4,7 @@ from sqlalchemy import func, select
 
 from storefront.models import LedgerEntry, Order, OrderLine, Product, Refund, TestPaymentSession
 from storefront.services import ledger
-from tests.helpers import add_to_cart, english, pay, place_order
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from tests.helpers import add_to_cart, english, pay, place_order, text
 
 
 def two_venture_order(session, shop):

@@ -2,19 +2,14 @@
 shoppers see what a fund has left and whether their order was matched."""
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from storefront.domain.periods import local_today
 from storefront.models import Cause, MatchingFund, Order, Payout, Venture
-from tests.factories import Line, make_fund, make_paid_order
-from tests.functional.test_images import picture
-from tests.functional.test_ventures_onboarding import make_operator
-from tests.helpers import add_to_cart, english, pay, place_order, sign_in
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from tests.factories import Line, make_fund, make_operator, make_paid_order
+from tests.helpers import add_to_cart, english, pay, picture, place_order, sign_in, text
 
 
 def as_operator(client, session):
@@ -93,7 +88,7 @@ def test_an_operator_opens_a_fund_for_one_category_and_tops_it_up(client, sessio
         data={
             "name": "패션 더블", "sponsor": "옷장재단", "rate": "200", "budget": "50000",
             "cap_per_order": "3000", "categories": ["fashion"],
-            "ends_on": (date.today() + timedelta(days=30)).isoformat(),
+            "ends_on": (local_today() + timedelta(days=30)).isoformat(),
         },
     )  # fmt: skip
     assert response.status_code == 302
@@ -170,7 +165,7 @@ def test_an_operator_records_a_payout_with_its_proof_and_anyone_can_download_it(
     as_operator(client, session)
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     form = {
-        "cause": str(shop.cause.id), "amount": "4000", "paid_on": date.today().isoformat(),
+        "cause": str(shop.cause.id), "amount": "4000", "paid_on": local_today().isoformat(),
         "bank_reference": "KB-20261127-01", "note": "11월 지급",
         "proof": (io.BytesIO(pdf), "영수증.pdf"),
     }  # fmt: skip
@@ -197,10 +192,11 @@ def test_a_payout_beyond_what_is_owed_or_in_the_future_is_refused(client, sessio
     make_paid_order(session, shop.venture, [Line(shop.product)])  # 750 + 750 owed
     session.commit()
     as_operator(client, session)
-    base = {"cause": str(shop.cause.id), "paid_on": date.today().isoformat(), "bank_reference": "R"}
+    today = local_today().isoformat()
+    base = {"cause": str(shop.cause.id), "paid_on": today, "bank_reference": "R"}
     too_much = client.post("/operator/payouts", data={**base, "amount": "1501"})
     assert too_much.status_code == 409 and "The cause is owed ₩1,500" in text(too_much)
-    future = (date.today() + timedelta(days=2)).isoformat()
+    future = (local_today() + timedelta(days=2)).isoformat()
     later = client.post("/operator/payouts", data={**base, "amount": "10", "paid_on": future})
     assert later.status_code == 400 and "cannot be in the future" in text(later)
     script = client.post(
@@ -216,7 +212,7 @@ def test_a_cancelled_payout_is_marked_and_cannot_be_cancelled_again(client, sess
     make_paid_order(session, shop.venture, [Line(shop.product, quantity=4)])
     session.commit()
     as_operator(client, session)
-    base = {"cause": str(shop.cause.id), "paid_on": date.today().isoformat(), "amount": "1000"}
+    base = {"cause": str(shop.cause.id), "paid_on": local_today().isoformat(), "amount": "1000"}
     client.post("/operator/payouts", data={**base, "bank_reference": "KB-9"})
     paid = session.scalars(select(Payout)).one()
     silent = client.post(f"/operator/payouts/{paid.id}/correct", data={"note": ""})

@@ -10,20 +10,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from storefront.models import Product, ProductImage
-from tests.functional.test_listings import base
-
-
-def picture(fmt="JPEG", size=(900, 600), colour=(200, 120, 40), exif_orientation=None):
-    out = BytesIO()
-    image = Image.new("RGB", size, colour)
-    kwargs = {}
-    if exif_orientation:
-        exif = Image.Exif()
-        exif[0x0112] = exif_orientation  # Orientation
-        exif[0x010F] = "SecretCam"  # Make: metadata that must not survive
-        kwargs["exif"] = exif.tobytes()
-    image.save(out, fmt, **kwargs)
-    return out.getvalue()
+from tests.helpers import base, picture, text
 
 
 def png_bomb(width=50_000, height=50_000):
@@ -54,10 +41,6 @@ def upload(client, shop, product_id, *files):
     return client.post(
         f"{base(shop)}/products/{product_id}/images", data=data, content_type="multipart/form-data"
     )
-
-
-def text(response):
-    return response.get_data(as_text=True)
 
 
 def pictures(session, product_id):
@@ -176,3 +159,31 @@ def test_a_picture_of_another_product_is_not_found(client, session, shop, owner)
     assert client.post(f"{url}/delete").status_code == 404
     assert client.post(f"{url}/move", data={"to": "later"}).status_code == 404
     assert len(pictures(session, shop.cheap.id)) == 1
+
+
+def jpeg_with_broken_exif():
+    """A JPEG whose EXIF directory is scrambled."""
+    out = BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    raw = bytearray(exif.tobytes())
+    Image.new("RGB", (400, 400), (10, 120, 40)).save(out, "JPEG", exif=bytes(raw))
+    data = bytearray(out.getvalue())
+    marker = data.find(b"Exif\x00\x00")
+    for i in range(marker + 20, marker + 40):  # scramble the EXIF directory
+        data[i] = 0xFF
+    return bytes(data)
+
+
+def test_a_picture_with_broken_exif_is_refused_not_a_500(client, session, shop, owner):
+    response = upload(client, shop, shop.product.id, ("broken-exif.jpg", jpeg_with_broken_exif()))
+    assert response.status_code in (302, 400)
+
+
+def test_transparent_pictures_get_a_white_background(app, client, session, shop, owner):
+    out = BytesIO()
+    Image.new("RGBA", (400, 400), (0, 0, 0, 0)).save(out, "PNG")
+    upload(client, shop, shop.product.id, ("clear.png", out.getvalue()))
+    row = session.scalars(select(ProductImage)).one()
+    with Image.open(Path(app.config["MEDIA_ROOT"]) / row.path) as stored:
+        assert stored.convert("RGB").getpixel((200, 200)) > (240, 240, 240)

@@ -11,11 +11,7 @@ from storefront.domain.periods import SEOUL, to_utc
 from storefront.models import ImpactReport, Membership, SalesBeforeJoining, utcnow
 from storefront.services import accounts
 from tests.factories import Line, make_paid_order, make_product, make_venture
-from tests.helpers import PASSWORD, english, sign_in
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from tests.helpers import PASSWORD, english, sign_in, text
 
 
 def today():

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from storefront.models import Membership, Product, Venture
-from tests.helpers import PASSWORD, sign_in
+from tests.helpers import PASSWORD, base, sign_in, text
 
 LISTING = {
     "title": "한지 무드등",
@@ -15,14 +15,6 @@ LISTING = {
         "전주 한지로 만든 **무드등**입니다.\n\n- 크기: 20cm\n- <script>alert(1)</script>"
     ),
 }
-
-
-def text(response):
-    return response.get_data(as_text=True)
-
-
-def base(shop):
-    return f"/seller/ventures/{shop.venture.id}"
 
 
 def create(client, shop, **fields):

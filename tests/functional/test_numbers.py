@@ -5,12 +5,19 @@ import io
 
 from sqlalchemy import select
 
-from storefront.models import Order
-from tests.helpers import add_to_cart, pay, place_order
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from storefront.models import Membership, Order, utcnow
+from tests.factories import Line, make_paid_order
+from tests.helpers import (
+    add_to_cart,
+    base,
+    lose_the_hold_to_a_rival,
+    mark_test_session_paid,
+    pay,
+    place_order,
+    send_event,
+    session_object,
+    text,
+)
 
 
 def buy_as(app, shop, product, quantity, email):
@@ -79,18 +86,16 @@ def test_the_orders_csv_opens_in_excel_with_korean_text_and_no_formulas(
 def test_the_dashboard_runs_the_same_queries_for_ten_or_a_hundred_orders(
     app, client, session, shop, owner, count_queries
 ):
-    from storefront.models import utcnow
-    from tests.integration.test_stats import paid
 
     def grow(n, start):
         for i in range(n):
-            paid(
+            make_paid_order(
                 session,
                 shop.venture,
-                f"s{i % 7}@example.com",
-                utcnow(),
-                [(shop.cheap, 1, 0, "paid")],
-                f"SS-Q{start + i}",
+                [Line(shop.cheap)],
+                when=utcnow(),
+                email=f"s{i % 7}@example.com",
+                number=f"SS-Q{start + i}",
             )
         session.commit()
 
@@ -103,3 +108,28 @@ def test_the_dashboard_runs_the_same_queries_for_ten_or_a_hundred_orders(
     with count_queries() as large:
         assert 'data-testid="kpi-orders">100<' in text(client.get(url))
     assert small.count == large.count
+
+
+def test_months_far_outside_the_calendar_are_not_found(client, shop, owner):
+    for month in ("0001-01", "9999-12", "1999-12"):
+        assert client.get(f"{base(shop)}/statement?month={month}").status_code == 404
+        assert client.get(f"{base(shop)}/orders.csv?month={month}").status_code == 404
+
+
+def test_a_payment_refunded_on_arrival_is_not_counted_as_a_sale(app, client, session, shop, owner):
+    shopper = app.test_client()
+    add_to_cart(shopper, shop.last_one.id)
+    place_order(shopper)
+    order = session.scalars(select(Order)).one()
+    lose_the_hold_to_a_rival(app, session, order, shop.last_one.id)
+    mark_test_session_paid(session, order, "pi_late")
+    send_event(
+        client, "checkout.session.completed", session_object(order, payment_intent="pi_late")
+    )
+    assert session.get(Order, order.id).status == "refunded"
+    other = f"/seller/ventures/{shop.other_venture.id}"
+    session.add(Membership(user_id=owner.id, venture_id=shop.other_venture.id, role="owner"))
+    session.commit()
+    assert 'data-testid="payout">₩0<' in text(client.get(f"{other}/statement"))
+    assert 'data-testid="kpi-revenue">₩0<' in text(client.get(f"{other}/numbers"))
+    assert order.number not in text(client.get(f"{other}/orders"))

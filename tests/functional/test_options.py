@@ -4,12 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from storefront.models import Order, OrderLine, Product, ProductOption
-from tests.functional.test_listings import base
-from tests.helpers import english, pay, place_order
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from tests.helpers import base, english, pay, place_order, text
 
 
 @pytest.fixture

@@ -1,56 +1,19 @@
 """A paid order's donation receipt, as a printable page and a PDF, read from the ledger."""
 
 import io
-import re
 from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
 
-from storefront.models import Order, Refund
+from storefront.models import Order
 from storefront.services import ledger
 from storefront.web.receipt_pdf import mixed
-from tests.factories import Line, make_paid_order
-from tests.helpers import buy, english
+from tests.factories import Line, make_paid_order, refund_line
+from tests.helpers import amounts, buy, cell, english, row, text
 
 PAID = datetime(2026, 3, 10, 1, 30, tzinfo=UTC)  # 10:30 in Seoul
 REFUNDED = datetime(2026, 3, 12, 6, 0, tzinfo=UTC)
-
-
-def text(response):
-    return response.get_data(as_text=True)
-
-
-def amounts(html):
-    return re.findall(r"-?₩-?[\d,]+", html)
-
-
-def row(html, testid):
-    found = re.search(rf'data-testid="{testid}"[^>]*>(.*?)</tr>', html, re.S)
-    assert found, f"no {testid}"
-    return found.group(1)
-
-
-def cell(html, testid):
-    found = re.search(rf'data-testid="{testid}"[^>]*>(.*?)</', html, re.S)
-    assert found, f"no {testid}"
-    return found.group(1).strip()
-
-
-def refund_line(session, order, line, when=REFUNDED):
-    """Cancel one line as the seller page does: a refund, then reversing ledger entries."""
-    refund = Refund(
-        order_id=order.id,
-        order_line_id=line.id,
-        amount=line.goods_amount,
-        currency="KRW",
-        reason="line_cancelled",
-        created_at=when,
-    )
-    session.add(refund)
-    session.flush()
-    line.status, line.cancelled_at = "cancelled", when
-    return ledger.reverse_line(session, line, refund, when)
 
 
 @pytest.fixture
@@ -75,7 +38,7 @@ def order(session, shop):
         email="Kim.Minji@example.com",
     )
     placed.access_token = "secret-token"
-    refund_line(session, placed, placed.lines[1])
+    refund_line(session, placed, placed.lines[1], REFUNDED)
     session.commit()
     return placed
 
@@ -147,7 +110,7 @@ def test_the_receipt_is_in_korean_by_default(client, shop, order):
 def test_an_order_with_every_line_refunded_shows_zero_and_says_why(client, session, shop):
     english(client)
     placed = make_paid_order(session, shop.venture, [Line(shop.product)], when=PAID)
-    refund_line(session, placed, placed.lines[0])
+    refund_line(session, placed, placed.lines[0], REFUNDED)
     placed.status = "refunded"
     session.commit()
     page = text(client.get(f"/orders/{placed.number}/receipt?token=t"))
@@ -239,7 +202,7 @@ def test_the_receipt_runs_the_same_queries_however_many_entries(
         when=PAID,
     )
     for line in large.lines[:3]:
-        refund_line(session, large, line)
+        refund_line(session, large, line, REFUNDED)
     session.commit()
 
     def queries(number):

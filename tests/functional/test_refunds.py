@@ -9,14 +9,10 @@ from sqlalchemy import select
 
 from storefront.models import LedgerEntry, MatchingFund, Order, Refund, TestPaymentSession
 from storefront.services import ledger
-from tests.functional.test_ventures_onboarding import make_operator
-from tests.helpers import buy, english, send_event, sign_in
+from tests.factories import make_operator
+from tests.helpers import buy, english, send_event, sign_in, text
 
 KEY = "a" * 24
-
-
-def text(response):
-    return response.get_data(as_text=True)
 
 
 @pytest.fixture

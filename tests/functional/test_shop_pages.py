@@ -2,10 +2,7 @@
 
 from storefront.models import Product
 from tests.factories import make_product, make_venture
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from tests.helpers import text
 
 
 def test_home_shows_ventures_products_and_the_running_donation_total(client, shop):

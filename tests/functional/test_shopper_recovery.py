@@ -5,11 +5,7 @@ from sqlalchemy import func, select
 
 from storefront.models import LedgerEntry, Order, Product, TestPaymentSession
 from tests.factories import make_product
-from tests.helpers import SHOPPER, add_to_cart, buy, english, pay, place_order
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from tests.helpers import SHOPPER, add_to_cart, buy, english, pay, place_order, text
 
 
 def orders(session):

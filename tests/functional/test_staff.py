@@ -4,12 +4,8 @@ import re
 
 from sqlalchemy import select
 
-from storefront.models import Membership
-from tests.helpers import PASSWORD, english, sign_up
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from storefront.models import Membership, Venture
+from tests.helpers import PASSWORD, base, english, sign_in, sign_up, text
 
 
 def invite(client, shop, email, outbox):
@@ -68,3 +64,40 @@ def test_bad_invitation_emails_are_refused(client, shop, owner, outbox):
         f"/seller/ventures/{shop.venture.id}/staff", data={"email": "not-an-email"}
     )
     assert response.status_code == 400 and outbox == []
+
+
+def test_removed_staff_cannot_come_back_with_the_old_invitation(
+    client, session, shop, owner, outbox
+):
+    client.post(f"{base(shop)}/staff", data={"email": "staff@example.com"})
+    link = re.search(r"http://shop\.test(/seller/invitations/\S+)", outbox[-1].body).group(1)
+    client.post("/account/sign-out")
+    sign_up(client, email="staff@example.com")
+    assert client.get(link).status_code == 302
+    member_id = session.scalars(select(Membership.id).where(Membership.role == "staff")).one()
+    client.post("/account/sign-out")
+    sign_in(client)
+    client.post(f"{base(shop)}/staff/{member_id}/remove")
+    client.post("/account/sign-out")
+    sign_in(client, email="staff@example.com")
+    assert client.get(link).status_code == 400
+    assert client.get(f"{base(shop)}/products").status_code == 404
+
+
+def test_a_pending_venture_cannot_send_invitations(client, session, shop, owner, outbox):
+    session.get(Venture, shop.venture.id).status = "pending"
+    session.commit()
+    client.post(f"{base(shop)}/staff", data={"email": "staff@example.com"})
+    assert outbox == []
+
+
+def test_staff_do_not_see_owner_only_links(client, session, shop):
+    from storefront.services import accounts
+
+    english(client)
+    helper = accounts.sign_up(session, "helper@example.com", "도우미", PASSWORD)
+    session.add(Membership(user_id=helper.id, venture_id=shop.venture.id, role="staff"))
+    session.commit()
+    sign_in(client, email="helper@example.com")
+    page = text(client.get(f"{base(shop)}/products"))
+    assert f"{base(shop)}/staff" not in page and f"{base(shop)}/settings" not in page

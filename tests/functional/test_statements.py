@@ -13,11 +13,11 @@ from storefront.domain.periods import SEOUL
 from storefront.domain.receipts import StatementPeriod
 from storefront.models import utcnow
 from storefront.services.receipts import StatementLinks
-from tests.factories import Line, make_paid_order
-from tests.functional.test_receipts import amounts, cell, refund_line, row, text
-from tests.helpers import english
+from tests.factories import Line, make_paid_order, refund_line
+from tests.helpers import amounts, cell, english, row, text
 
 YEAR_2026 = StatementPeriod(date(2026, 1, 1), date(2026, 12, 31))
+REFUNDED = datetime(2026, 3, 12, 6, 0, tzinfo=UTC)
 SENT = "If there are paid orders for this address in that period"
 
 
@@ -57,7 +57,7 @@ def history(session, shop):
         when=datetime(2026, 3, 10, 1, 0, tzinfo=UTC),
         number="SS-260310-AAAAA",
     )
-    refund_line(session, a, a.lines[1])
+    refund_line(session, a, a.lines[1], REFUNDED)
     make_paid_order(
         session,
         v,
@@ -87,7 +87,7 @@ def history(session, shop):
         when=datetime(2026, 7, 20, 3, 0, tzinfo=UTC),
         number="SS-260720-EEEEE",
     )
-    refund_line(session, e, e.lines[0])
+    refund_line(session, e, e.lines[0], REFUNDED)
     e.status = "refunded"
     make_paid_order(
         session,
@@ -303,7 +303,7 @@ def test_the_statement_runs_the_same_queries_however_many_orders(
             [Line(shop.product), Line(shop.cheap, cause_id=shop.other_cause.id)],
             when=datetime(2026, month, 1, tzinfo=UTC),
         )
-        refund_line(session, placed, placed.lines[1])
+        refund_line(session, placed, placed.lines[1], REFUNDED)
     session.commit()
     many = queries()
     assert few == many <= 4  # two for the page, two for the PDF

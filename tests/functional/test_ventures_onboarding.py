@@ -3,35 +3,12 @@
 from sqlalchemy import select
 
 from storefront.models import Membership, User, Venture
-from tests.factories import make_product
-from tests.helpers import PASSWORD, english, sign_in, sign_up
-
-APPLICATION = {
-    "name": "두손공방",
-    "registration_number": "105-82-01237",
-    "mission": "seniors",
-    "region": "전북 전주시",
-    "story": "어르신 12명이 한지 공예품을 만듭니다.",
-    "contact_email": "hello@dusonn.example",
-    "contact_phone": "063-123-4567",
-}
-
-
-def text(response):
-    return response.get_data(as_text=True)
+from tests.factories import make_operator, make_product
+from tests.helpers import APPLICATION, PASSWORD, english, sign_in, sign_up, text
 
 
 def apply(client, **fields):
     return client.post("/seller/apply", data={**APPLICATION, **fields})
-
-
-def make_operator(session, email="ops@example.com"):
-    from storefront.services.accounts import sign_up as create
-
-    user = create(session, email, "운영자", PASSWORD)
-    user.is_operator = True
-    session.commit()
-    return user
 
 
 def test_an_application_waits_for_review_and_its_products_stay_hidden(client, session, shop):

@@ -4,7 +4,7 @@ import time
 from datetime import timedelta
 
 import stripe
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from storefront.models import (
     LedgerEntry,
@@ -15,18 +15,17 @@ from storefront.models import (
     utcnow,
 )
 from tests.helpers import (
+    WEBHOOK_SECRET,
     add_to_cart,
+    count,
     english,
+    lose_the_hold_to_a_rival,
     mark_test_session_paid,
     place_order,
     send_event,
     session_object,
     signed,
 )
-
-
-def count(session, model):
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def pending_order(client, session, product_id, quantity=1):
@@ -85,8 +84,6 @@ def test_a_stale_timestamp_is_refused(client, session, shop):
 
 def test_a_malformed_body_with_a_good_signature_is_refused(client, shop):
     import stripe
-
-    from tests.conftest import WEBHOOK_SECRET
 
     for body in ("not json", '{"id": "evt_x"}', '{"id": "e", "type": "t", "data": []}'):
         header = stripe.WebhookSignature.generate_signature_header(body, WEBHOOK_SECRET)
@@ -188,12 +185,8 @@ def test_payment_for_stock_that_is_gone_is_refunded_and_the_shopper_told(
 ):
     english(client)
     order = pending_order(client, session, shop.last_one.id)
-    order.expires_at = utcnow() - timedelta(minutes=1)
-    session.commit()
-    client.application.test_cli_runner().invoke(args=["orders", "expire-holds"])
-    rival = client.application.test_client()
-    add_to_cart(rival, shop.last_one.id)
-    assert place_order(rival).status_code == 303  # someone else takes the last one
+    rival = lose_the_hold_to_a_rival(client.application, session, order, shop.last_one.id)
+    assert rival.status_code == 303  # someone else takes the last one
     mark_test_session_paid(session, order, "pi_late")
     response = send_event(
         client, "checkout.session.completed", session_object(order, payment_intent="pi_late")
@@ -211,8 +204,6 @@ def test_payment_for_stock_that_is_gone_is_refunded_and_the_shopper_told(
 
 
 def test_a_body_that_is_not_utf8_is_rejected_not_a_500(client):
-    from tests.conftest import WEBHOOK_SECRET
-
     header = stripe.WebhookSignature.generate_signature_header("x", WEBHOOK_SECRET)
     response = client.post(
         "/webhooks/stripe", data=b"\xff\xfe\x00", headers={"Stripe-Signature": header}
@@ -232,12 +223,7 @@ def test_failure_or_expiry_events_for_a_paid_order_change_nothing(client, sessio
 
 def test_a_refund_the_provider_cannot_make_is_retried_and_records_nothing(client, session, shop):
     order = pending_order(client, session, shop.last_one.id)
-    order.expires_at = utcnow() - timedelta(minutes=1)
-    session.commit()
-    client.application.test_cli_runner().invoke(args=["orders", "expire-holds"])
-    rival = client.application.test_client()
-    add_to_cart(rival, shop.last_one.id)
-    place_order(rival)
+    lose_the_hold_to_a_rival(client.application, session, order, shop.last_one.id)
     # the test provider never saw this payment intent, so it refuses the refund
     response = send_event(
         client, "checkout.session.completed", session_object(order, payment_intent="pi_unknown")

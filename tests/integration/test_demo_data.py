@@ -13,10 +13,7 @@ from storefront.models import (
     utcnow,
 )
 from storefront.services import impact, ledger
-
-
-def count(session, model):
-    return session.scalar(select(func.count()).select_from(model))
+from tests.helpers import count
 
 
 def test_the_demo_loads_once_with_ventures_products_orders_and_accounts(app, session, tmp_path):

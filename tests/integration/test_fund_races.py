@@ -11,8 +11,7 @@ from storefront.models import LedgerEntry, MatchingFund, Order
 from storefront.services import ledger
 from storefront.web.payments import deliver
 from tests.factories import make_fund, make_product
-from tests.helpers import session_object, signed
-from tests.integration.test_races import buyer, run_together
+from tests.helpers import buyer, run_together, session_object, signed
 
 pytestmark = pytest.mark.postgres
 

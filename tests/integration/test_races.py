@@ -2,64 +2,18 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
 
-from storefront.domain.errors import OutOfStock
 from storefront.extensions import db
 from storefront.models import LedgerEntry, Order, Product, WebhookEvent, utcnow
-from storefront.services.cart import Cart, CartItem
-from storefront.services.checkout import ShopperDetails, ShopRules, place_order
 from storefront.web.payments import deliver
 from tests.factories import make_product
-from tests.helpers import session_object, signed
+from tests.helpers import buyer, run_together, session_object, signed
 
 pytestmark = pytest.mark.postgres
-
-SHOPPER = ShopperDetails("race@example.com", "경쟁자", "010-0000-0000", "04524", "서울", "", None)
-
-
-def run_together(app, count, work):
-    """Run ``work(i)`` in ``count`` threads released at the same moment, each in its own context."""
-    barrier = threading.Barrier(count)
-
-    def task(i):
-        with app.app_context():
-            barrier.wait()
-            try:
-                return work(i)
-            finally:
-                db.session.remove()
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        results = list(pool.map(task, range(count)))
-    db.session.expire_all()  # the test's own session reads what the threads committed
-    return results
-
-
-def buyer(app, items):
-    def work(i):
-        cart = Cart(
-            {
-                (item[0], item[3] if len(item) > 3 else None): CartItem(item[1], item[2])
-                for item in items
-            }
-        )
-        try:
-            order = place_order(
-                db.session(), cart, SHOPPER, ShopRules.from_config(app.config), "test", utcnow()
-            )
-            db.session.commit()
-            return order.id
-        except OutOfStock:
-            db.session.rollback()
-            return None
-
-    return work
 
 
 def test_twenty_shoppers_racing_for_five_units_never_oversell(app, session, shop):

@@ -166,8 +166,7 @@ def test_the_session_expiry_stays_inside_stripes_window():
 def test_a_charge_refunded_event_is_read_as_the_charges_refunded_total():
     from storefront.payments.base import ChargeState
     from storefront.payments.stripe_provider import verify_payload
-    from tests.conftest import WEBHOOK_SECRET
-    from tests.helpers import signed
+    from tests.helpers import WEBHOOK_SECRET, signed
 
     charge = {
         "id": "ch_1", "object": "charge", "amount": 30000, "amount_refunded": 12000,

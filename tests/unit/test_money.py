@@ -7,6 +7,7 @@ from storefront.domain.money import (
     apply_rate_bp,
     exponent,
     format_rate_bp,
+    percent_to_bp,
     to_decimal,
 )
 
@@ -71,3 +72,27 @@ def test_phone_numbers_are_written_the_korean_way(raw, shown):
     from storefront.web.helpers import phone
 
     assert phone(raw) == shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "rate_bp"),
+    [("5", 500), ("5.5", 550), ("12.25", 1225), (" 7.50 ", 750), ("0", 0), ("100", 10000)],
+)
+def test_a_typed_percentage_becomes_basis_points(typed, rate_bp):
+    assert percent_to_bp(typed) == rate_bp
+
+
+def test_a_fraction_of_a_basis_point_is_rounded_down():
+    assert percent_to_bp("5.559") == 555
+    assert percent_to_bp("0.009") == 0
+
+
+@pytest.mark.parametrize("typed", ["5", "7.5", "12.25", "100"])
+def test_a_rate_read_from_a_percentage_is_shown_back_as_typed(typed):
+    assert format_rate_bp(percent_to_bp(typed)) == typed
+
+
+@pytest.mark.parametrize("typed", ["", "five", "-5", "NaN", "Infinity", "5%"])
+def test_text_that_is_not_a_percentage_is_refused(typed):
+    with pytest.raises(ValueError, match="not a percentage"):
+        percent_to_bp(typed)

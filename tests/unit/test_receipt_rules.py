@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from storefront.domain.errors import ReceiptRefused
 from storefront.domain.receipts import (
-    BadStatementRange,
     Net,
     StatementPeriod,
     mask_email,
@@ -76,14 +76,14 @@ def test_a_period_may_be_one_day_or_up_to_five_years():
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "reason"),
+    ("start", "end", "code"),
     [
-        (date(2026, 3, 2), date(2026, 3, 1), "order"),
-        (date(2021, 1, 1), date(2026, 1, 1), "too_long"),
-        (date(2024, 2, 29), date(2029, 2, 28), "too_long"),
+        (date(2026, 3, 2), date(2026, 3, 1), "statement.range_order"),
+        (date(2021, 1, 1), date(2026, 1, 1), "statement.too_long"),
+        (date(2024, 2, 29), date(2029, 2, 28), "statement.too_long"),
     ],
 )
-def test_backwards_or_too_long_periods_are_refused(start, end, reason):
-    with pytest.raises(BadStatementRange) as refused:
+def test_backwards_or_too_long_periods_are_refused(start, end, code):
+    with pytest.raises(ReceiptRefused) as refused:
         StatementPeriod.checked(start, end)
-    assert refused.value.reason == reason
+    assert refused.value.code == code and refused.value.field == "end"

@@ -7,8 +7,6 @@ staff) may file.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -23,7 +21,7 @@ from storefront.domain.impact import (
     Quarter,
     chosen_quarter,
 )
-from storefront.domain.periods import SEOUL
+from storefront.domain.periods import local_today
 from storefront.extensions import db
 from storefront.models import Membership, utcnow
 from storefront.services import impact
@@ -32,10 +30,6 @@ from storefront.web.messages import describe, form_error, refusal_status
 from storefront.web.seller.forms import ImpactReportForm, SalesBeforeForm
 
 bp = Blueprint("impact_report", __name__, url_prefix="/ventures/<id:venture_id>/impact")
-
-
-def _today() -> date:
-    return utcnow().astimezone(SEOUL).date()
 
 
 def quarter_label(quarter: Quarter) -> str:
@@ -57,7 +51,7 @@ def _page(
         before=before,
         history=impact.reports_of(db.session(), venture.id),
         first=impact.first_months_of(
-            db.session(), venture, before.monthly_sales if before else None, _today()
+            db.session(), venture, before.monthly_sales if before else None, local_today()
         ),
         groups=VULNERABLE_GROUPS,
         first_months=FIRST_MONTHS,
@@ -65,7 +59,7 @@ def _page(
 
 
 def _report_form(membership: Membership, *, submitted: bool) -> ImpactReportForm:
-    quarters = impact.reportable_quarters(membership.venture, _today())
+    quarters = impact.reportable_quarters(membership.venture, local_today())
     choices = [(q.key, quarter_label(q)) for q in quarters]
     if submitted:
         form = ImpactReportForm()

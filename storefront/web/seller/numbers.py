@@ -9,18 +9,13 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from storefront.domain.periods import GRAINS, SEOUL, Window, shift, to_utc
+from storefront.domain.periods import GRAINS, SEOUL, Window, local_today, shift, to_utc
 from storefront.extensions import db
-from storefront.models import utcnow
 from storefront.services import stats
 from storefront.web.exports import csv_response
 from storefront.web.guards import membership_or_404
 
 bp = Blueprint("numbers", __name__, url_prefix="/ventures/<id:venture_id>")
-
-
-def _today_in_seoul() -> date:
-    return utcnow().astimezone(SEOUL).date()
 
 
 def _seoul_time(moment: datetime | None) -> str:
@@ -31,7 +26,7 @@ def _month_arg() -> date:
     """The ``month`` query argument (YYYY-MM), defaulting to this month; 404 when malformed."""
     raw = request.args.get("month", "")
     if not raw:
-        return _today_in_seoul().replace(day=1)
+        return local_today().replace(day=1)
     try:
         month = datetime.strptime(raw, "%Y-%m").date()
     except ValueError:
@@ -48,7 +43,7 @@ def index(venture_id: int) -> str:
     grain = request.args.get("grain", "day")
     if grain not in GRAINS:
         grain = "day"
-    window = Window.ending(_today_in_seoul(), grain)
+    window = Window.ending(local_today(), grain)
     return render_template(
         "seller/numbers.html",
         venture=membership.venture,

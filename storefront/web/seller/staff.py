@@ -37,8 +37,7 @@ def index(venture_id: int) -> Response | tuple[str, int]:
         except StaffRefused as error:
             flash(describe(error), "error")
             return redirect(url_for("seller.staff.index", venture_id=venture_id))
-        url = url_for("seller.staff.accept_invitation", token=token, _external=True)
-        notify.staff_invitation(db.session(), email, venture.name, url, str(get_locale() or "ko"))
+        notify.staff_invitation(db.session(), email, venture.name, token, str(get_locale() or "ko"))
         db.session.commit()
         flash(_("Invitation sent to %(email)s.", email=email), "success")
         return redirect(url_for("seller.staff.index", venture_id=venture_id))

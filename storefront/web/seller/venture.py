@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -12,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from storefront.domain.catalog import MISSIONS
 from storefront.domain.errors import ApplicationRefused, ListingRefused
-from storefront.domain.money import format_rate_bp
+from storefront.domain.money import format_rate_bp, percent_to_bp
 from storefront.extensions import db
 from storefront.models import Venture, utcnow
 from storefront.services import causes, listings, ventures
@@ -98,7 +96,7 @@ def settings(venture_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("seller/settings.html", **context), status
-    rate_bp = int(Decimal(form.rate.data or "0") * 100)
+    rate_bp = percent_to_bp(form.rate.data or "0")
     try:
         listings.set_giving_rate(db.session(), venture, rate_bp, bounds)
     except ListingRefused as error:

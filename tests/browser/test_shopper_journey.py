@@ -14,67 +14,30 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
 from storefront.demo import data
-from storefront.extensions import db
-from storefront.models import Product
-from tests.browser.pages import CARD_OK, ko, parse_won, shot, won
+from tests.browser.pages import (
+    CARD_OK,
+    PRICE,
+    RATE_BP,
+    TITLE,
+    expected_match,
+    fill_checkout,
+    go_to_payment,
+    ko,
+    parse_won,
+    pay,
+    product_id,
+    shot,
+    won,
+)
 
 pytestmark = pytest.mark.browser
 
 
-VENTURE = data.VENTURES[0]
-PRODUCT = VENTURE["products"][0]
-TITLE: str = PRODUCT["title"]
-PRICE: int = PRODUCT["price"]
-RATE_BP: int = VENTURE["giving_rate_bp"]
 SEARCH_WORD = TITLE.split()[0]  # "우리밀": only this product has it
 
 CARD_DECLINED = "4000 0000 0000 0002"
-
-
-def product_id(app: Flask, title: str) -> int:
-    with app.app_context():
-        return db.session.scalars(select(Product.id).where(Product.title == title)).one()
-
-
-def expected_match(app: Flask, title: str, donation: int) -> int:
-    """What the fund that checkout would choose gives: rate, cap per order, what it has left."""
-    from storefront.models import utcnow
-    from storefront.services import funds
-
-    with app.app_context():
-        product = db.session.scalars(select(Product).where(Product.title == title)).one()
-        fund = funds.offer_for(db.session(), product, utcnow(), "KRW")
-        if fund is None:
-            return 0
-        wanted = donation * fund.rate_bp // 10000
-        if fund.cap_per_order:
-            wanted = min(wanted, fund.cap_per_order)
-        return min(wanted, fund.remaining)
-
-
-def fill_checkout(page: Page) -> None:
-    form = page.locator("form.stack")
-    form.locator("input[name=email]").fill("shopper@example.com")
-    form.locator("input[name=name]").fill("홍길동")
-    form.locator("input[name=phone]").fill("010-1234-5678")
-    form.locator("input[name=postcode]").fill("04524")
-    form.locator("input[name=address]").fill("서울특별시 중구 세종대로 110")
-    form.locator("input[name=address_detail]").fill("101동 1001호")
-
-
-def go_to_payment(page: Page) -> None:
-    page.locator("form.stack").get_by_role("button", name=ko("Go to payment")).click()
-
-
-def pay(page: Page, card: str) -> None:
-    form = page.locator("form.stack")
-    form.locator("input[name=card_number]").fill(card)
-    form.locator("input[name=expiry]").fill("12/30")
-    form.locator("input[name=cvc]").fill("123")
-    form.get_by_role("button").click()
 
 
 def assert_no_horizontal_scroll(page: Page) -> None:

@@ -1,0 +1,135 @@
+"""Turn the notices services record into emails: render, link and send them.
+
+``deliver(notice)`` is the one way a notice becomes an email; it needs an app context and
+nothing else (no request), so a job queue's worker can call it. Links are built with
+``url_for(..., _external=True)``, from ``SERVER_NAME`` when it is configured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from flask import Flask, current_app, has_app_context, render_template, url_for
+from flask_babel import force_locale, gettext
+from flask_mailman import EmailMultiAlternatives
+from sqlalchemy import select
+
+from storefront.domain.receipts import StatementPeriod
+from storefront.extensions import db
+from storefront.models import Order, OrderLine
+from storefront.services.notices import Notice, Param, deliver_after_commit
+
+Params = Mapping[str, Param]
+Email = tuple[str, dict[str, Any]]  # the subject and what the templates are given
+
+
+def init_app(app: Flask) -> None:
+    deliver_after_commit(send_committed)
+
+
+def send_committed(notice: Notice) -> None:
+    """Deliver a notice whose transaction has just committed, in an app context (so with a
+    database session) of its own, as a worker would: the committing session is the caller's."""
+    if not has_app_context():
+        raise RuntimeError(f"no app to deliver a {notice.kind} notice to {notice.to}")
+    with current_app._get_current_object().app_context():  # type: ignore[attr-defined]
+        deliver(notice)
+
+
+def deliver(notice: Notice) -> None:
+    """Render ``notice`` in its language (``templates/emails/<kind>.txt`` and ``.html``) and
+    send it. Raises ``LookupError`` for a kind or an order the shop does not know."""
+    with force_locale(notice.locale):
+        subject, context = EMAILS[notice.kind](notice.params)
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_template(f"emails/{notice.kind}.txt", **context),
+            to=[notice.to],
+        )
+        message.attach_alternative(
+            render_template(f"emails/{notice.kind}.html", **context), "text/html"
+        )
+    message.send()
+
+
+def _order(params: Params) -> dict[str, Any]:
+    order = db.session.scalar(select(Order).where(Order.number == params["order_number"]))
+    if order is None:
+        raise LookupError(f"no order {params['order_number']}")
+    number, token = order.number, order.access_token
+    return {
+        "order": order,
+        "order_url": url_for("orders.show", number=number, token=token, _external=True),
+        "receipt_url": url_for("receipts.show", number=number, token=token, _external=True),
+    }
+
+
+def _line(order: Order, params: Params) -> OrderLine:
+    line = db.session.get(OrderLine, params["line_id"])
+    if line is None or line.order_id != order.id:
+        raise LookupError(f"no line {params['line_id']} in order {order.number}")
+    return line
+
+
+def order_confirmation(params: Params) -> Email:
+    subject = gettext("Sangsaeng order %(number)s: thank you", number=params["order_number"])
+    return subject, _order(params)
+
+
+def order_refunded(params: Params) -> Email:
+    subject = gettext("Sangsaeng order %(number)s was refunded", number=params["order_number"])
+    return subject, _order(params)
+
+
+def line_shipped(params: Params) -> Email:
+    subject = gettext("Sangsaeng order %(number)s has shipped", number=params["order_number"])
+    context = _order(params)
+    return subject, {**context, "line": _line(context["order"], params)}
+
+
+def line_cancelled(params: Params) -> Email:
+    subject = gettext(
+        "Part of Sangsaeng order %(number)s was cancelled", number=params["order_number"]
+    )
+    context = _order(params)
+    line = _line(context["order"], params)
+    return subject, {**context, "line": line, "amount": params["amount"]}
+
+
+def order_refund(params: Params) -> Email:
+    subject = gettext("Sangsaeng order %(number)s: refund", number=params["order_number"])
+    return subject, {**_order(params), "amount": params["amount"], "left": params["left"]}
+
+
+def password_reset(params: Params) -> Email:
+    url = url_for("account.reset", token=params["token"], _external=True)
+    return gettext("Reset your Sangsaeng password"), {"name": params["name"], "reset_url": url}
+
+
+def staff_invitation(params: Params) -> Email:
+    venture = params["venture_name"]
+    subject = gettext("You are invited to help run %(venture)s on Sangsaeng", venture=venture)
+    url = url_for("seller.staff.accept_invitation", token=params["token"], _external=True)
+    return subject, {"venture_name": venture, "url": url}
+
+
+def statement_link(params: Params) -> Email:
+    period = StatementPeriod(
+        date.fromisoformat(str(params["start"])), date.fromisoformat(str(params["end"]))
+    )
+    url = url_for("receipts.statement", token=params["token"], _external=True)
+    return gettext("Your Sangsaeng donation statement"), {"url": url, "period": period}
+
+
+EMAILS: dict[str, Callable[[Params], Email]] = {
+    "order_confirmation": order_confirmation,
+    "order_refunded": order_refunded,
+    "line_shipped": line_shipped,
+    "line_cancelled": line_cancelled,
+    "order_refund": order_refund,
+    "password_reset": password_reset,
+    "staff_invitation": staff_invitation,
+    "statement_link": statement_link,
+}
