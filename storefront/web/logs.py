@@ -28,13 +28,13 @@ SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
 _SECRET_SEGMENTS = re.compile(
     r"(/(?:account/reset|test-pay|receipts/statement|invitations)/)[^/?#\s\"]+"
 )
-_SECRET_PARAMS = re.compile(r"([?&](?:token|session_id)=)[^&#\s\"]+")
+_SECRET_PARAMS = re.compile(r"((?:^|[?&])(?:token|session_id)=)[^&#\s\"]+")
 REDACTED = "[redacted]"
 
 
 def redact(path: str) -> str:
-    """Return ``path`` (a path with its query, a request line or a full URL) without the
-    tokens it may carry."""
+    """Return ``path`` (a path with its query, a query string, a request line or a full URL)
+    without the tokens it may carry."""
     path = _SECRET_SEGMENTS.sub(rf"\1{REDACTED}", path)
     return _SECRET_PARAMS.sub(rf"\1{REDACTED}", path)
 

@@ -27,6 +27,7 @@ from storefront.web.logs import JsonFormatter, RequestIdFilter, redact
             "https://shop.example/orders/SS-1?token=[redacted]",
         ),
         ("/products?q=token&page=2", "/products?q=token&page=2"),
+        ("token=abc&lang=en", "token=[redacted]&lang=en"),
         ("/receipts/statement", "/receipts/statement"),
     ],
 )
