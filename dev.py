@@ -60,7 +60,7 @@ def serve(args: argparse.Namespace) -> None:
 
 
 def test(args: argparse.Namespace) -> None:
-    ensure_venv("[test]")
+    ensure_venv("[test,prod]")  # the production profile's boot test runs gunicorn
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "mypy")

@@ -43,8 +43,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def configure_logging(app: Flask) -> None:
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO)
+    """JSON lines in production, plain ones in development, a request id on each."""
+    from storefront.web import logs
+
+    if not app.testing:
+        logs.configure(app.config["LOG_FORMAT"], logging.INFO)
 
 
 def register_extensions(app: Flask) -> None:
@@ -97,9 +100,12 @@ def register_emails(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from storefront.web import logs, metrics
     from storefront.web.common import sweep_lapsed_holds
     from storefront.web.errors import refuse_nul_bytes
 
+    logs.init_app(app)  # a request id first, for every later hook's log lines
+    metrics.init_app(app)
     app.before_request(refuse_nul_bytes)
     app.before_request(sweep_lapsed_holds)
 
@@ -109,8 +115,10 @@ def register_blueprints(app: Flask) -> None:
         account,
         cart,
         checkout,
+        health,
         impact,
         ledger,
+        metrics,
         operator,
         orders,
         payments,
@@ -122,6 +130,8 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["id"] = IdConverter
     blueprints = (
+        health,
+        metrics,
         shop,
         cart,
         checkout,

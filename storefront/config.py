@@ -94,6 +94,10 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
+        # Operations (docs/deploy.md)
+        "LOG_FORMAT": env.get("LOG_FORMAT") or ("json" if production else "plain"),
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
         # i18n
         "LANGUAGES": ("ko", "en"),
         "BABEL_DEFAULT_LOCALE": "ko",

@@ -15,7 +15,7 @@ from storefront.payments import PaymentError
 from storefront.services import cart as carts
 from storefront.services import checkout as checkouts
 from storefront.services.payments import confirm_from_success_page
-from storefront.web import access
+from storefront.web import access, metrics
 from storefront.web.common import load_cart, provider, quote_with_funds, save_cart, shop_rules
 from storefront.web.forms import CheckoutForm, EmptyForm
 from storefront.web.messages import describe, refusal_status
@@ -148,6 +148,8 @@ def success(number: str) -> Response:
         db.session.rollback()
         outcome = "unknown"
     db.session.commit()
+    if outcome == "paid":
+        metrics.order_paid("success_page")
     if order.status == "paid" or outcome == "paid":
         save_cart(carts.Cart())
     return redirect(url_for("orders.show", number=order.number, token=order.access_token))

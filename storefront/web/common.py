@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from flask import current_app, session
+from flask import current_app, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.domain.pricing import Quote
@@ -53,6 +53,7 @@ def save_cart(cart: Cart) -> None:
     session["cart"] = cart.to_session()
 
 
+PROBES = {"health", "metrics"}  # blueprints whose requests never touch the database here
 _sweep_lock = threading.Lock()
 _last_sweep = [float("-inf")]
 
@@ -64,7 +65,7 @@ def sweep_lapsed_holds() -> None:
     cron job still frees held stock; ``flask orders expire-holds`` does the same from cron.
     """
     interval = current_app.config["HOLD_SWEEP_SECONDS"]
-    if interval is None:
+    if interval is None or request.blueprint in PROBES:
         return
     now = time.monotonic()
     with _sweep_lock:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from storefront.extensions import db
+from storefront.web.logs import request_id
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,10 @@ def refuse_nul_bytes() -> None:
 
 
 def _page(status: int, title: str, message: str) -> tuple[str, int]:
-    return render_template("errors/error.html", title=title, message=message), status
+    # A failure of ours carries the request's id, for the shopper to quote and us to find.
+    reference = request_id() if status >= 500 else None
+    page = render_template("errors/error.html", title=title, message=message, reference=reference)
+    return page, status
 
 
 def init_app(app: Flask) -> None:

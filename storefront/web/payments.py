@@ -22,6 +22,7 @@ from storefront.models import Order, TestPaymentSession, utcnow
 from storefront.payments import PaymentError, WebhookRejected
 from storefront.payments.test_provider import SUCCEEDS, TestProvider, card_expired
 from storefront.services.payments import handle_event
+from storefront.web import metrics
 from storefront.web.common import provider as current_provider
 from storefront.web.forms import TestCardForm
 
@@ -31,6 +32,14 @@ bp = Blueprint("payments", __name__)
 
 def deliver(payload: bytes, signature: str | None) -> tuple[str, int]:
     """Verify and apply one webhook delivery; commit on success. Returns (outcome, status)."""
+    outcome, status = _deliver(payload, signature)
+    metrics.webhook_delivered(outcome)
+    if outcome == "paid":
+        metrics.order_paid("webhook")
+    return outcome, status
+
+
+def _deliver(payload: bytes, signature: str | None) -> tuple[str, int]:
     provider = current_provider()
     try:
         event = provider.verify_event(payload, signature)

@@ -1,0 +1,115 @@
+"""Logs: a request id on every line, JSON in production, and no secrets from URLs.
+
+Each request gets an id: the caller's ``X-Request-ID`` when it is a sane token (a proxy or
+load balancer sets one), else a new one. It goes back in the response's ``X-Request-ID``,
+onto every log line written while the request runs, into gunicorn's access line (which
+reads the response header) and onto the 500 and 503 pages as the reference to quote.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, g, has_app_context, request
+from werkzeug.wrappers import Response
+
+REQUEST_ID_HEADER = "X-Request-ID"
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
+
+# Tokens that let a link do something on its own: order and receipt links, a password reset,
+# a statement, a staff invitation and the test provider's payment page. A log line keeps the
+# shape of the URL and loses the secret.
+# TODO(security): the security engineer's redaction function replaces this when it lands.
+_SECRET_SEGMENTS = re.compile(
+    r"(/(?:account/reset|test-pay|receipts/statement|invitations)/)[^/?#\s\"]+"
+)
+_SECRET_PARAMS = re.compile(r"((?:^|[?&])(?:token|session_id)=)[^&#\s\"]+")
+REDACTED = "[redacted]"
+
+
+def redact(path: str) -> str:
+    """Return ``path`` (a path with its query, a query string, a request line or a full URL)
+    without the tokens it may carry."""
+    path = _SECRET_SEGMENTS.sub(rf"\1{REDACTED}", path)
+    return _SECRET_PARAMS.sub(rf"\1{REDACTED}", path)
+
+
+def request_id() -> str | None:
+    """The id of the request being handled, if any."""
+    if not has_app_context():
+        return None
+    return g.get("request_id")
+
+
+def _take_request_id() -> None:
+    given = request.headers.get(REQUEST_ID_HEADER, "")
+    g.request_id = given if SANE_REQUEST_ID.fullmatch(given) else secrets.token_hex(16)
+
+
+def _give_request_id(response: Response) -> Response:
+    if "request_id" not in g:  # a hook before ours refused the request
+        _take_request_id()
+    response.headers[REQUEST_ID_HEADER] = g.request_id
+    return response
+
+
+class RequestIdFilter(logging.Filter):
+    """Put the current request's id on every record a handler writes (``-`` outside one),
+    unless the record already carries one (gunicorn's access line passes it along)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not getattr(record, "request_id", None):
+            record.request_id = request_id() or "-"
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time (UTC), level, logger, message, request id, and the
+    ``http`` fields of an access line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None) or "-",
+        }
+        http = getattr(record, "http", None)
+        if http:
+            line["http"] = http
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+PLAIN_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
+
+
+def formatter(kind: str) -> logging.Formatter:
+    """``json`` or ``plain``."""
+    return JsonFormatter() if kind == "json" else logging.Formatter(PLAIN_FORMAT)
+
+
+def configure(kind: str, level: int = logging.INFO) -> None:
+    """Send the root logger's records to stderr as ``kind`` lines, unless a server (gunicorn's
+    ``logconfig_dict``) has already given it handlers."""
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(formatter(kind))
+    handler.addFilter(RequestIdFilter())
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+def init_app(app: Flask) -> None:
+    # First of the before-request hooks, so that a request refused by a later one has an id.
+    app.before_request_funcs.setdefault(None, []).insert(0, _take_request_id)
+    app.after_request(_give_request_id)

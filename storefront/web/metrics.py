@@ -1,0 +1,142 @@
+"""Prometheus metrics at ``/metrics``: requests, latency, paid orders, webhooks, the job queue.
+
+Under gunicorn each worker is its own process: ``gunicorn.conf.py`` sets
+``PROMETHEUS_MULTIPROC_DIR`` before any worker imports prometheus_client, and a scrape
+adds up every worker's files. With ``METRICS_TOKEN`` set, a scrape must send
+``Authorization: Bearer <token>``; in production without it, ``/metrics`` is not served.
+"""
+
+from __future__ import annotations
+
+import hmac
+import importlib
+import logging
+import os
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from flask import Blueprint, Flask, abort, current_app, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from werkzeug.wrappers import Response
+
+from storefront.extensions import csrf, db, limiter
+
+log = logging.getLogger(__name__)
+bp = Blueprint("metrics", __name__)
+csrf.exempt(bp)
+limiter.exempt(bp)
+
+REQUESTS = Counter(
+    "sangsaeng_http_requests",
+    "HTTP requests answered, by endpoint (the route's name, never the raw path) and status.",
+    ["endpoint", "method", "status"],
+)
+LATENCY = Histogram(
+    "sangsaeng_http_request_duration_seconds",
+    "Time from the request's start to its response, by endpoint.",
+    ["endpoint"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+ORDERS_PAID = Counter(
+    "sangsaeng_orders_paid",
+    "Orders that fulfilment marked paid, by where the payment was confirmed.",
+    ["via"],
+)
+WEBHOOKS = Counter(
+    "sangsaeng_webhook_deliveries",
+    "Payment webhook deliveries, by outcome (paid, duplicate, ignored, rejected, retry...).",
+    ["outcome"],
+)
+
+
+def order_paid(via: str) -> None:
+    """Count one order marked paid; ``via`` is ``webhook`` or ``success_page``."""
+    ORDERS_PAID.labels(via=via).inc()
+
+
+def webhook_delivered(outcome: str) -> None:
+    WEBHOOKS.labels(outcome=outcome).inc()
+
+
+def _start_timer() -> None:
+    g.metrics_started = time.perf_counter()
+
+
+def _observe(response: Response) -> Response:
+    endpoint = request.endpoint or "unmatched"  # a 404 has no route: one label for all of them
+    REQUESTS.labels(endpoint=endpoint, method=request.method, status=response.status_code).inc()
+    started = g.get("metrics_started")
+    if started is not None:
+        LATENCY.labels(endpoint=endpoint).observe(time.perf_counter() - started)
+    return response
+
+
+class JobQueueCollector(Collector):
+    """The job queue's depth and failures, read at scrape time from ``services.jobs.stats``.
+
+    LEAD: the job engineer's ``storefront.services.jobs.stats(db)`` is read if it exists; it
+    is taken to return a mapping of state (queued, running, failed...) to a count. Adjust
+    here if it returns something else.
+    """
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        try:
+            jobs = importlib.import_module("storefront.services.jobs")
+        except ImportError:
+            return
+        stats = getattr(jobs, "stats", None)
+        if stats is None:
+            return
+        try:
+            found = stats(db.session())
+        except Exception:
+            log.exception("metrics: reading the job queue failed")
+            db.session.rollback()
+            return
+        counts: Mapping[str, Any] = found if isinstance(found, Mapping) else vars(found)
+        family = GaugeMetricFamily(
+            "sangsaeng_jobs", "Jobs in the queue now, by state.", labels=["state"]
+        )
+        for state, count in counts.items():
+            if isinstance(count, int | float):
+                family.add_metric([str(state)], count)
+        yield family
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    _check_token()
+    registry = CollectorRegistry(auto_describe=False)
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry.register(REGISTRY)
+    registry.register(JobQueueCollector())
+    return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+
+
+def _check_token() -> None:
+    token = current_app.config.get("METRICS_TOKEN") or ""
+    if not token:
+        if current_app.config["ENV_MODE"] == "production":
+            abort(404)  # never public by accident
+        return
+    given = request.headers.get("Authorization", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        abort(Response(status=401, headers={"WWW-Authenticate": "Bearer"}))
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_start_timer)
+    app.after_request(_observe)
