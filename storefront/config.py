@@ -10,10 +10,12 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from storefront.domain.errors import ConfigError as ConfigError  # re-exported
 
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production below
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -24,6 +26,41 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _public_url(env: Mapping[str, str], production: bool) -> tuple[str | None, str]:
+    """The host (``SERVER_NAME``) and scheme every external link is built from."""
+    raw = env.get("PUBLIC_URL", "").strip()
+    if not raw:
+        if production:
+            raise ConfigError("PUBLIC_URL must be set in production, e.g. https://shop.example.org")
+        return None, "http"  # links name the local host the demo was reached on
+    parts = urlsplit(raw)
+    schemes = {"https"} if production else {"http", "https"}
+    if (
+        parts.scheme not in schemes
+        or not parts.hostname
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        wanted = " or ".join(sorted(schemes))
+        raise ConfigError(f"PUBLIC_URL must be {wanted}://host[:port] with no path, got {raw!r}")
+    return parts.netloc.lower(), parts.scheme
+
+
+def trusted_hosts(server_name: str | None) -> list[str]:
+    """The host names the shop answers to when ``TRUSTED_HOSTS`` is not set: its public
+    host, or without one (the demo, the browser tests) only the local machine."""
+    if not server_name:
+        return list(LOCAL_HOSTS)
+    return [urlsplit(f"//{server_name}").hostname or server_name]
+
+
+def _list(env: Mapping[str, str], name: str) -> list[str] | None:
+    raw = env.get(name, "")
+    return [item.strip() for item in raw.split(",") if item.strip()] or None
 
 
 def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -46,6 +83,7 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         raise ConfigError("STRIPE_WEBHOOK_SECRET must be set in production")
     if production and provider == "test" and env.get("PAYMENT_PROVIDER") != "test":
         raise ConfigError("set STRIPE_SECRET_KEY, or PAYMENT_PROVIDER=test to run without payments")
+    server_name, scheme = _public_url(env, production)
     mail_backend = env.get("MAIL_BACKEND") or ("smtp" if env.get("MAIL_SERVER") else "file")
 
     return {
@@ -56,7 +94,14 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
-        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # Hosts: links are built from PUBLIC_URL, never from the Host a request claims, and a
+        # request for any other host is refused (TRUSTED_HOSTS, else PUBLIC_URL's host).
+        "PUBLIC_URL": env.get("PUBLIC_URL", ""),
+        "SERVER_NAME": server_name,
+        "PREFERRED_URL_SCHEME": scheme,
+        "TRUSTED_HOSTS": _list(env, "TRUSTED_HOSTS"),
+        # X-Forwarded-For/-Proto are believed from this many proxies in front, and no more.
+        "TRUSTED_PROXY_HOPS": _int(env, "TRUSTED_PROXY_HOPS", 0),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # Payments
         "PAYMENT_PROVIDER": provider,

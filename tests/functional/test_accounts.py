@@ -86,9 +86,11 @@ def test_production_cookies_are_secure(tmp_path):
         str(tmp_path),
         {
             "SANGSAENG_ENV": "production",
-            "SECRET_KEY": "s",
+            "SECRET_KEY": "4f0c2e9a7d6b1358c0e4a9f27b6d1e83",
             "DATABASE_URL": "sqlite://",
+            "PUBLIC_URL": "https://shop.example.org",
             "PAYMENT_PROVIDER": "test",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
         },
     )
     assert cfg["SESSION_COOKIE_SECURE"] and cfg["REMEMBER_COOKIE_SECURE"]

@@ -2,6 +2,17 @@ import pytest
 
 from storefront.config import DEV_SECRET_KEY, ConfigError, load
 
+# A production environment that starts; tests take one thing away or spoil it.
+PRODUCTION = {
+    "SANGSAENG_ENV": "production",
+    "SECRET_KEY": "4f0c2e9a7d6b1358c0e4a9f27b6d1e83",
+    "DATABASE_URL": "postgresql://x/y",
+    "PUBLIC_URL": "https://shop.example.org",
+    "STRIPE_SECRET_KEY": "sk_live_1",
+    "STRIPE_WEBHOOK_SECRET": "whsec_9Q2nF7xKp3LmV8rT1yB6cZ4wD0hJ5sGa",
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+}
+
 
 def test_the_demo_needs_no_settings(tmp_path):
     cfg = load(str(tmp_path), {})
@@ -37,16 +48,7 @@ def test_production_has_no_defaults_for_secrets(tmp_path, env):
 
 
 def test_production_with_everything_set_starts_with_secure_cookies(tmp_path):
-    cfg = load(
-        str(tmp_path),
-        {
-            "SANGSAENG_ENV": "production",
-            "SECRET_KEY": "s",
-            "DATABASE_URL": "postgresql://x/y",
-            "STRIPE_SECRET_KEY": "sk_live_1",
-            "STRIPE_WEBHOOK_SECRET": "whsec_1",
-        },
-    )
+    cfg = load(str(tmp_path), PRODUCTION)
     assert cfg["SESSION_COOKIE_SECURE"] and cfg["SESSION_COOKIE_HTTPONLY"]
     assert cfg["SESSION_COOKIE_SAMESITE"] == "Lax"
 
