@@ -1,7 +1,10 @@
 """Settings read from the environment, with safe defaults for the demo and tests.
 
 Production (``SANGSAENG_ENV=production``) has no default for any secret: the app refuses to
-start without ``SECRET_KEY`` and ``DATABASE_URL``.
+start without ``SECRET_KEY``, ``DATABASE_URL`` and ``PUBLIC_URL``, and refuses a secret that is
+short (under 32 characters), repetitive or one published here (the demo's, the tests'). An
+unknown ``SANGSAENG_ENV`` is refused rather than read as development, and live payment keys
+are refused outside production.
 """
 
 from __future__ import annotations
@@ -15,6 +18,11 @@ from urllib.parse import urlsplit
 from storefront.domain.errors import ConfigError as ConfigError  # re-exported
 
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production below
+MODES = ("development", "production")
+MIN_SECRET_LENGTH = 32
+# Values published in this repository (the demo's key, the test suite's): never secret.
+PUBLISHED_SECRETS = (DEV_SECRET_KEY, "test-secret", "whsec_test_suite_secret")
+LIVE_KEY_PREFIXES = ("sk_live_", "rk_live_")
 LOCAL_HOSTS = ("localhost", "127.0.0.1")
 
 
@@ -26,6 +34,21 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _check_secret(name: str, value: str) -> None:
+    """Refuse a production secret that is short, repetitive or published in this repository."""
+    if len(value) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"{name} must be at least {MIN_SECRET_LENGTH} random characters")
+    if len(set(value)) < 8 or any(known in value for known in PUBLISHED_SECRETS):
+        raise ConfigError(f"{name} is a development default or too simple; generate a new one")
+
+
+def _mode(env: Mapping[str, str]) -> str:
+    mode = env.get("SANGSAENG_ENV") or "development"
+    if mode not in MODES:
+        raise ConfigError(f"SANGSAENG_ENV must be one of {', '.join(MODES)}, got {mode!r}")
+    return mode
 
 
 def _public_url(env: Mapping[str, str], production: bool) -> tuple[str | None, str]:
@@ -66,7 +89,7 @@ def _list(env: Mapping[str, str], name: str) -> list[str] | None:
 def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from environment variables."""
     env = os.environ if env is None else env
-    mode = env.get("SANGSAENG_ENV", "development")
+    mode = _mode(env)
     production = mode == "production"
     instance = Path(instance_path)
 
@@ -76,11 +99,18 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
     )
     if production and (not secret_key or not database_url):
         raise ConfigError("SECRET_KEY and DATABASE_URL must be set in production")
+    if production:
+        _check_secret("SECRET_KEY", secret_key)
 
     stripe_key = env.get("STRIPE_SECRET_KEY", "")
+    if not production and stripe_key.startswith(LIVE_KEY_PREFIXES):
+        raise ConfigError(
+            "a live Stripe key is set outside production: use a test key (sk_test_...), "
+            "or set SANGSAENG_ENV=production"
+        )
     provider = env.get("PAYMENT_PROVIDER") or ("stripe" if stripe_key else "test")
-    if production and provider == "stripe" and not env.get("STRIPE_WEBHOOK_SECRET"):
-        raise ConfigError("STRIPE_WEBHOOK_SECRET must be set in production")
+    if production and provider == "stripe":
+        _check_secret("STRIPE_WEBHOOK_SECRET", env.get("STRIPE_WEBHOOK_SECRET", ""))
     if production and provider == "test" and env.get("PAYMENT_PROVIDER") != "test":
         raise ConfigError("set STRIPE_SECRET_KEY, or PAYMENT_PROVIDER=test to run without payments")
     server_name, scheme = _public_url(env, production)

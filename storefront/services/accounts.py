@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from storefront.domain.accounts import normalise_email, password_problem
 from storefront.domain.errors import AccountRefused, BadResetLink
 from storefront.models import User
+from storefront.models.accounts import new_session_token
 
 HASH_METHOD = "scrypt"  # Werkzeug's scrypt: salted, memory-hard
 RESET_SALT = "sangsaeng-password-reset"
@@ -92,5 +92,5 @@ def reset_password(db: Session, tokens: ResetTokens, token: str, password: str) 
     user = tokens.user_for(db, token)
     _check_strength(password, user.email)
     user.password_hash = hash_password(password)
-    user.session_token = secrets.token_hex(8)  # every other session is signed out
+    user.session_token = new_session_token()  # every other session is signed out
     return user

@@ -9,7 +9,7 @@ from storefront.config import ConfigError, load
 from storefront.services import accounts
 from tests.helpers import PASSWORD, english, sign_in, text
 
-STRONG = "k" * 40
+STRONG = "4f0c2e9a7d6b1358c0e4a9f27b6d1e83"
 
 
 @pytest.fixture

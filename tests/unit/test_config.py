@@ -56,3 +56,41 @@ def test_production_with_everything_set_starts_with_secure_cookies(tmp_path):
 def test_numbers_in_the_environment_must_be_numbers(tmp_path):
     with pytest.raises(ConfigError):
         load(str(tmp_path), {"ORDER_HOLD_MINUTES": "soon"})
+
+
+@pytest.mark.parametrize("mode", ["Production", "prod", "staging", "development "])
+def test_an_unknown_environment_name_is_refused(tmp_path, mode):
+    with pytest.raises(ConfigError, match="SANGSAENG_ENV"):
+        load(str(tmp_path), {"SANGSAENG_ENV": mode})
+
+
+@pytest.mark.parametrize("key", ["sk_live_51Habc", "rk_live_51Habc"])
+@pytest.mark.parametrize("mode", [None, "development"])
+def test_live_payment_keys_are_refused_outside_production(tmp_path, key, mode):
+    env = {"STRIPE_SECRET_KEY": key, **({"SANGSAENG_ENV": mode} if mode else {})}
+    with pytest.raises(ConfigError, match="live"):
+        load(str(tmp_path), env)
+
+
+@pytest.mark.parametrize(
+    "spoilt",
+    [
+        {"SECRET_KEY": "s"},
+        {"SECRET_KEY": "x" * 31},
+        {"SECRET_KEY": DEV_SECRET_KEY},
+        {"SECRET_KEY": DEV_SECRET_KEY + "-" * 20},  # still the published key at heart
+        {"SECRET_KEY": "a" * 40},  # one character, many times
+        {"STRIPE_WEBHOOK_SECRET": "whsec_1"},
+        {"STRIPE_WEBHOOK_SECRET": ""},
+        {"STRIPE_WEBHOOK_SECRET": "whsec_test_suite_secret"},
+    ],
+)
+def test_production_refuses_weak_or_published_secrets(tmp_path, spoilt):
+    with pytest.raises(ConfigError):
+        load(str(tmp_path), {**PRODUCTION, **spoilt})
+
+
+def test_production_with_the_test_provider_needs_no_webhook_secret(tmp_path):
+    env = {**PRODUCTION, "PAYMENT_PROVIDER": "test", "STRIPE_SECRET_KEY": ""}
+    del env["STRIPE_WEBHOOK_SECRET"]
+    assert load(str(tmp_path), env)["PAYMENT_PROVIDER"] == "test"
