@@ -62,6 +62,12 @@ def authenticate(db: Session, email: str, password: str, now: datetime) -> User 
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Sign the account out everywhere: every session and remember-me cookie issued so far,
+    copied or not, stops working (the user's other browsers sign in again)."""
+    user.session_token = new_session_token()
+
+
 @dataclass(frozen=True)
 class ResetTokens:
     """Reset links signed with the app's secret; each carries a fingerprint of the password
@@ -92,5 +98,5 @@ def reset_password(db: Session, tokens: ResetTokens, token: str, password: str) 
     user = tokens.user_for(db, token)
     _check_strength(password, user.email)
     user.password_hash = hash_password(password)
-    user.session_token = new_session_token()  # every other session is signed out
+    end_sessions(user)  # every other session is signed out
     return user

@@ -169,3 +169,18 @@ def test_a_password_reset_signs_out_every_other_session(app, client, session, sh
     client.post(link, data={"password": "a brand new sentence", "confirm": "a brand new sentence"})
     assert thief.get("/seller").status_code == 302  # sent to sign in
     assert sign_in(client, password="a brand new sentence").status_code == 302
+
+
+def test_a_copied_session_cookie_stops_working_after_sign_out(client, owner):
+    """Signing out rotates the account's session token, which also signs out the account's
+    other browsers: acceptable, and safer on a shared computer."""
+    assert client.get("/seller").status_code == 200
+    copied = client.get_cookie("session", domain="shop.test").value
+    other = client.application.test_client()
+    other.set_cookie("session", copied, domain="shop.test")
+    assert other.get("/seller").status_code == 200  # the copy works while signed in
+    assert client.post("/account/sign-out").status_code == 302
+    client.set_cookie("session", copied, domain="shop.test")
+    for browser in (client, other):
+        response = browser.get("/seller")
+        assert response.status_code == 302 and "/account/sign-in" in response.headers["Location"]
