@@ -23,6 +23,7 @@ MIN_SECRET_LENGTH = 32
 # Values published in this repository (the demo's key, the test suite's): never secret.
 PUBLISHED_SECRETS = (DEV_SECRET_KEY, "test-secret", "whsec_test_suite_secret")
 LIVE_KEY_PREFIXES = ("sk_live_", "rk_live_")
+REDIS_SCHEMES = ("redis://", "rediss://", "redis+sentinel://", "redis+cluster://")
 LOCAL_HOSTS = ("localhost", "127.0.0.1")
 
 
@@ -114,6 +115,13 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
     if production and provider == "test" and env.get("PAYMENT_PROVIDER") != "test":
         raise ConfigError("set STRIPE_SECRET_KEY, or PAYMENT_PROVIDER=test to run without payments")
     server_name, scheme = _public_url(env, production)
+    # Each worker counting in its own memory multiplies the guesses allowed by the workers.
+    limits_uri = env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or ""
+    if production and not limits_uri.startswith(REDIS_SCHEMES):
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI (or REDIS_URL) must be a redis:// URI in production, "
+            "so that every worker counts the same sign-in attempts"
+        )
     mail_backend = env.get("MAIL_BACKEND") or ("smtp" if env.get("MAIL_SERVER") else "file")
 
     return {
@@ -163,9 +171,14 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Sangsaeng <shop@sangsaeng.test>"),
         # Accounts
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": limits_uri or "memory://",
+        # Redis down: count in the worker's memory and keep selling, rather than answer 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "RATELIMIT_HEADERS_ENABLED": True,
         "SIGN_IN_RATE_LIMIT": env.get("SIGN_IN_RATE_LIMIT", "5 per minute;30 per hour"),
+        "ORDER_LOOKUP_RATE_LIMIT": env.get("ORDER_LOOKUP_RATE_LIMIT", "5 per minute;30 per hour"),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
