@@ -112,11 +112,13 @@ def register_emails(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from storefront.web import security
     from storefront.web.common import sweep_lapsed_holds
     from storefront.web.errors import refuse_nul_bytes
 
     app.before_request(refuse_nul_bytes)
     app.before_request(sweep_lapsed_holds)
+    security.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -132,6 +132,8 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
+        # Browsers that saw the shop over HTTPS refuse plain HTTP to it for this long.
+        "HSTS_MAX_AGE": _int(env, "HSTS_MAX_AGE", 31536000 if production else 0),
         # Hosts: links are built from PUBLIC_URL, never from the Host a request claims, and a
         # request for any other host is refused (TRUSTED_HOSTS, else PUBLIC_URL's host).
         "PUBLIC_URL": env.get("PUBLIC_URL", ""),
