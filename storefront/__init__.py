@@ -58,8 +58,11 @@ def trust_hosts_and_proxies(app: Flask) -> None:
 
 
 def configure_logging(app: Flask) -> None:
+    from storefront.web import logs
+
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
+    logs.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:
