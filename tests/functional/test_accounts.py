@@ -184,3 +184,32 @@ def test_a_copied_session_cookie_stops_working_after_sign_out(client, owner):
     for browser in (client, other):
         response = browser.get("/seller")
         assert response.status_code == 302 and "/account/sign-in" in response.headers["Location"]
+
+
+def test_a_reset_link_carries_no_part_of_the_password_hash(app, session, shop):
+    import json
+
+    from itsdangerous import URLSafeTimedSerializer
+
+    from storefront.services import accounts
+
+    user = accounts.sign_up(session, "owner@example.com", "김대표", PASSWORD)
+    token = accounts.ResetTokens("test-secret").issue(user)
+    payload = URLSafeTimedSerializer("test-secret", salt=accounts.RESET_SALT).loads(token)
+    carried = json.dumps(payload)
+    digest = user.password_hash.rsplit("$", 1)[-1]
+    assert not any(digest[i : i + 8] in carried for i in range(len(digest) - 7))
+
+
+def test_an_older_reset_link_dies_when_the_password_changes(client, session, shop, outbox):
+    english(client)
+    sign_up(client)
+    client.post("/account/sign-out")
+    client.post("/account/forgot", data={"email": "owner@example.com"})
+    older = reset_link(outbox)
+    client.post("/account/forgot", data={"email": "owner@example.com"})
+    newer = reset_link(outbox)
+    new = "a brand new sentence"
+    assert client.post(newer, data={"password": new, "confirm": new}).status_code == 302
+    assert client.get(older).status_code == 400
+    assert client.get(newer).status_code == 400

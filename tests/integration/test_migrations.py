@@ -81,3 +81,6 @@ def test_every_user_gets_a_fresh_random_session_token_once(app, db):
         tokens = connection.execute(text("SELECT session_token FROM user_account")).scalars().all()
     assert len(set(tokens)) == 3
     assert all(len(token) == 32 and not token.startswith("m") for token in tokens)
+    with db.engine.connect() as connection:
+        nonces = connection.execute(text("SELECT reset_nonce FROM user_account")).scalars().all()
+    assert len(set(nonces)) == 3 and all(len(nonce) == 32 for nonce in nonces)
