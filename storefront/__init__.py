@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, url_for
 from flask_babel import lazy_gettext
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from storefront import config as settings
 from storefront import sqlite
@@ -30,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    trust_hosts_and_proxies(app)
     configure_logging(app)
     register_extensions(app)
     register_payments(app)
@@ -40,6 +42,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_commands(app)
     return app
+
+
+def trust_hosts_and_proxies(app: Flask) -> None:
+    """Answer only to the shop's own host names, and believe ``X-Forwarded-For`` and
+    ``-Proto`` (the client address the rate limits count) only from the configured proxies."""
+    from storefront.web.errors import refuse_untrusted_host
+
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = settings.trusted_hosts(app.config.get("SERVER_NAME"))
+    app.before_request(refuse_untrusted_host)  # first, before CSRF or anything that renders
+    hops = app.config.get("TRUSTED_PROXY_HOPS") or 0
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def configure_logging(app: Flask) -> None:
@@ -100,7 +115,7 @@ def register_emails(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from storefront.web import logs, metrics
+    from storefront.web import logs, metrics, security
     from storefront.web.common import sweep_lapsed_holds
     from storefront.web.errors import refuse_nul_bytes
 
@@ -108,6 +123,7 @@ def register_hooks(app: Flask) -> None:
     metrics.init_app(app)
     app.before_request(refuse_nul_bytes)
     app.before_request(sweep_lapsed_holds)
+    security.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

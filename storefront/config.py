@@ -1,7 +1,10 @@
 """Settings read from the environment, with safe defaults for the demo and tests.
 
 Production (``SANGSAENG_ENV=production``) has no default for any secret: the app refuses to
-start without ``SECRET_KEY`` and ``DATABASE_URL``.
+start without ``SECRET_KEY``, ``DATABASE_URL`` and ``PUBLIC_URL``, and refuses a secret that is
+short (under 32 characters), repetitive or one published here (the demo's, the tests'). An
+unknown ``SANGSAENG_ENV`` is refused rather than read as development, and live payment keys
+are refused outside production.
 """
 
 from __future__ import annotations
@@ -10,10 +13,18 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from storefront.domain.errors import ConfigError as ConfigError  # re-exported
 
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production below
+MODES = ("development", "production")
+MIN_SECRET_LENGTH = 32
+# Values published in this repository (the demo's key, the test suite's): never secret.
+PUBLISHED_SECRETS = (DEV_SECRET_KEY, "test-secret", "whsec_test_suite_secret")
+LIVE_KEY_PREFIXES = ("sk_live_", "rk_live_")
+REDIS_SCHEMES = ("redis://", "rediss://", "redis+sentinel://", "redis+cluster://")
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -26,10 +37,60 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _check_secret(name: str, value: str) -> None:
+    """Refuse a production secret that is short, repetitive or published in this repository."""
+    if len(value) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"{name} must be at least {MIN_SECRET_LENGTH} random characters")
+    if len(set(value)) < 8 or any(known in value for known in PUBLISHED_SECRETS):
+        raise ConfigError(f"{name} is a development default or too simple; generate a new one")
+
+
+def _mode(env: Mapping[str, str]) -> str:
+    mode = env.get("SANGSAENG_ENV") or "development"
+    if mode not in MODES:
+        raise ConfigError(f"SANGSAENG_ENV must be one of {', '.join(MODES)}, got {mode!r}")
+    return mode
+
+
+def _public_url(env: Mapping[str, str], production: bool) -> tuple[str | None, str]:
+    """The host (``SERVER_NAME``) and scheme every external link is built from."""
+    raw = env.get("PUBLIC_URL", "").strip()
+    if not raw:
+        if production:
+            raise ConfigError("PUBLIC_URL must be set in production, e.g. https://shop.example.org")
+        return None, "http"  # links name the local host the demo was reached on
+    parts = urlsplit(raw)
+    schemes = {"https"} if production else {"http", "https"}
+    if (
+        parts.scheme not in schemes
+        or not parts.hostname
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        wanted = " or ".join(sorted(schemes))
+        raise ConfigError(f"PUBLIC_URL must be {wanted}://host[:port] with no path, got {raw!r}")
+    return parts.netloc.lower(), parts.scheme
+
+
+def trusted_hosts(server_name: str | None) -> list[str]:
+    """The host names the shop answers to when ``TRUSTED_HOSTS`` is not set: its public
+    host, or without one (the demo, the browser tests) only the local machine."""
+    if not server_name:
+        return list(LOCAL_HOSTS)
+    return [urlsplit(f"//{server_name}").hostname or server_name]
+
+
+def _list(env: Mapping[str, str], name: str) -> list[str] | None:
+    raw = env.get(name, "")
+    return [item.strip() for item in raw.split(",") if item.strip()] or None
+
+
 def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from environment variables."""
     env = os.environ if env is None else env
-    mode = env.get("SANGSAENG_ENV", "development")
+    mode = _mode(env)
     production = mode == "production"
     instance = Path(instance_path)
 
@@ -39,13 +100,28 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
     )
     if production and (not secret_key or not database_url):
         raise ConfigError("SECRET_KEY and DATABASE_URL must be set in production")
+    if production:
+        _check_secret("SECRET_KEY", secret_key)
 
     stripe_key = env.get("STRIPE_SECRET_KEY", "")
+    if not production and stripe_key.startswith(LIVE_KEY_PREFIXES):
+        raise ConfigError(
+            "a live Stripe key is set outside production: use a test key (sk_test_...), "
+            "or set SANGSAENG_ENV=production"
+        )
     provider = env.get("PAYMENT_PROVIDER") or ("stripe" if stripe_key else "test")
-    if production and provider == "stripe" and not env.get("STRIPE_WEBHOOK_SECRET"):
-        raise ConfigError("STRIPE_WEBHOOK_SECRET must be set in production")
+    if production and provider == "stripe":
+        _check_secret("STRIPE_WEBHOOK_SECRET", env.get("STRIPE_WEBHOOK_SECRET", ""))
     if production and provider == "test" and env.get("PAYMENT_PROVIDER") != "test":
         raise ConfigError("set STRIPE_SECRET_KEY, or PAYMENT_PROVIDER=test to run without payments")
+    server_name, scheme = _public_url(env, production)
+    # Each worker counting in its own memory multiplies the guesses allowed by the workers.
+    limits_uri = env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or ""
+    if production and not limits_uri.startswith(REDIS_SCHEMES):
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI (or REDIS_URL) must be a redis:// URI in production, "
+            "so that every worker counts the same sign-in attempts"
+        )
     mail_backend = env.get("MAIL_BACKEND") or ("smtp" if env.get("MAIL_SERVER") else "file")
 
     return {
@@ -56,7 +132,16 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
-        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # Browsers that saw the shop over HTTPS refuse plain HTTP to it for this long.
+        "HSTS_MAX_AGE": _int(env, "HSTS_MAX_AGE", 31536000 if production else 0),
+        # Hosts: links are built from PUBLIC_URL, never from the Host a request claims, and a
+        # request for any other host is refused (TRUSTED_HOSTS, else PUBLIC_URL's host).
+        "PUBLIC_URL": env.get("PUBLIC_URL", ""),
+        "SERVER_NAME": server_name,
+        "PREFERRED_URL_SCHEME": scheme,
+        "TRUSTED_HOSTS": _list(env, "TRUSTED_HOSTS"),
+        # X-Forwarded-For/-Proto are believed from this many proxies in front, and no more.
+        "TRUSTED_PROXY_HOPS": _int(env, "TRUSTED_PROXY_HOPS", 0),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # Payments
         "PAYMENT_PROVIDER": provider,
@@ -88,9 +173,14 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Sangsaeng <shop@sangsaeng.test>"),
         # Accounts
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": limits_uri or "memory://",
+        # Redis down: count in the worker's memory and keep selling, rather than answer 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "RATELIMIT_HEADERS_ENABLED": True,
         "SIGN_IN_RATE_LIMIT": env.get("SIGN_IN_RATE_LIMIT", "5 per minute;30 per hour"),
+        "ORDER_LOOKUP_RATE_LIMIT": env.get("ORDER_LOOKUP_RATE_LIMIT", "5 per minute;30 per hour"),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,

@@ -14,6 +14,16 @@ from storefront.models.ventures import Venture
 ROLES = ("owner", "staff")
 
 
+def new_session_token() -> str:
+    """32 random hex characters: a fresh part of every signed-in session's id."""
+    return secrets.token_hex(16)
+
+
+def new_reset_nonce() -> str:
+    """32 random hex characters that every password-reset link must carry."""
+    return secrets.token_hex(16)
+
+
 class User(Base):
     """An account. Shoppers check out without one; venture staff and operators sign in."""
 
@@ -23,9 +33,12 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
     name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
-    # Part of the signed-in session's id: changing it (on a password reset) signs out every
-    # other session and remember-me cookie of this account.
-    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
+    # Part of the signed-in session's id: changing it (on a password reset or a sign-out)
+    # signs out every session and remember-me cookie of this account.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    # Carried by reset links and replaced whenever the password changes, which ends every
+    # link issued before (so a used link cannot be used again).
+    reset_nonce: Mapped[str] = mapped_column(String(32), default=new_reset_nonce)
     is_operator: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

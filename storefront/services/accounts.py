@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from storefront.domain.accounts import normalise_email, password_problem
 from storefront.domain.errors import AccountRefused, BadResetLink
 from storefront.models import User
+from storefront.models.accounts import new_reset_nonce, new_session_token
 
 HASH_METHOD = "scrypt"  # Werkzeug's scrypt: salted, memory-hard
 RESET_SALT = "sangsaeng-password-reset"
@@ -62,10 +63,17 @@ def authenticate(db: Session, email: str, password: str, now: datetime) -> User 
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Sign the account out everywhere: every session and remember-me cookie issued so far,
+    copied or not, stops working (the user's other browsers sign in again)."""
+    user.session_token = new_session_token()
+
+
 @dataclass(frozen=True)
 class ResetTokens:
-    """Reset links signed with the app's secret; each carries a fingerprint of the password
-    hash, so using one (which changes the hash) makes it, and every older link, invalid."""
+    """Reset links signed with the app's secret; each carries the account's random reset
+    nonce (nothing of the password hash), which every password change replaces, so using a
+    link makes it, and every older link, invalid."""
 
     secret_key: str
     max_age: int = RESET_MAX_AGE_SECONDS
@@ -74,15 +82,20 @@ class ResetTokens:
         return URLSafeTimedSerializer(self.secret_key, salt=RESET_SALT)
 
     def issue(self, user: User) -> str:
-        return self._serializer().dumps({"u": user.id, "p": user.password_hash[-16:]})
+        return self._serializer().dumps({"u": user.id, "n": user.reset_nonce})
 
     def user_for(self, db: Session, token: str) -> User:
         try:
             data = self._serializer().loads(token, max_age=self.max_age)
         except (SignatureExpired, BadSignature) as exc:
             raise BadResetLink() from exc
-        user = db.get(User, data.get("u")) if isinstance(data, dict) else None
-        if user is None or not user.active or user.password_hash[-16:] != data.get("p"):
+        if not isinstance(data, dict) or type(data.get("u")) is not int:
+            raise BadResetLink()
+        user = db.get(User, data["u"])
+        nonce = data.get("n")
+        if user is None or not user.active or not isinstance(nonce, str):
+            raise BadResetLink()
+        if not secrets.compare_digest(nonce.encode(), user.reset_nonce.encode()):
             raise BadResetLink()
         return user
 
@@ -92,5 +105,6 @@ def reset_password(db: Session, tokens: ResetTokens, token: str, password: str) 
     user = tokens.user_for(db, token)
     _check_strength(password, user.email)
     user.password_hash = hash_password(password)
-    user.session_token = secrets.token_hex(8)  # every other session is signed out
+    user.reset_nonce = new_reset_nonce()  # this link and every older one stop working
+    end_sessions(user)  # every other session is signed out
     return user

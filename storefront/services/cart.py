@@ -28,9 +28,25 @@ class CartItem:
     price_seen: int
 
 
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on every database
+
+
+def _whole(value: Any, low: int, high: int) -> int:
+    """``value`` if it is an int (not a bool) from ``low`` to ``high``, else ValueError."""
+    if type(value) is not int or not low <= value <= high:
+        raise ValueError(f"not a whole number from {low} to {high}: {value!r}")
+    return value
+
+
+def _parse_id(raw: str) -> int:
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 10:
+        raise ValueError(f"not an id: {raw!r}")
+    return _whole(int(raw), 1, MAX_ID)
+
+
 def _parse_key(raw: str) -> Key:
-    product, _, option = raw.partition(":")
-    return int(product), int(option) if option else None
+    product, colon, option = raw.partition(":")
+    return _parse_id(product), _parse_id(option) if colon else None
 
 
 def _format_key(key: Key) -> str:
@@ -42,15 +58,20 @@ class Cart:
     items: dict[Key, CartItem] = field(default_factory=dict)
 
     @classmethod
-    def from_session(cls, raw: Any) -> Cart:
-        """Rebuild a cart from session data, dropping anything malformed."""
+    def from_session(cls, raw: Any, max_quantity: int) -> Cart:
+        """Rebuild a cart from session data, checking each line as if the browser had sent it
+        (whoever knows the secret key can write the session): a malformed id, a quantity
+        outside 1 to ``max_quantity`` or a negative price drops the line. Whether an option
+        belongs to its product needs the database; ``load_lines`` checks that."""
         cart = cls()
         if not isinstance(raw, Mapping):
             return cart
         for key, value in list(raw.items())[:MAX_CART_LINES]:
             try:
                 quantity, price = value
-                cart.items[_parse_key(str(key))] = CartItem(int(quantity), int(price))
+                cart.items[_parse_key(str(key))] = CartItem(
+                    _whole(quantity, 1, max_quantity), _whole(price, 0, 2**53)
+                )
             except (TypeError, ValueError):
                 continue
         return cart
@@ -179,6 +200,8 @@ def load_lines(db: Session, cart: Cart) -> tuple[list[CartLine], list[Key]]:
     for (pid, oid), item in cart.items.items():
         product = products.get(pid)
         option = options.get(oid) if oid is not None else None
+        if option is not None and option.product_id != pid:
+            option = None  # another product's option: never take its stock
         wants_option = any(o.product_id == pid for o in options.values())
         if (
             product is None

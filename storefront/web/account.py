@@ -74,6 +74,9 @@ def sign_in() -> Response | tuple[str, int]:
 @login_required
 def sign_out() -> Response:
     if EmptyForm().validate():
+        # A copied cookie must not outlive the sign-out; this signs out other browsers too.
+        accounts.end_sessions(current_user._get_current_object())
+        db.session.commit()
         logout_user()
         flash(_("You are signed out."), "success")
     return redirect(url_for("shop.home"))

@@ -46,7 +46,7 @@ def quote_with_funds(lines: list[CartLine]) -> tuple[Quote, dict[int, MatchingFu
 
 
 def load_cart() -> Cart:
-    return Cart.from_session(session.get("cart"))
+    return Cart.from_session(session.get("cart"), shop_rules().max_quantity)
 
 
 def save_cart(cart: Cart) -> None:

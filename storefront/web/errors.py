@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from storefront.extensions import db
 from storefront.web.logs import request_id
@@ -25,6 +25,13 @@ def refuse_nul_bytes() -> None:
         values += request.form.values()
     if any("\x00" in value for value in values):
         abort(400)
+
+
+def refuse_untrusted_host() -> None:
+    """Answer 400 to a request for a host that is not the shop's (``TRUSTED_HOSTS``) before
+    anything else runs: no link may be built from such a Host, so no page is rendered."""
+    if isinstance(request.routing_exception, SecurityError):
+        raise request.routing_exception
 
 
 def _page(status: int, title: str, message: str) -> tuple[str, int]:
@@ -45,6 +52,12 @@ def init_app(app: Flask) -> None:
                 "Go back, reload the page and try again."
             ),
         )
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> Response:
+        log.warning("refused a request for an untrusted host: %s", error.description)
+        message = _("This address does not belong to the shop. Check the link and try again.")
+        return Response(message, 400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:

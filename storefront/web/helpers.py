@@ -135,7 +135,7 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
 
 
 def cart_count() -> int:
-    return Cart.from_session(session.get("cart")).count
+    return Cart.from_session(session.get("cart"), current_app.config["MAX_LINE_QUANTITY"]).count
 
 
 class IdConverter(IntegerConverter):

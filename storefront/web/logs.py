@@ -21,22 +21,34 @@ from werkzeug.wrappers import Response
 REQUEST_ID_HEADER = "X-Request-ID"
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
 
-# Tokens that let a link do something on its own: order and receipt links, a password reset,
-# a statement, a staff invitation and the test provider's payment page. A log line keeps the
-# shape of the URL and loses the secret.
-# TODO(security): the security engineer's redaction function replaces this when it lands.
-_SECRET_SEGMENTS = re.compile(
-    r"(/(?:account/reset|test-pay|receipts/statement|invitations)/)[^/?#\s\"]+"
-)
-_SECRET_PARAMS = re.compile(r"((?:^|[?&])(?:token|session_id)=)[^&#\s\"]+")
+# Tokens that let a link do something on its own: order and receipt links (``?token=``, and the
+# provider's ``session_id``), a password reset, a statement, a staff invitation and the test
+# provider's payment page (a token in the path). A log line keeps the shape of the URL and
+# loses the secret; ``RedactTokens`` applies this to werkzeug's access log, and
+# gunicorn.conf.py to gunicorn's.
 REDACTED = "[redacted]"
+_QUERY = re.compile(r"((?:^|[?&])(?:token|session_id)=)[^&#\s\"]*", re.IGNORECASE)
+_PATH = re.compile(
+    r"(/(?:account/reset|test-pay|receipts/statement|seller/invitations)/)[^/?#\s\"]+"
+)
 
 
 def redact(path: str) -> str:
-    """Return ``path`` (a path with its query, a query string, a request line or a full URL)
-    without the tokens it may carry."""
-    path = _SECRET_SEGMENTS.sub(rf"\1{REDACTED}", path)
-    return _SECRET_PARAMS.sub(rf"\1{REDACTED}", path)
+    """Return ``path`` (a path, a query string, a whole request line or a full URL) with every
+    token replaced by ``[redacted]``: the values of ``token`` and ``session_id`` in the query,
+    and the token segment of reset, invitation, statement and test-payment links."""
+    return _PATH.sub(rf"\g<1>{REDACTED}", _QUERY.sub(rf"\g<1>{REDACTED}", path))
+
+
+class RedactTokens(logging.Filter):
+    """A logging filter that redacts the message and its string arguments."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        return True
 
 
 def request_id() -> str | None:
@@ -113,3 +125,6 @@ def init_app(app: Flask) -> None:
     # First of the before-request hooks, so that a request refused by a later one has an id.
     app.before_request_funcs.setdefault(None, []).insert(0, _take_request_id)
     app.after_request(_give_request_id)
+    access = logging.getLogger("werkzeug")  # the development server's access log
+    if not any(isinstance(f, RedactTokens) for f in access.filters):
+        access.addFilter(RedactTokens())

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from storefront.domain.order_numbers import normalise
 from storefront.domain.receipts import net_of
-from storefront.extensions import db
+from storefront.extensions import db, limiter
 from storefront.models import Order, Refund
 from storefront.services import ledger
 from storefront.web import access
@@ -36,6 +36,7 @@ def show(number: str) -> str:
 
 
 @bp.route("/lookup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["ORDER_LOOKUP_RATE_LIMIT"], methods=["POST"])
 def lookup() -> Response | tuple[str, int]:
     form = LookupForm()
     if not form.is_submitted():

@@ -70,3 +70,20 @@ def test_a_statement_link_opens_a_printable_statement(
     expect(page.get_by_role("heading", level=1)).to_have_text(ko("Donation statement"))
     expect(page.get_by_test_id("statement-orders")).to_be_visible()
     shot(page, artifacts, "statement-ko")
+
+
+def test_the_content_security_policy_blocks_nothing_the_shop_uses(
+    live_app: Flask, new_page: Callable[..., Any]
+) -> None:
+    """The policy forbids inline script and styles; the pages must not need any, and the
+    Print button runs from static/print.js."""
+    number, token, _email = a_paid_order(live_app)
+    page = new_page()
+    complaints: list[str] = []
+    page.on("console", lambda message: complaints.append(message.text))
+    page.add_init_script("window.print = () => { window.__printed = true; };")
+    for path in ("/", f"/orders/{number}?token={token}", f"/orders/{number}/receipt?token={token}"):
+        page.goto(path)
+    page.locator("[data-print]").click()
+    assert page.evaluate("window.__printed === true")
+    assert [c for c in complaints if "Content Security Policy" in c] == []

@@ -86,9 +86,11 @@ def test_production_cookies_are_secure(tmp_path):
         str(tmp_path),
         {
             "SANGSAENG_ENV": "production",
-            "SECRET_KEY": "s",
+            "SECRET_KEY": "4f0c2e9a7d6b1358c0e4a9f27b6d1e83",
             "DATABASE_URL": "sqlite://",
+            "PUBLIC_URL": "https://shop.example.org",
             "PAYMENT_PROVIDER": "test",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
         },
     )
     assert cfg["SESSION_COOKIE_SECURE"] and cfg["REMEMBER_COOKIE_SECURE"]
@@ -167,3 +169,47 @@ def test_a_password_reset_signs_out_every_other_session(app, client, session, sh
     client.post(link, data={"password": "a brand new sentence", "confirm": "a brand new sentence"})
     assert thief.get("/seller").status_code == 302  # sent to sign in
     assert sign_in(client, password="a brand new sentence").status_code == 302
+
+
+def test_a_copied_session_cookie_stops_working_after_sign_out(client, owner):
+    """Signing out rotates the account's session token, which also signs out the account's
+    other browsers: acceptable, and safer on a shared computer."""
+    assert client.get("/seller").status_code == 200
+    copied = client.get_cookie("session", domain="shop.test").value
+    other = client.application.test_client()
+    other.set_cookie("session", copied, domain="shop.test")
+    assert other.get("/seller").status_code == 200  # the copy works while signed in
+    assert client.post("/account/sign-out").status_code == 302
+    client.set_cookie("session", copied, domain="shop.test")
+    for browser in (client, other):
+        response = browser.get("/seller")
+        assert response.status_code == 302 and "/account/sign-in" in response.headers["Location"]
+
+
+def test_a_reset_link_carries_no_part_of_the_password_hash(app, session, shop):
+    import json
+
+    from itsdangerous import URLSafeTimedSerializer
+
+    from storefront.services import accounts
+
+    user = accounts.sign_up(session, "owner@example.com", "김대표", PASSWORD)
+    token = accounts.ResetTokens("test-secret").issue(user)
+    payload = URLSafeTimedSerializer("test-secret", salt=accounts.RESET_SALT).loads(token)
+    carried = json.dumps(payload)
+    digest = user.password_hash.rsplit("$", 1)[-1]
+    assert not any(digest[i : i + 8] in carried for i in range(len(digest) - 7))
+
+
+def test_an_older_reset_link_dies_when_the_password_changes(client, session, shop, outbox):
+    english(client)
+    sign_up(client)
+    client.post("/account/sign-out")
+    client.post("/account/forgot", data={"email": "owner@example.com"})
+    older = reset_link(outbox)
+    client.post("/account/forgot", data={"email": "owner@example.com"})
+    newer = reset_link(outbox)
+    new = "a brand new sentence"
+    assert client.post(newer, data={"password": new, "confirm": new}).status_code == 302
+    assert client.get(older).status_code == 400
+    assert client.get(newer).status_code == 400

@@ -3,7 +3,7 @@
 import pytest
 
 from storefront.models import Product
-from tests.helpers import add_to_cart, english, text
+from tests.helpers import add_to_cart, english, place_order, text
 
 
 def test_add_change_and_remove(client, shop):
@@ -107,3 +107,40 @@ def test_a_full_cart_says_so(client, session, shop):
         add_to_cart(client, product.id)
     response = add_to_cart(client, products[-1].id)
     assert response.status_code == 409 and "Your cart is full" in text(response)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        [-1, 15000],
+        [0, 15000],
+        [100, 15000],  # above MAX_LINE_QUANTITY
+        [10**30, 15000],
+        [1, -5],
+        [True, 15000],
+        ["1", "15000"],
+        [1.5, 15000],
+        [1],
+        None,
+    ],
+)
+def test_a_forged_cart_line_is_dropped_never_a_500(app, shop, line):
+    shopper = english(app.test_client())
+    with shopper.session_transaction() as cookie:
+        cookie["cart"] = {str(shop.product.id): line, str(shop.cheap.id): [1, 3300]}
+    page = shopper.get("/cart")
+    assert page.status_code == 200
+    assert shop.product.title not in text(page) and "현미 누룽지" in text(page)
+    assert place_order(shopper).status_code == 303  # checks out the good line only
+
+
+@pytest.mark.parametrize(
+    "key", ["-1", "0", "1:-2", "abc", "1:2:3", " 1", "99999999999999999999", f"{2**31}"]
+)
+def test_a_forged_cart_key_is_dropped_never_a_500(app, shop, key):
+    shopper = english(app.test_client())
+    with shopper.session_transaction() as cookie:
+        cookie["cart"] = {key: [1, 15000], str(shop.cheap.id): [1, 3300]}
+    page = shopper.get("/cart")
+    assert page.status_code == 200 and "현미 누룽지" in text(page)
+    assert place_order(shopper).status_code == 303

@@ -109,3 +109,25 @@ def test_a_removed_option_leaves_the_shop_and_the_cart(app, client, session, sho
     client.post(f"{base(shop)}/products/{shop.product.id}/options/{sized['S'].id}/remove")
     assert session.get(Product, shop.product.id).stock == 0
     assert "no longer for sale" in text(shopper.get("/cart"))
+
+
+def test_a_forged_cart_line_cannot_take_another_products_option_stock(
+    app, client, session, shop, sized
+):
+    """The session cookie is signed, but a cart read from it is checked like a form: a line
+    pairing one product with another product's option is dropped."""
+    shopper = english(app.test_client())
+    with shopper.session_transaction() as cookie:
+        cookie["cart"] = {
+            f"{shop.product.id}:{sized['S'].id}": [1, 15000],
+            f"{shop.cheap.id}:{sized['S'].id}": [1, 3300],
+        }
+    page = shopper.get("/cart")
+    assert page.status_code == 200 and "현미 누룽지" not in text(page)
+    placed = place_order(shopper)
+    assert placed.status_code == 303
+    order = session.scalars(select(Order)).one()
+    assert [(line.product_id, line.option_id) for line in order.lines] == [
+        (shop.product.id, sized["S"].id)
+    ]
+    assert session.get(ProductOption, sized["S"].id).stock == 1  # one taken, not two

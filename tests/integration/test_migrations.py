@@ -57,3 +57,30 @@ def test_payouts_keep_their_ids_proofs_and_guard_when_the_table_is_renamed(app, 
     ]
     with pytest.raises(DatabaseError), db.engine.begin() as connection:
         connection.execute(text("UPDATE payout SET amount = 1 WHERE id = 7"))
+
+
+def test_every_user_gets_a_fresh_random_session_token_once(app, db):
+    """0007 gave existing users 'm' followed by their id: anyone could sign a session for it."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    db.session.remove()
+    downgrade(revision="0012_payouts")
+    with db.engine.begin() as connection:
+        for user_id in (1, 2, 3):
+            connection.execute(
+                text(
+                    "INSERT INTO user_account (id, email, name, password_hash, session_token, "
+                    "is_operator, active, created_at) VALUES (:id, :email, 'n', 'h', :token, "
+                    "false, true, '2026-11-02 01:00:00+00:00')"
+                ),
+                {"id": user_id, "email": f"u{user_id}@example.com", "token": f"m{user_id}"},
+            )
+    upgrade()
+    with db.engine.connect() as connection:
+        tokens = connection.execute(text("SELECT session_token FROM user_account")).scalars().all()
+    assert len(set(tokens)) == 3
+    assert all(len(token) == 32 and not token.startswith("m") for token in tokens)
+    with db.engine.connect() as connection:
+        nonces = connection.execute(text("SELECT reset_nonce FROM user_account")).scalars().all()
+    assert len(set(nonces)) == 3 and all(len(nonce) == 32 for nonce in nonces)

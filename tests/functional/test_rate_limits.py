@@ -1,0 +1,45 @@
+"""Guesses are counted per client across workers (Redis in production), the order lookup is
+limited like sign-in, and the shop keeps selling when the counter's store is down."""
+
+import time
+
+import pytest
+
+from storefront.config import ConfigError, load
+from tests.helpers import add_to_cart, english, place_order, sign_in, text
+
+LOOKUP = {"number": "SS-0000-0000", "email": "nobody@example.com"}
+
+
+def test_the_order_lookup_is_rate_limited_with_the_friendly_page(make_app, shop):
+    client = english(make_app().test_client())
+    statuses = [client.post("/orders/lookup", data=LOOKUP).status_code for _ in range(6)]
+    assert statuses == [404] * 5 + [429]
+    refused = client.post("/orders/lookup", data=LOOKUP)
+    assert refused.status_code == 429 and "Please wait a moment and try again." in text(refused)
+    assert client.get("/orders/lookup").status_code == 200  # the form itself is not limited
+
+
+def test_limits_fall_back_to_memory_when_redis_is_unreachable(make_app, shop):
+    app = make_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1", SIGN_IN_RATE_LIMIT="2 per minute")
+    client = english(app.test_client())
+    started = time.monotonic()
+    statuses = [sign_in(client, password="wrong password!!").status_code for _ in range(3)]
+    assert statuses == [401, 401, 429]  # still limited, counted in this worker's memory
+    assert add_to_cart(client, shop.product.id).status_code == 302  # and still selling
+    assert place_order(client).status_code == 303
+    assert time.monotonic() - started < 10
+
+
+def test_production_counts_in_redis(tmp_path):
+    from tests.unit.test_config import PRODUCTION
+
+    env = {k: v for k, v in PRODUCTION.items() if k != "RATELIMIT_STORAGE_URI"}
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        load(str(tmp_path), env)
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        load(str(tmp_path), {**env, "RATELIMIT_STORAGE_URI": "memory://"})
+    cfg = load(str(tmp_path), {**env, "REDIS_URL": "redis://cache:6379/0"})
+    assert cfg["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/0"
+    assert cfg["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
+    assert load(str(tmp_path), {})["RATELIMIT_STORAGE_URI"] == "memory://"  # the demo
