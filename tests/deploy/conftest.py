@@ -31,6 +31,9 @@ OWN_VARIABLES = (
     "MAIL_SERVER",
     "MAIL_BACKEND",
     "REDIS_URL",
+    "PUBLIC_URL",
+    "TRUSTED_HOSTS",
+    "TRUSTED_PROXY_HOPS",
     "RATELIMIT_STORAGE_URI",
     "METRICS_TOKEN",
     "LOG_FORMAT",
@@ -95,6 +98,7 @@ def production_env(database_url: str, tmp: Path, **extra: str) -> dict[str, str]
             "SECRET_KEY": secrets.token_urlsafe(48),
             "DATABASE_URL": database_url,
             "PAYMENT_PROVIDER": "test",  # allowed in production only when said outright
+            "PUBLIC_URL": "https://shop.sangsaeng.test",
             "REDIS_URL": "redis://127.0.0.1:6379/0",
             "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
             "MEDIA_ROOT": str(tmp / "media"),

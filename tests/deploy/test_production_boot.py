@@ -142,9 +142,9 @@ def server(databases: Databases, tmp_path: Path) -> Iterator[Server]:
         METRICS_TOKEN=METRICS_TOKEN,
         WEB_CONCURRENCY="2",
         GUNICORN_BIND=f"127.0.0.1:{port}",
-        # LEAD: the security engineer's public address settings; unread until that lands.
-        SERVER_NAME=f"127.0.0.1:{port}",
-        PUBLIC_URL=f"http://127.0.0.1:{port}",
+        # Production links are https; TLS ends at the proxy, so the test speaks plain HTTP to
+        # gunicorn with the public host name the links carry.
+        PUBLIC_URL=f"https://127.0.0.1:{port}",
     )
     flask(env, "db", "upgrade")
     assert "0 paid orders" in flask(env, "demo", "load", "--orders", "0")
