@@ -33,7 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_logging(app)
     register_extensions(app)
     register_payments(app)
-    register_emails(app)
+    register_jobs(app)
     register_blueprints(app)
     register_hooks(app)
     register_template_helpers(app)
@@ -89,19 +89,17 @@ def register_payments(app: Flask) -> None:
     )
 
 
-def register_emails(app: Flask) -> None:
-    """Send the emails that services record as notices, once their transaction commits."""
-    from storefront.web import emails
+def register_jobs(app: Flask) -> None:
+    """Hand the jobs that services record (emails) to the task queue once they commit."""
+    from storefront import jobs
 
-    emails.init_app(app)
+    jobs.init_app(app)
 
 
 def register_hooks(app: Flask) -> None:
-    from storefront.web.common import sweep_lapsed_holds
     from storefront.web.errors import refuse_nul_bytes
 
     app.before_request(refuse_nul_bytes)
-    app.before_request(sweep_lapsed_holds)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -110,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
         cart,
         checkout,
         impact,
+        jobs_admin,
         ledger,
         operator,
         orders,
@@ -133,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
         account,
         seller,
         operator,
+        jobs_admin,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)
