@@ -174,13 +174,12 @@ def stats(db: Session, now: datetime | None = None) -> dict[str, int | float]:
     """Counts for monitoring: jobs ``pending`` (queue depth), ``retrying`` (pending after a
     failed attempt), ``failed`` and ``done``, and the age in seconds of the oldest due job."""
     now = now or utcnow()
-    counts = dict(db.execute(select(Job.status, func.count()).group_by(Job.status)).tuples().all())
+    grouped = db.execute(select(Job.status, func.count()).group_by(Job.status))
+    counts: dict[str, int] = {status: count for status, count in grouped}
     retrying = db.scalar(select(func.count()).where(Job.status == "pending", Job.attempts > 0))
     oldest = db.scalar(
         select(func.min(Job.run_after)).where(Job.status == "pending", Job.run_after <= now)
     )
-    if oldest is not None and oldest.tzinfo is None:  # min() bypasses the column's type
-        oldest = oldest.replace(tzinfo=now.tzinfo)
     return {
         "pending": counts.get("pending", 0),
         "retrying": retrying or 0,

@@ -13,6 +13,7 @@ from storefront.extensions import db
 from storefront.models import (
     Cause,
     ImpactReport,
+    Job,
     MatchingFund,
     Membership,
     OrderLine,
@@ -23,6 +24,7 @@ from storefront.models import (
     SalesBeforeJoining,
     Venture,
 )
+from storefront.services.notices import Notice
 from tests.factories import Line, make_operator, make_paid_order, make_product
 from tests.helpers import APPLICATION, PASSWORD, english, sign_in
 
@@ -86,10 +88,14 @@ ROUTES = {
     "operator.correct_payout": (
         "POST", "/operator/payouts/{payout_id}/correct", {"note": "잘못 기록"}
     ),
+    "operator_jobs.index": ("GET", "/operator/jobs", {}),
+    "operator_jobs.retry": ("POST", "/operator/jobs/{job_id}/retry", {}),
 }  # fmt: skip
 # what each kind of visitor gets: anonymous is sent to sign in, others by role
 OPEN_TO_ANY_ACCOUNT = {"seller.dashboard", "seller.apply", "seller.accept_invitation"}
-OPERATOR_ONLY = {endpoint for endpoint in ROUTES if endpoint.startswith("operator.")}
+OPERATOR_ONLY = {
+    endpoint for endpoint, (_m, path, _d) in ROUTES.items() if path.startswith("/operator")
+}
 OWNER_ONLY = set(ROUTES) - OPEN_TO_ANY_ACCOUNT - OPERATOR_ONLY
 # what a signed-in user gets from a route open to any account (a made-up invitation: 400)
 OPEN_STATUS = {"seller.accept_invitation": 400}
@@ -104,6 +110,7 @@ def test_every_seller_and_operator_route_is_in_the_matrix(app):
         rule.endpoint
         for rule in app.url_map.iter_rules()
         if rule.endpoint.split(".")[0] in {"seller", "operator"}
+        or rule.rule.startswith(("/seller", "/operator"))
     }
     assert guarded == set(ROUTES)
 
@@ -139,6 +146,8 @@ def two_ventures(client, session, shop):
         helper = accounts.sign_up(session, f"{key}-staff@example.com", "직원", PASSWORD)
         session.add(Membership(user_id=helper.id, venture_id=venture.id, role="staff"))
     make_operator(session)
+    reset = Notice("password_reset", "ops@example.com", "ko", {"name": "운영자", "token": "T"})
+    session.add(Job(kind="notice", payload=reset.to_json(), status="failed", attempts=8))
     session.add(
         Payout(
             cause_id=shop.cause.id, amount=1000, currency="KRW", paid_on=date(2026, 1, 2),
@@ -175,6 +184,7 @@ def request(client, endpoint, venture_id, product_id=0):
         cause_id=db.session.scalar(select(Cause.id).order_by(Cause.id).limit(1)),
         fund_id=db.session.scalar(select(MatchingFund.id).limit(1)),
         payout_id=db.session.scalar(select(Payout.id).limit(1)) or 0,
+        job_id=db.session.scalar(select(Job.id).limit(1)),
     )
     ids = {
         "cause_id": db.session.scalar(select(Cause.id).order_by(Cause.id).limit(1)),
