@@ -285,3 +285,20 @@ def test_a_second_worker_skips_the_email_another_is_sending(queued, smtp, clock)
     assert finished["first"][0] == "done" and finished["second"][0] == "skipped"
     assert finished["second"][1] < finished["first"][1]  # SKIP LOCKED: it did not wait
     assert len(smtp.inbox.messages) == 1
+
+
+def test_the_demo_runs_its_worker_inside_the_web_process(queued, smtp):
+    app = queued(JOBS_IN_PROCESS=True)
+    smtp.start()
+    accounts.sign_up(db.session, "owner@example.com", "김대표", PASSWORD)
+    db.session.commit()
+    try:
+        client = app.test_client()  # its first request starts the worker thread
+        client.post("/account/forgot", data={"email": "owner@example.com"})
+        deadline = time.monotonic() + 10
+        while not smtp.inbox.messages and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        queue_of(app).stop_in_process()
+    assert smtp.inbox.recipients == ["owner@example.com"]
+    assert [(j.status, j.payload["kind"]) for j in job_rows()] == [("done", "password_reset")]
