@@ -17,10 +17,11 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context, request
 from huey import MemoryHuey, RedisHuey, crontab
 from huey.api import Huey, TaskWrapper
 from huey.consumer import Consumer
@@ -92,6 +93,8 @@ class Queue:
         )
         self.settle = timedelta(seconds=config["JOBS_RELAY_AFTER_SECONDS"])
         self.clock: Callable[[], datetime] = utcnow  # tests move it forward
+        # Without SERVER_NAME (the demo) links name the host the demo was first reached on.
+        self.link_base: str | None = None
         # Huey's own retries cover what fails before a job is claimed (the database is
         # down); a failed attempt at the job itself is counted on its row instead.
         self.run_task: TaskWrapper = self.huey.task(
@@ -162,8 +165,15 @@ class Queue:
         return count
 
     def _run_in_app(self, job_id: str) -> str:
-        with self.app.app_context():
+        with self._context():
             return self.run(uuid.UUID(job_id))
+
+    def _context(self) -> AbstractContextManager[Any]:
+        """An app context; for the demo without ``SERVER_NAME``, one of a request to the
+        host it was reached on, so that emails can link back to it."""
+        if self.app.config.get("SERVER_NAME") or not self.link_base:
+            return self.app.app_context()
+        return self.app.test_request_context(base_url=self.link_base)
 
     def _relay_in_app(self) -> int:
         with self.app.app_context():
@@ -185,6 +195,8 @@ class Queue:
             return
         with self._lock:
             if self._consumer is None:
+                if has_request_context():
+                    self.link_base = request.host_url
                 consumer = _InProcessConsumer(self.huey, workers=1, worker_type="thread")
                 consumer.start()
                 self._consumer = consumer

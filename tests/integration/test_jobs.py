@@ -288,13 +288,14 @@ def test_a_second_worker_skips_the_email_another_is_sending(queued, smtp, clock)
 
 
 def test_the_demo_runs_its_worker_inside_the_web_process(queued, smtp):
-    app = queued(JOBS_IN_PROCESS=True)
+    app = queued(JOBS_IN_PROCESS=True, SERVER_NAME=None)  # as `python3 dev.py serve`
     smtp.start()
     accounts.sign_up(db.session, "owner@example.com", "김대표", PASSWORD)
     db.session.commit()
     try:
         client = app.test_client()  # its first request starts the worker thread
-        client.post("/account/forgot", data={"email": "owner@example.com"})
+        form = {"email": "owner@example.com"}
+        client.post("/account/forgot", data=form, base_url="http://127.0.0.1:5055")
         deadline = time.monotonic() + 10
         while not smtp.inbox.messages and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -302,3 +303,5 @@ def test_the_demo_runs_its_worker_inside_the_web_process(queued, smtp):
         queue_of(app).stop_in_process()
     assert smtp.inbox.recipients == ["owner@example.com"]
     assert [(j.status, j.payload["kind"]) for j in job_rows()] == [("done", "password_reset")]
+    body = smtp.inbox.messages[0].get_body(("plain",)).get_content()
+    assert "http://127.0.0.1:5055/account/reset/" in body  # the host the demo was reached on
