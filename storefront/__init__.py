@@ -108,7 +108,6 @@ def register_blueprints(app: Flask) -> None:
         cart,
         checkout,
         impact,
-        jobs_admin,
         ledger,
         operator,
         orders,
@@ -132,7 +131,6 @@ def register_blueprints(app: Flask) -> None:
         account,
         seller,
         operator,
-        jobs_admin,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)

@@ -144,10 +144,61 @@ class BadStatementLink(ReceiptRefused):
 # --- seller: ventures, listings, pictures, orders, staff ------------------------------------
 
 
+class ApplicationRefused(DomainError):
+    """A venture's application to sell: a bad or taken registration number, an unknown mission."""
+
+
+class NotReviewable(DomainError):
+    """The venture is approved already."""
+
+
+class StaffRefused(DomainError):
+    """An invitation that cannot be sent or accepted, or a member who cannot be removed."""
+
+
+class ListingRefused(DomainError):
+    """A listing, its stock, its options, its status change or the venture's giving rate."""
+
+
+class ImageRefused(DomainError):
+    """An upload that is not a picture we accept; ``name`` is the file's name."""
+
+
+class FulfilmentRefused(DomainError):
+    """A step of an order line (prepare, ship, deliver, cancel) that cannot be taken now."""
+
+
 # --- operator: causes, funds, refunds, payouts ----------------------------------------------
 
 
+class CauseRefused(DomainError):
+    """A change to a cause, or a choice of one, that the rules refuse."""
+
+
+class FundError(DomainError):
+    """A matching fund's terms or top-up that the rules refuse."""
+
+
+class RefundRefused(DomainError):
+    """A refund the rules refuse; ``left`` is what is left of the order to refund."""
+
+
+class PayoutRefused(DomainError):
+    """A payout, or a correction of one, that the rules refuse; ``owed`` is what the cause is
+    owed when the payout is too large."""
+
+
 # --- impact reports -------------------------------------------------------------------------
+
+
+class ReportRefused(DomainError):
+    """A quarterly report or a sales figure that breaks a rule; ``field`` names what to fix."""
+
+
+class AlreadyReported(DomainError):
+    """The sales before joining were reported already; only the operators change them."""
+
+    default_code = "report.sales_reported"
 
 
 # --- failures of the machinery, not refusals by a rule --------------------------------------

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from storefront.domain.errors import ReportRefused
 from storefront.domain.periods import shift
 
 FIRST_MONTHS = 3  # how many whole calendar months after joining count as "the first months"
@@ -51,6 +52,14 @@ class Quarter:
 
     def __str__(self) -> str:
         return f"{self.year} Q{self.number}"
+
+
+def chosen_quarter(key: str) -> Quarter:
+    """The quarter a form names ('2025-Q3'); refused when it names none."""
+    quarter = Quarter.parse(key)
+    if quarter is None:
+        raise ReportRefused("report.unknown_quarter", field="quarter")
+    return quarter
 
 
 def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:
@@ -107,15 +116,6 @@ class JobsReport:
         return sum(self.by_group.values())
 
 
-class InvalidReport(ValueError):
-    """A report breaks a rule; ``field`` names what to fix, ``problem`` says which rule."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}")
-        self.field = field
-        self.problem = problem
-
-
 def check_report(report: JobsReport, current: Quarter, first: Quarter | None) -> None:
     """Refuse a report for a future quarter, for one before the venture joined, or with
     headcounts that are negative, absurd, or more vulnerable-group people than employees.
@@ -123,23 +123,23 @@ def check_report(report: JobsReport, current: Quarter, first: Quarter | None) ->
     ``first`` is the quarter the venture joined in; None if it has not been approved.
     """
     if first is None:
-        raise InvalidReport("quarter", "not_approved")
+        raise ReportRefused("report.not_approved", field="quarter")
     if report.quarter > current:
-        raise InvalidReport("quarter", "future")
+        raise ReportRefused("report.future", field="quarter")
     if report.quarter < first:
-        raise InvalidReport("quarter", "before_joining")
+        raise ReportRefused("report.before_joining", field="quarter")
     if set(report.by_group) - set(VULNERABLE_GROUPS):
-        raise InvalidReport("quarter", "unknown_group")
+        raise ReportRefused("report.unknown_group", field="quarter")
     for group in VULNERABLE_GROUPS:
         if not 0 <= report.by_group.get(group, 0) <= MAX_PEOPLE:
-            raise InvalidReport(group, "range")
+            raise ReportRefused("report.headcount", field=group)
     if not 0 <= report.total_employees <= MAX_PEOPLE:
-        raise InvalidReport("total_employees", "range")
+        raise ReportRefused("report.headcount", field="total_employees")
     if report.vulnerable > report.total_employees:
-        raise InvalidReport("total_employees", "fewer_than_vulnerable")
+        raise ReportRefused("report.fewer_than_vulnerable", field="total_employees")
 
 
 def check_sales_before(amount: int) -> None:
     """A monthly sales figure before joining: a whole number of won, 0 or more."""
     if not 0 <= amount <= 10**13:
-        raise InvalidReport("monthly_sales", "range")
+        raise ReportRefused("report.sales", field="monthly_sales")

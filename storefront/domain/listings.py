@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storefront.domain.errors import DomainError
+from storefront.domain.errors import ListingRefused
 
 # Which listing statuses each action moves from, and where to.
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -15,29 +15,16 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
-class InvalidListing(DomainError):
-    code = "invalid_listing"
-
-    field: str
-
-    def __init__(self, field: str) -> None:
-        super().__init__(field=field)
-
-
-class InvalidTransition(DomainError):
-    default_code = "listing.transition"
-
-
 def status_after(status: str, action: str) -> str:
     """Return the status ``action`` moves a listing in ``status`` to.
 
-    Raises ``InvalidTransition`` for an unknown action or one not allowed from ``status``.
+    Raises ``ListingRefused`` for an unknown action or one not allowed from ``status``.
     """
     if action not in TRANSITIONS:
-        raise InvalidTransition(action=action)
+        raise ListingRefused("listing.transition", action=action)
     sources, target = TRANSITIONS[action]
     if status not in sources:
-        raise InvalidTransition(action=action)
+        raise ListingRefused("listing.transition", action=action)
     return target
 
 
@@ -50,7 +37,7 @@ class GivingBounds:
 
     def check(self, rate_bp: int) -> int:
         """Return ``rate_bp`` if it is within the bounds (both included); else raise
-        ``InvalidListing("giving_rate")``."""
+        ``ListingRefused("listing.giving_rate")`` on the rate field."""
         if not self.minimum <= rate_bp <= self.maximum:
-            raise InvalidListing("giving_rate")
+            raise ListingRefused("listing.giving_rate", field="rate")
         return rate_bp

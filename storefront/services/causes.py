@@ -10,14 +10,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storefront.domain.errors import CauseRefused
 from storefront.models import Cause, Venture
 from storefront.services.images import Upload, picture_bytes
-
-
-class CauseRefused(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -56,7 +51,7 @@ def update(db: Session, cause: Cause, data: CauseInput) -> None:
     if not data.active and cause.active:
         used = db.scalar(select(Venture.id).where(Venture.default_cause_id == cause.id).limit(1))
         if used is not None:
-            raise CauseRefused("in_use")
+            raise CauseRefused("cause.in_use", field="active")
     for key, value in _values(data).items():
         setattr(cause, key, value)
 
@@ -84,6 +79,6 @@ def set_default(db: Session, venture: Venture, cause_id: int) -> None:
     """Make an active cause the venture's default (the one its products give to)."""
     cause = db.get(Cause, cause_id)
     if cause is None or not cause.active:
-        raise CauseRefused("unknown")
+        raise CauseRefused("cause.unknown", field="cause")
     venture.default_cause_id = cause.id
     venture.default_cause = cause

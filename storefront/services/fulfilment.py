@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
-from storefront.domain.errors import DomainError
+from storefront.domain.errors import FulfilmentRefused
 from storefront.models import Order, OrderLine, Product, Refund
 from storefront.payments import PaymentError, PaymentProvider
 from storefront.services import ledger, notify, refunds, stock
@@ -28,14 +28,6 @@ STEPS = {
     "prepare": ({"paid"}, "preparing"),
     "deliver": ({"shipped"}, "delivered"),
 }
-
-
-class FulfilmentRefused(DomainError):
-    code = "fulfilment_refused"
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def venture_orders(db: Session, venture_id: int, page: int, per_page: int = 30) -> Page[Any]:
@@ -98,13 +90,13 @@ def _move(db: Session, line: OrderLine, sources: set[str], target: str, **values
         .execution_options(synchronize_session=False)
     )
     if not result.rowcount:  # type: ignore[attr-defined]
-        raise FulfilmentRefused("wrong_status")
+        raise FulfilmentRefused("fulfilment.wrong_status")
     db.expire(line)
 
 
 def step(db: Session, line: OrderLine, action: str, now: datetime) -> None:
     if action not in STEPS:
-        raise FulfilmentRefused("unknown_action")
+        raise FulfilmentRefused("fulfilment.unknown_action")
     sources, target = STEPS[action]
     extra = {"delivered_at": now} if target == "delivered" else {}
     _move(db, line, sources, target, **extra)
@@ -113,10 +105,10 @@ def step(db: Session, line: OrderLine, action: str, now: datetime) -> None:
 def ship(db: Session, line: OrderLine, carrier: str, tracking: str, now: datetime) -> None:
     """Record the parcel and tell the shopper."""
     if carrier not in CARRIERS:
-        raise FulfilmentRefused("carrier")
+        raise FulfilmentRefused("fulfilment.carrier", field="carrier")
     tracking = tracking.strip()
     if not TRACKING.match(tracking):
-        raise FulfilmentRefused("tracking")
+        raise FulfilmentRefused("fulfilment.tracking", field="tracking_number")
     _move(
         db, line, {"paid", "preparing"}, "shipped",
         carrier=carrier, tracking_number=tracking, shipped_at=now,
@@ -132,7 +124,7 @@ def cancel_line(db: Session, provider: PaymentProvider, line: OrderLine, now: da
     """
     order = line.order
     if not order.payment_intent_id:
-        raise FulfilmentRefused("no_payment")
+        raise FulfilmentRefused("fulfilment.no_payment")
     # One cancellation per order at a time, so that the last line of a venture is seen as
     # the last (and its shipping refunded) even when two are cancelled at once.
     db.execute(select(Order.id).where(Order.id == order.id).with_for_update())
@@ -159,7 +151,7 @@ def cancel_line(db: Session, provider: PaymentProvider, line: OrderLine, now: da
     # An earlier partial refund may have given some of it back already.
     amount = min(line.goods_amount + shipping, refunds.refundable(db, order))
     if amount <= 0:
-        raise FulfilmentRefused("nothing_to_refund")
+        raise FulfilmentRefused("fulfilment.nothing_to_refund")
     result = provider.refund(order.payment_intent_id, amount, f"sangsaeng-refund-line-{line.id}")
     if result.status in ("failed", "canceled"):
         raise PaymentError(f"refund {result.id} {result.status}")

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from storefront.domain.errors import FundError
 from storefront.domain.matching import FundTerms, allocate
 from storefront.models import (
     FundTopUp,
@@ -20,14 +21,6 @@ from storefront.models import (
     Product,
     Venture,
 )
-
-
-class FundError(Exception):
-    """A fund change the rules refuse (the message key says which)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def terms(fund: MatchingFund) -> FundTerms:
@@ -91,9 +84,9 @@ def create(
 ) -> MatchingFund:
     """Open a fund with its first budget, recorded as its first top-up."""
     if rate_bp <= 0 or budget <= 0 or (cap_per_order is not None and cap_per_order <= 0):
-        raise FundError("amounts")
+        raise FundError("fund.amounts", field="budget")
     if starts_at and ends_at and ends_at <= starts_at:
-        raise FundError("period")
+        raise FundError("fund.period", field="budget")
     fund = MatchingFund(
         name=name,
         sponsor=sponsor,
@@ -127,7 +120,7 @@ def top_up(
 ) -> FundTopUp:
     """Add money to a fund: a new top-up row, and the budget and remaining raised in SQL."""
     if amount <= 0:
-        raise FundError("amounts")
+        raise FundError("fund.amounts", field="amount")
     row = FundTopUp(
         fund_id=fund.id, amount=amount, note=note, recorded_by_id=recorded_by_id, created_at=now
     )

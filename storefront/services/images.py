@@ -21,7 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storefront.domain.errors import DomainError
+from storefront.domain.errors import ImageRefused
 from storefront.models import Product, ProductImage
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -33,17 +33,6 @@ THUMB_SIDE = 480
 MAX_IMAGES = 10
 
 
-class ImageRefused(DomainError):
-    """An upload that is not a picture we accept; ``reason`` names why."""
-
-    code = "image_refused"
-
-    def __init__(self, reason: str, filename: str = "") -> None:
-        super().__init__(f"image.{reason}", filename=filename)
-        self.reason = reason
-        self.filename = filename
-
-
 @dataclass(frozen=True)
 class Upload:
     filename: str
@@ -53,9 +42,9 @@ class Upload:
 def _read(upload: Upload) -> bytes:
     data = upload.stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise ImageRefused("too_large", upload.filename)
+        raise ImageRefused("image.too_large", field="images", name=upload.filename)
     if not data:
-        raise ImageRefused("empty", upload.filename)
+        raise ImageRefused("image.empty", field="images", name=upload.filename)
     return data
 
 
@@ -65,23 +54,23 @@ def _decode(data: bytes, filename: str) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             probe = Image.open(BytesIO(data))
             if probe.format not in ACCEPTED_FORMATS:
-                raise ImageRefused("not_an_image", filename)
+                raise ImageRefused("image.not_an_image", field="images", name=filename)
             width, height = probe.size  # from the header: nothing decoded yet
             if width * height > MAX_PIXELS:
-                raise ImageRefused("too_many_pixels", filename)
+                raise ImageRefused("image.too_many_pixels", field="images", name=filename)
             if min(width, height) < MIN_SIDE:
-                raise ImageRefused("too_small", filename)
+                raise ImageRefused("image.too_small", field="images", name=filename)
             probe.verify()
             image = Image.open(BytesIO(data))
             image.load()
     except ImageRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRefused("too_many_pixels", filename) from None
+        raise ImageRefused("image.too_many_pixels", field="images", name=filename) from None
     except UnidentifiedImageError:
-        raise ImageRefused("not_an_image", filename) from None
+        raise ImageRefused("image.not_an_image", field="images", name=filename) from None
     except (OSError, SyntaxError, ValueError):  # truncated or corrupt data
-        raise ImageRefused("broken", filename) from None
+        raise ImageRefused("image.broken", field="images", name=filename) from None
     return image
 
 
@@ -109,7 +98,7 @@ def picture_bytes(upload: Upload, side: int) -> bytes:
     try:
         upright = _flatten(ImageOps.exif_transpose(image))
     except Exception:  # malformed EXIF
-        raise ImageRefused("broken", upload.filename) from None
+        raise ImageRefused("image.broken", field="images", name=upload.filename) from None
     return _encode(upright, side)
 
 
@@ -129,7 +118,7 @@ def accept(
         or 0
     )
     if have + len(uploads) > MAX_IMAGES:
-        raise ImageRefused("too_many")
+        raise ImageRefused("image.too_many", field="images")
     # One picture decoded at a time (only its small JPEGs are kept), so ten large uploads
     # never sit in memory together; nothing is written until every file has passed.
     encoded = []
@@ -138,7 +127,7 @@ def accept(
         try:
             upright = _flatten(ImageOps.exif_transpose(image))  # also drops EXIF and ICC
         except Exception:  # malformed EXIF: refuse the file rather than guess its orientation
-            raise ImageRefused("broken", upload.filename) from None
+            raise ImageRefused("image.broken", field="images", name=upload.filename) from None
         encoded.append((_encode(upright, FULL_SIDE), _encode(upright, THUMB_SIDE), upright.size))
         del image, upright
     stored = []

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
+from storefront.domain.errors import AlreadyReported
 from storefront.domain.impact import (
     VULNERABLE_GROUPS,
     JobsReport,
@@ -257,7 +258,7 @@ def file_report(
 ) -> ImpactReport:
     """File a venture's report for a quarter; a report already filed for it is superseded.
 
-    Raises InvalidReport (domain/impact.py). Two filings for the same quarter at once: the
+    Raises ReportRefused (domain/errors.py). Two filings for the same quarter at once: the
     database's unique index refuses the second (an IntegrityError at flush).
     """
     check_report(report, Quarter.of(local_date(now)), joined_quarter(venture))
@@ -312,10 +313,6 @@ def reports_of(db: Session, venture_id: int) -> list[tuple[ImpactReport, str | N
     ]
 
 
-class AlreadyReported(Exception):
-    """The sales before joining were reported already; only the operators change them."""
-
-
 def sales_before(db: Session, venture_id: int) -> SalesBeforeJoining | None:
     return db.get(SalesBeforeJoining, venture_id)
 
@@ -326,7 +323,7 @@ def report_sales_before(
     """Record a venture's average monthly sales before joining, once."""
     check_sales_before(monthly_sales)
     if sales_before(db, venture.id) is not None:
-        raise AlreadyReported(venture.slug)
+        raise AlreadyReported("report.sales_reported")
     reported = SalesBeforeJoining(
         venture_id=venture.id,
         monthly_sales=monthly_sales,

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storefront.domain.catalog import CATEGORIES, LOW_STOCK
-from storefront.domain.listings import GivingBounds, InvalidListing, status_after
-from storefront.domain.listings import InvalidTransition as InvalidTransition  # for the views
+from storefront.domain.errors import ListingRefused
+from storefront.domain.listings import GivingBounds, status_after
 from storefront.models import Product, ProductOption, Venture
 from storefront.services import stock
 
@@ -26,11 +26,11 @@ class ListingInput:
 
 def _check(data: ListingInput) -> None:
     if data.category not in CATEGORIES:
-        raise InvalidListing("category")
+        raise ListingRefused("listing.category", field="category")
     if data.price <= 0:
-        raise InvalidListing("price")
+        raise ListingRefused("listing.price", field="price")
     if data.stock < 0:
-        raise InvalidListing("stock")
+        raise ListingRefused("listing.stock", field="stock")
 
 
 def create(db: Session, venture: Venture, data: ListingInput, now: datetime) -> Product:
@@ -66,7 +66,7 @@ def update(db: Session, product: Product, data: ListingInput) -> Product:
 
 
 def change_status(db: Session, product: Product, action: str) -> Product:
-    """Publish, unpublish, archive or restore a listing; raise ``InvalidTransition`` if the
+    """Publish, unpublish, archive or restore a listing; raise ``ListingRefused`` if the
     action is not allowed from its status."""
     product.status = status_after(product.status, action)
     return product
@@ -75,9 +75,9 @@ def change_status(db: Session, product: Product, action: str) -> Product:
 def set_stock(db: Session, product: Product, stock: int) -> Product:
     """Set the stock of a product without options (with options, each option has its own)."""
     if stock < 0:
-        raise InvalidListing("stock")
+        raise ListingRefused("listing.stock", field="stock")
     if has_options(db, product.id):
-        raise InvalidListing("stock_by_option")
+        raise ListingRefused("listing.stock_by_option", field="stock")
     product.stock = stock
     return product
 
@@ -151,12 +151,12 @@ def _sync_stock(db: Session, product: Product) -> None:
 def add_option(db: Session, product: Product, name: str, stock: int) -> ProductOption:
     name = name.strip()
     if not name:
-        raise InvalidListing("option_name")
+        raise ListingRefused("listing.option_name", field="name")
     if stock < 0:
-        raise InvalidListing("stock")
+        raise ListingRefused("listing.stock", field="stock")
     existing = options_of(db, product.id)
     if any(o.name == name for o in existing):
-        raise InvalidListing("option_taken")
+        raise ListingRefused("listing.option_taken", field="name")
     if not existing:
         # The product's stock so far belonged to no option; from now on options hold it.
         product.stock = 0
@@ -168,7 +168,7 @@ def add_option(db: Session, product: Product, name: str, stock: int) -> ProductO
 
 def set_option_stock(db: Session, product: Product, option: ProductOption, stock: int) -> None:
     if stock < 0:
-        raise InvalidListing("stock")
+        raise ListingRefused("listing.stock", field="stock")
     option.stock = stock
     _sync_stock(db, product)
 

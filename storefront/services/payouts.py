@@ -24,6 +24,7 @@ from typing import IO, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storefront.domain.errors import PayoutRefused
 from storefront.domain.matching import allocate
 from storefront.domain.periods import local_today
 from storefront.models import Cause, LedgerEntry, LedgerSum, MatchingFund, Payout, Venture
@@ -32,13 +33,6 @@ from storefront.services.images import ImageRefused, Upload, picture_bytes
 MAX_PROOF_BYTES = 5 * 1024 * 1024
 PLEDGES = ("donation", "match")
 REVERSALS = ("donation_reversal", "match_reversal")
-
-
-class PayoutRefused(Exception):
-    def __init__(self, reason: str, outstanding: int = 0) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.outstanding = outstanding
 
 
 @dataclass(frozen=True)
@@ -186,13 +180,13 @@ def _store_proof(proof: ProofFile, root: Path) -> tuple[str, str, str]:
     if head == b"%PDF-":
         data = proof.stream.read(MAX_PROOF_BYTES + 1)
         if len(data) > MAX_PROOF_BYTES:
-            raise PayoutRefused("proof_too_large")
+            raise PayoutRefused("payout.proof_too_large", field="proof")
         suffix = "pdf"
     else:
         try:
             data = picture_bytes(Upload(proof.filename, proof.stream), side=2000)
         except ImageRefused:
-            raise PayoutRefused("proof_type") from None
+            raise PayoutRefused("payout.proof_type", field="proof") from None
         suffix = "jpg"
     folder = Path("payouts")
     (root / folder).mkdir(parents=True, exist_ok=True)
@@ -219,14 +213,14 @@ def record(
     today in Seoul (``paid_on`` is the Seoul day the bank paid)."""
     cause = db.get(Cause, cause_id)
     if cause is None:
-        raise PayoutRefused("unknown_cause")
+        raise PayoutRefused("payout.unknown_cause", field="cause")
     if amount <= 0:
-        raise PayoutRefused("amount")
+        raise PayoutRefused("payout.amount", field="amount")
     if paid_on > local_today(now):
-        raise PayoutRefused("future")
+        raise PayoutRefused("payout.future", field="paid_on")
     owed = outstanding_for(db, cause_id)
     if amount > owed:
-        raise PayoutRefused("too_much", owed)
+        raise PayoutRefused("payout.too_much", field="amount", owed=owed)
     path, name, digest = (None, "", "")
     if proof is not None:
         path, name, digest = _store_proof(proof, root)
@@ -253,12 +247,12 @@ def correct(
 ) -> Payout:
     """Cancel a payout recorded by mistake with a new, negative entry that names it."""
     if original.amount <= 0:
-        raise PayoutRefused("not_correctable")
+        raise PayoutRefused("payout.not_correctable")
     if not note.strip():
-        raise PayoutRefused("why")
+        raise PayoutRefused("payout.why", field="note")
     already = db.scalar(select(Payout.id).where(Payout.corrects_id == original.id))
     if already is not None:
-        raise PayoutRefused("already_corrected")
+        raise PayoutRefused("payout.already_corrected")
     row = Payout(
         cause_id=original.cause_id,
         amount=-original.amount,

@@ -13,21 +13,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storefront.domain.errors import RefundRefused
 from storefront.models import Order, Refund
 from storefront.payments import PaymentError, PaymentProvider
 from storefront.payments.base import ChargeState
 from storefront.services import ledger, notify
 
 REFUNDABLE = ("paid", "refunded")
-
-
-class RefundRefused(Exception):
-    """A refund the rules refuse; ``reason`` says why (see web/messages.py)."""
-
-    def __init__(self, reason: str, left: int = 0) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.left = left
 
 
 def refunded_so_far(db: Session, order_id: int) -> int:
@@ -79,19 +71,20 @@ def refund_order(
     """Give ``amount`` back to the shopper through the provider; ``key`` makes it happen once.
 
     A second call with the same key returns the first refund. Raises ``RefundRefused``
-    (``not_paid``, ``amount``, ``too_much``) or ``PaymentError`` from the provider.
+    (``refund.not_paid``, ``refund.amount``, ``refund.too_much``, with what is ``left``) or
+    ``PaymentError`` from the provider.
     """
     _lock(db, order)
     done = db.scalar(select(Refund).where(Refund.idempotency_key == key))
     if done is not None:
         return done
     if order.status not in REFUNDABLE or not order.payment_intent_id:
-        raise RefundRefused("not_paid")
+        raise RefundRefused("refund.not_paid")
     left = refundable(db, order)
     if amount <= 0:
-        raise RefundRefused("amount", left)
+        raise RefundRefused("refund.amount", field="amount", left=left)
     if amount > left:
-        raise RefundRefused("too_much", left)
+        raise RefundRefused("refund.too_much", field="amount", left=left)
     result = provider.refund(order.payment_intent_id, amount, key)
     if result.status in ("failed", "canceled"):
         raise PaymentError(f"refund {result.id} {result.status}")

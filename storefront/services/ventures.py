@@ -16,23 +16,10 @@ from storefront.domain.accounts import (
     valid_business_number,
 )
 from storefront.domain.catalog import MISSIONS
-from storefront.domain.errors import DomainError
+from storefront.domain.errors import ApplicationRefused, NotReviewable, StaffRefused
 from storefront.models import Cause, Membership, User, Venture
 
 DEFAULT_GIVING_RATE_BP = 500
-
-
-class InvalidApplication(DomainError):
-    code = "invalid_application"
-
-    field: str
-
-    def __init__(self, field: str) -> None:
-        super().__init__(field=field)
-
-
-class NotReviewable(DomainError):
-    code = "not_reviewable"
 
 
 @dataclass(frozen=True)
@@ -60,15 +47,15 @@ def _slug_for(db: Session, name: str, registration_number: str) -> str:
 def apply(db: Session, owner: User, application: Application, now: datetime) -> Venture:
     """Record a venture's application (pending review), with the applicant as its owner."""
     if not valid_business_number(application.registration_number):
-        raise InvalidApplication("registration_number")
+        raise ApplicationRefused("application.registration_number", field="registration_number")
     if application.mission not in MISSIONS:
-        raise InvalidApplication("mission")
+        raise ApplicationRefused("application.mission", field="mission")
     number = format_business_number(application.registration_number)
     if db.scalar(select(Venture.id).where(Venture.registration_number == number)):
-        raise InvalidApplication("registration_number_taken")
+        raise ApplicationRefused("application.registration_taken", field="registration_number")
     default_cause = db.scalar(select(Cause.id).where(Cause.active).order_by(Cause.id))
     if default_cause is None:
-        raise InvalidApplication("no_cause")
+        raise ApplicationRefused("application.no_cause")
     venture = Venture(
         slug=_slug_for(db, application.name, number),
         name=application.name.strip(),
@@ -93,7 +80,7 @@ def apply(db: Session, owner: User, application: Application, now: datetime) -> 
 def review(db: Session, venture: Venture, approve: bool, note: str, now: datetime) -> Venture:
     """Approve or reject a venture. Only approved ventures' products show in the shop."""
     if approve and venture.status == "approved":
-        raise NotReviewable(slug=venture.slug)
+        raise NotReviewable("venture.already_approved", name=venture.name)
     venture.status = "approved" if approve else "rejected"
     venture.review_note = note.strip()[:500]
     venture.reviewed_at = now
@@ -116,14 +103,6 @@ INVITE_SALT = "sangsaeng-staff-invite"
 INVITE_MAX_AGE_SECONDS = 7 * 24 * 3600
 
 
-class BadInvitation(DomainError):
-    code = "bad_invitation"
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 @dataclass(frozen=True)
 class Invitations:
     """Staff invitations: a signed link for one email and one venture, good for a week."""
@@ -136,7 +115,7 @@ class Invitations:
 
     def issue(self, venture: Venture, email: str) -> str:
         if venture.status != "approved":
-            raise BadInvitation("not_approved")
+            raise StaffRefused("staff.not_approved")
         data = {"v": venture.id, "e": normalise_email(email), "n": venture.invite_epoch}
         return self._serializer().dumps(data)
 
@@ -145,12 +124,13 @@ class Invitations:
         try:
             data = self._serializer().loads(token, max_age=self.max_age)
         except (SignatureExpired, BadSignature) as exc:
-            raise BadInvitation("invalid") from exc
+            raise StaffRefused("staff.invitation_invalid") from exc
         if not isinstance(data, dict) or data.get("e") != user.email:
-            raise BadInvitation("other_email")
+            raise StaffRefused("staff.invitation_other_email")
         venture = db.get(Venture, data.get("v"))
         if venture is None or data.get("n") != venture.invite_epoch:
-            raise BadInvitation("invalid")  # unknown, or sent before a staff member was removed
+            # unknown, or sent before a staff member was removed
+            raise StaffRefused("staff.invitation_invalid")
         existing = db.scalar(
             select(Membership).where(
                 Membership.user_id == user.id, Membership.venture_id == venture.id
@@ -179,6 +159,6 @@ def members_of(db: Session, venture_id: int) -> list[Membership]:
 def remove_member(db: Session, membership: Membership) -> None:
     """Take a staff member off the venture; the owner cannot be removed."""
     if membership.role == "owner":
-        raise BadInvitation("owner")
+        raise StaffRefused("staff.owner")
     membership.venture.invite_epoch += 1  # links sent before now stop working
     db.delete(membership)

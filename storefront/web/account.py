@@ -46,7 +46,7 @@ def sign_up() -> Response | tuple[str, int]:
     db.session.commit()
     login_user(user)
     flash(_("Welcome! Your account is ready."), "success")
-    return redirect(url_for("seller.dashboard"))
+    return redirect(url_for("seller.venture.dashboard"))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -66,8 +66,8 @@ def sign_in() -> Response | tuple[str, int]:
         return render_template("account/sign_in.html", form=form), 401
     db.session.commit()
     login_user(user, remember=bool(form.remember.data))
-    home = url_for("operator.venture_list") if user.is_operator else url_for("seller.dashboard")
-    return redirect(safe_next(request.args.get("next"), home))
+    home = "operator.ventures.index" if user.is_operator else "seller.venture.dashboard"
+    return redirect(safe_next(request.args.get("next"), url_for(home)))
 
 
 @bp.post("/sign-out")

@@ -12,7 +12,7 @@ from storefront.services import cart as carts
 from storefront.web.common import load_cart, quote_with_funds, save_cart, shop_rules
 from storefront.web.forms import AddToCartForm, CartLineForm, EmptyForm
 from storefront.web.messages import describe, refusal_status
-from storefront.web.shop import product as product_page
+from storefront.web.pages import product_page
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
 

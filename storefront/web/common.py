@@ -1,6 +1,9 @@
-"""Small helpers the blueprints share: the provider, the rules, the cart in the session."""
+"""Small helpers the blueprints share: the provider, the rules, the cart in the session, the
+folder of uploaded pictures."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from flask import current_app, session
 
@@ -15,6 +18,11 @@ from storefront.services.checkout import ShopRules, quote_lines
 
 def provider() -> PaymentProvider:
     return current_app.extensions["payment_provider"]
+
+
+def media_root() -> Path:
+    """Where uploaded pictures (products, cause logos) are kept."""
+    return Path(current_app.config["MEDIA_ROOT"])
 
 
 def shop_rules() -> ShopRules:

@@ -98,7 +98,7 @@ def password_reset(params: Params) -> Email:
 def staff_invitation(params: Params) -> Email:
     venture = params["venture_name"]
     subject = gettext("You are invited to help run %(venture)s on Sangsaeng", venture=venture)
-    url = url_for("seller.accept_invitation", token=params["token"], _external=True)
+    url = url_for("seller.staff.accept_invitation", token=params["token"], _external=True)
     return subject, {"venture_name": venture, "url": url}
 
 

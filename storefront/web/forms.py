@@ -1,4 +1,7 @@
-"""Forms check the shape of input; shop rules (stock, prices, donations) live in domain/."""
+"""Forms check the shape of input; shop rules (stock, prices, donations) live in domain/.
+
+The seller page's forms are in web/seller/forms.py, the shared field builders in web/fields.py.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +12,14 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    FileField,
     IntegerField,
-    MultipleFileField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     EqualTo,
     InputRequired,
     Length,
@@ -29,6 +27,8 @@ from wtforms.validators import (
     Optional,
     Regexp,
 )
+
+from storefront.web.fields import email_field, korean_phone, strip
 
 # Shape only: a whole number in a sane range. The shop's own maximum per line
 # (MAX_LINE_QUANTITY) is a rule, checked in domain/pricing.check_quantity.
@@ -65,46 +65,6 @@ class EmptyForm(FlaskForm):
     """A button that only needs its CSRF token (remove, cancel)."""
 
     submit = SubmitField(_l("Remove"))
-
-
-def email_field(label: Any) -> StringField:
-    """An email address, trimmed and checked for shape (not for a live mailbox)."""
-    return StringField(
-        label,
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter your email address.")),
-            Length(max=254),
-            Email(
-                _l("Enter a valid email address, like name@example.com."),
-                check_deliverability=False,
-            ),
-        ],
-    )
-
-
-def stock_field() -> IntegerField:
-    return IntegerField(
-        _l("Stock"),
-        validators=[
-            InputRequired(_l("Enter how many you have.")),
-            NumberRange(0, 1_000_000, _l("Stock must be from 0 to 1,000,000.")),
-        ],
-    )
-
-
-def strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
-def korean_phone(value: str | None) -> str | None:
-    """Accept 010-1234-5678, 010 1234 5678, 01012345678 and +82 10-1234-5678."""
-    if not isinstance(value, str):
-        return value
-    digits = "".join(ch for ch in value if ch.isdigit() or ch == "+")
-    if digits.startswith("+82"):
-        digits = "0" + digits[3:].lstrip("0")
-    return digits
 
 
 class CheckoutForm(FlaskForm):
@@ -228,227 +188,6 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Set new password"))
 
 
-class VentureApplicationForm(FlaskForm):
-    name = StringField(
-        _l("Venture name"),
-        filters=[strip],
-        validators=[DataRequired(_l("Enter the venture's name.")), Length(max=200)],
-    )
-    registration_number = StringField(
-        _l("Business registration number"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter the business registration number.")),
-            Regexp(r"^\d{3}-?\d{2}-?\d{5}$", message=_l("Write it as 123-45-67890.")),
-        ],
-    )
-    mission = SelectField(_l("Social mission"), choices=[], validate_choice=True)
-    region = StringField(
-        _l("Region"),
-        filters=[strip],
-        validators=[DataRequired(_l("Enter the region.")), Length(max=100)],
-    )
-    story = TextAreaField(
-        _l("Your story"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Tell shoppers who you are and who you employ.")),
-            Length(max=4000),
-        ],
-    )
-    contact_email = email_field(_l("Contact email"))
-    contact_phone = StringField(
-        _l("Contact phone"),
-        filters=[korean_phone],
-        validators=[
-            DataRequired(_l("Enter a phone number.")),
-            Regexp(r"^0\d{8,10}$", message=_l("Enter a Korean phone number, like 010-1234-5678.")),
-        ],
-    )
-    submit = SubmitField(_l("Send application"))
-
-
-class ReviewForm(FlaskForm):
-    note = StringField(_l("Note to the venture"), filters=[strip], validators=[Length(max=500)])
-    approve = SubmitField(_l("Approve"))
-    reject = SubmitField(_l("Reject"))
-
-
-class ListingForm(FlaskForm):
-    title = StringField(
-        _l("Product name"),
-        filters=[strip],
-        validators=[DataRequired(_l("Enter the product's name.")), Length(max=200)],
-    )
-    description = TextAreaField(
-        _l("Description (Markdown)"), filters=[strip], validators=[Length(max=10000)]
-    )
-    category = SelectField(_l("Category"), choices=[], validate_choice=True)
-    price = IntegerField(
-        _l("Price (won)"),
-        validators=[
-            InputRequired(_l("Enter the price in won.")),
-            NumberRange(100, 100_000_000, _l("The price must be from ₩100 to ₩100,000,000.")),
-        ],
-    )
-    stock = stock_field()
-    submit = SubmitField(_l("Save"))
-
-
-class StockForm(FlaskForm):
-    stock = stock_field()
-    submit = SubmitField(_l("Save"))
-
-
-class GivingRateForm(FlaskForm):
-    rate = StringField(
-        _l("Giving rate (%)"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter the giving rate.")),
-            Regexp(r"^\d{1,3}(\.\d{1,2})?$", message=_l("Write a percentage such as 5 or 7.5.")),
-        ],
-    )
-    submit = SubmitField(_l("Save"))
-
-
-class ImageUploadForm(FlaskForm):
-    images = MultipleFileField(
-        _l("Pictures (JPEG, PNG, WebP or GIF; up to 8 MB each)"),
-        validators=[DataRequired(_l("Choose one or more pictures."))],
-    )
-    submit = SubmitField(_l("Upload"))
-
-
-class ShipForm(FlaskForm):
-    carrier = SelectField(_l("Carrier"), choices=[], validate_choice=True)
-    tracking_number = StringField(
-        _l("Tracking number"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter the tracking number.")),
-            Regexp(
-                r"^[0-9A-Za-z-]{6,30}$",
-                message=_l("A tracking number has 6 to 30 letters, digits or hyphens."),
-            ),
-        ],
-    )
-    submit = SubmitField(_l("Mark as shipped"))
-
-
-class InviteForm(FlaskForm):
-    email = email_field(_l("Email"))
-    submit = SubmitField(_l("Send invitation"))
-
-
-class OptionForm(FlaskForm):
-    name = StringField(
-        _l("Option (size, colour...)"),
-        filters=[strip],
-        validators=[DataRequired(_l("Name the option, like 'M' or 'Blue'.")), Length(max=100)],
-    )
-    stock = stock_field()
-    submit = SubmitField(_l("Add option"))
-
-
-# --- causes, funds, refunds and payouts (operators) ---------------------------------------
-
-MAX_AMOUNT = 10**12  # shape only: a whole number of won below a trillion
-
-
-def amount_field(label: Any, *, required: bool = True, minimum: int = 1) -> IntegerField:
-    first = InputRequired(_l("Enter an amount.")) if required else Optional()
-    return IntegerField(
-        label,
-        validators=[
-            first,
-            NumberRange(minimum, MAX_AMOUNT, _l("Enter a whole number of won, at least 1.")),
-        ],
-    )
-
-
-class CauseForm(FlaskForm):
-    name = StringField(
-        _l("Name"), filters=[strip], validators=[DataRequired(_l("Enter a name.")), Length(max=200)]
-    )
-    registration = StringField(
-        _l("Registration (charity or foundation number)"),
-        filters=[strip],
-        validators=[DataRequired(_l("Enter the registration number.")), Length(max=80)],
-    )
-    description = TextAreaField(_l("Description"), filters=[strip], validators=[Length(max=2000)])
-    active = BooleanField(_l("Shoppers and ventures may choose it"), default=True)
-    logo = FileField(_l("Logo (JPEG, PNG, WebP or GIF)"))
-    submit = SubmitField(_l("Save"))
-
-
-class DefaultCauseForm(FlaskForm):
-    cause = SelectField(_l("Your default cause"), choices=[], validate_choice=True)
-    submit = SubmitField(_l("Save"))
-
-
-class FundForm(FlaskForm):
-    name = StringField(
-        _l("Fund name"),
-        filters=[strip],
-        validators=[DataRequired(_l("Enter a name.")), Length(max=200)],
-    )
-    sponsor = StringField(
-        _l("Sponsor"),
-        filters=[strip],
-        validators=[DataRequired(_l("Enter the sponsor.")), Length(max=200)],
-    )
-    description = TextAreaField(_l("Description"), filters=[strip], validators=[Length(max=2000)])
-    rate = StringField(
-        _l("Match rate, in percent of the donation (100 is 1:1, 200 is 2:1)"),
-        filters=[strip],
-        default="100",
-        validators=[
-            DataRequired(_l("Enter the match rate.")),
-            Regexp(r"^\d{1,4}(\.\d{1,2})?$", message=_l("Write a percentage such as 100 or 50.")),
-        ],
-    )
-    budget = amount_field(_l("Budget (won)"))
-    cap_per_order = amount_field(_l("Cap per order (won, optional)"), required=False)
-    starts_on = DateField(_l("Starts on (optional)"), validators=[Optional()])
-    ends_on = DateField(_l("Ends after (optional)"), validators=[Optional()])
-    ventures = SelectMultipleField(_l("Only these ventures (optional)"), choices=[], coerce=int)
-    categories = SelectMultipleField(_l("Only these categories (optional)"), choices=[])
-    submit = SubmitField(_l("Open the fund"))
-
-
-class TopUpForm(FlaskForm):
-    amount = amount_field(_l("Amount (won)"))
-    note = StringField(_l("Note"), filters=[strip], validators=[Length(max=200)])
-    submit = SubmitField(_l("Add to the fund"))
-
-
-class RefundForm(FlaskForm):
-    amount = amount_field(_l("Amount to refund (won)"))
-    note = StringField(_l("Reason"), filters=[strip], validators=[Length(max=200)])
-    key = StringField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
-    submit = SubmitField(_l("Refund"))
-
-
-class PayoutForm(FlaskForm):
-    cause = SelectField(_l("Cause"), choices=[], coerce=int, validate_choice=True)
-    amount = amount_field(_l("Amount paid (won)"))
-    paid_on = DateField(_l("Paid on"), validators=[InputRequired(_l("Enter the date."))])
-    bank_reference = StringField(
-        _l("Bank reference"),
-        filters=[strip],
-        validators=[DataRequired(_l("Enter the bank's reference.")), Length(max=80)],
-    )
-    note = StringField(_l("Note"), filters=[strip], validators=[Length(max=500)])
-    proof = FileField(_l("Proof of payment from the cause (PDF or picture)"))
-    submit = SubmitField(_l("Record the payout"))
-
-
-class CorrectionForm(FlaskForm):
-    note = StringField(_l("Why"), filters=[strip], validators=[Length(max=500)])
-    submit = SubmitField(_l("Cancel this payout with a correction"))
-
-
 def day_field(label: Any) -> DateField:
     return DateField(
         label,
@@ -464,38 +203,3 @@ class StatementForm(FlaskForm):
     start = day_field(_l("Start date"))
     end = day_field(_l("End date"))
     submit = SubmitField(_l("Email me the statement link"))
-
-
-def headcount_field(label: Any) -> IntegerField:
-    return IntegerField(
-        label,
-        default=0,
-        validators=[
-            InputRequired(_l("Enter a number of people (0 if none).")),
-            NumberRange(0, 100_000, _l("Enter a whole number of people, 0 or more.")),
-        ],
-    )
-
-
-class ImpactReportForm(FlaskForm):
-    """A venture's quarterly report; the quarters it may choose are set by the view."""
-
-    quarter = SelectField(_l("Quarter"), choices=[], validate_choice=False)
-    total_employees = headcount_field(_l("People employed at the end of the quarter"))
-    disability = headcount_field(_l("of whom people with disabilities"))
-    career_break_women = headcount_field(_l("of whom women returning after a career break"))
-    elderly = headcount_field(_l("of whom older people"))
-    other = headcount_field(_l("of whom from other vulnerable groups"))
-    note = TextAreaField(_l("Note (optional)"), filters=[strip], validators=[Length(max=500)])
-    submit = SubmitField(_l("File the report"))
-
-
-class SalesBeforeForm(FlaskForm):
-    monthly_sales = IntegerField(
-        _l("Average monthly sales before joining (won)"),
-        validators=[
-            InputRequired(_l("Enter your average monthly sales in won (0 if none).")),
-            NumberRange(0, 10**13, _l("Enter a whole number of won, 0 or more.")),
-        ],
-    )
-    submit = SubmitField(_l("Report it"))

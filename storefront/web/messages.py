@@ -76,9 +76,79 @@ MESSAGES: dict[str, Message] = {
         "The link is incomplete or was changed. Copy the whole link from the email."
     ),
     # --- seller: ventures, listings, pictures, orders, staff ---
+    "application.registration_number": _l("That business registration number does not check out."),
+    "application.registration_taken": _l(
+        "A venture with this registration number already applied."
+    ),
+    "application.mission": _l("Choose a social mission from the list."),
+    "application.no_cause": _l(
+        "The shop is not ready for applications yet. Please try again later."
+    ),
+    "venture.already_approved": _l("%(name)s is already approved."),
+    "staff.not_approved": _l("Staff can be invited once the venture is approved."),
+    "staff.invitation_invalid": _l(
+        "This invitation link does not work: it may be more than a week old."
+    ),
+    "staff.invitation_other_email": _l(
+        "This invitation is for another email address. Sign in with the invited address."
+    ),
+    "staff.owner": _l("The owner cannot be removed."),
+    "listing.category": _l("Choose a category from the list."),
+    "listing.price": _l("The price must be more than zero."),
+    "listing.stock": _l("Stock must be 0 or more."),
+    "listing.stock_by_option": _l("This product has options: set the stock of each option."),
+    "listing.giving_rate": _l("The giving rate must be within the range the platform allows."),
+    "listing.option_name": _l("Name the option, like 'M' or 'Blue'."),
+    "listing.option_taken": _l("This product already has an option with that name."),
     "listing.transition": _l("That cannot be done to a listing in this state."),
+    "image.too_large": _l("%(name)s is larger than 8 MB."),
+    "image.empty": _l("%(name)s is empty."),
+    "image.not_an_image": _l("%(name)s is not a JPEG, PNG, WebP or GIF picture."),
+    "image.too_many_pixels": _l("%(name)s has too many pixels (25 megapixels at most)."),
+    "image.too_small": _l("%(name)s is too small (at least 200 pixels on each side)."),
+    "image.broken": _l("%(name)s is damaged and cannot be read."),
+    "image.too_many": _l("A product can have at most 10 pictures."),
+    "fulfilment.wrong_status": _l("That cannot be done to this line any more."),
+    "fulfilment.unknown_action": _l("That cannot be done to this line any more."),
+    "fulfilment.carrier": _l("Choose a carrier from the list."),
+    "fulfilment.tracking": _l("A tracking number has 6 to 30 letters, digits or hyphens."),
+    "fulfilment.no_payment": _l(
+        "This order was not paid through the shop; refund it where it was paid."
+    ),
+    "fulfilment.nothing_to_refund": _l(
+        "The order has already been refunded in full, so there is nothing left to refund."
+    ),
     # --- operator: causes, funds, refunds, payouts ---
+    "cause.in_use": _l("Ventures give to this cause by default; move them first."),
+    "cause.unknown": _l("Choose one of the causes in the list."),
+    "fund.amounts": _l("Amounts and the rate must be more than zero."),
+    "fund.period": _l("The fund must end after it starts."),
+    "refund.not_paid": _l("Only a paid order can be refunded."),
+    "refund.amount": _l("Enter an amount of at least 1 won."),
+    "refund.too_much": _l("At most %(left)s of this order is left to refund."),
+    "payout.unknown_cause": _l("Choose one of the causes in the list."),
+    "payout.amount": _l("Enter an amount of at least 1 won."),
+    "payout.future": _l("The payout date cannot be in the future."),
+    "payout.too_much": _l("The cause is owed %(owed)s; record at most that."),
+    "payout.proof_too_large": _l("The proof of payment is larger than 5 MB."),
+    "payout.proof_type": _l(
+        "The proof of payment must be a PDF or a JPEG, PNG, WebP or GIF picture."
+    ),
+    "payout.not_correctable": _l("A correction cannot itself be corrected."),
+    "payout.already_corrected": _l("This payout is already corrected."),
+    "payout.why": _l("Say why the payout is cancelled."),
     # --- impact reports ---
+    "report.not_approved": _l("Your venture can file reports once it is approved."),
+    "report.future": _l("Report on the current quarter or a past one, not a future quarter."),
+    "report.before_joining": _l("Choose a quarter from the one your venture joined in."),
+    "report.unknown_quarter": _l("Choose a quarter from the list."),
+    "report.unknown_group": _l("Choose a quarter from the list."),
+    "report.headcount": _l("Enter a whole number of people, 0 or more."),
+    "report.fewer_than_vulnerable": _l(
+        "People from vulnerable groups cannot be more than the people employed."
+    ),
+    "report.sales": _l("Enter a whole number of won, 0 or more."),
+    "report.sales_reported": _l("Your sales before joining were reported already."),
 }
 
 # Refusals where the shop's state stands in the way (409); every other one is a bad request.
@@ -91,6 +161,18 @@ CONFLICTS = frozenset(
         "stock.few_left",
         "checkout.not_payable",
         "account.email_taken",
+        "refund.too_much",
+        "payout.too_much",
+        "application.registration_taken",
+        "venture.already_approved",
+        "listing.stock_by_option",
+        "listing.option_taken",
+        "listing.transition",
+        "fulfilment.wrong_status",
+        "fulfilment.unknown_action",
+        "fulfilment.no_payment",
+        "fulfilment.nothing_to_refund",
+        "report.sales_reported",
     }
 )
 

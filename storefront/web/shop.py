@@ -15,16 +15,12 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from storefront.domain.catalog import CATEGORIES, LOW_STOCK, SORTS
-from storefront.domain.money import apply_rate_bp
-from storefront.domain.pricing import DonationRule
+from storefront.domain.catalog import CATEGORIES, SORTS
 from storefront.extensions import db
-from storefront.models import Product, Venture, utcnow
-from storefront.services import catalog, funds, images, ledger
-from storefront.services.cart import active_options
-from storefront.web.forms import AddToCartForm
+from storefront.services import catalog, ledger
 from storefront.web.helpers import safe_next
 from storefront.web.i18n import LANG_COOKIE
+from storefront.web.pages import product_page
 
 bp = Blueprint("shop", __name__)
 
@@ -62,29 +58,7 @@ def products() -> str:
 
 @bp.get("/products/<id:product_id>")
 def product(product_id: int) -> str:
-    item = catalog.get_visible_product(db.session(), product_id)
-    if item is None:
-        abort(404)
-    return render_product(item, item.venture, preview=False)
-
-
-def render_product(item: Product, venture: Venture, *, preview: bool) -> str:
-    """The product page; a preview shows a seller what shoppers will see, without buying."""
-    donation = DonationRule(venture.giving_rate_bp, 0).donation(item.price)
-    offer = funds.offer_for(db.session(), item, utcnow(), current_app.config["SHOP_CURRENCY"])
-    return render_template(
-        "shop/product.html",
-        product=item,
-        venture=venture,
-        donation=donation,
-        fund=offer,
-        match=apply_rate_bp(donation, offer.rate_bp) if offer else 0,
-        low_stock=LOW_STOCK,
-        pictures=images.images_of(db.session(), item.id),
-        options=active_options(db.session(), [item.id]).get(item.id, []),
-        form=None if preview else AddToCartForm(product_id=item.id, quantity=1),
-        preview=preview,
-    )
+    return product_page(product_id)
 
 
 @bp.get("/ventures")

@@ -33,32 +33,32 @@ V = "/seller/ventures/{venture_id}"
 P = V + "/products/{product_id}"
 LISTING = {"title": "x", "category": "food", "price": "1000", "stock": "1", "description": ""}
 ROUTES = {
-    "seller.dashboard": ("GET", "/seller", {}),
-    "seller.apply": ("GET", "/seller/apply", {}),
-    "seller.venture": ("GET", V, {}),
-    "seller.products": ("GET", V + "/products", {}),
-    "seller.new_product": ("POST", V + "/products/new", LISTING),
-    "seller.edit_product": ("POST", P + "/edit", LISTING),
-    "seller.preview_product": ("GET", P + "/preview", {}),
-    "seller.product_status": ("POST", P + "/status", {"action": "archive"}),
-    "seller.product_stock": ("POST", P + "/stock", {"stock": "0"}),
-    "seller.settings": ("POST", V + "/settings", {"rate": "9"}),
-    "seller.upload_images": ("POST", P + "/images", {}),
-    "seller.move_image": ("POST", P + "/images/{image_id}/move", {"to": "earlier"}),
-    "seller.delete_image": ("POST", P + "/images/{image_id}/delete", {}),
-    "seller.orders": ("GET", V + "/orders", {}),
-    "seller.order": ("GET", V + "/orders/{order_id}", {}),
-    "seller.line_action": ("POST", V + "/orders/{order_id}/lines/{line_id}/prepare", {}),
-    "seller.numbers": ("GET", V + "/numbers", {}),
-    "seller.statement": ("GET", V + "/statement?format=csv", {}),
-    "seller.orders_csv": ("GET", V + "/orders.csv", {}),
-    "seller.staff": ("POST", V + "/staff", {"email": "new@example.com"}),
-    "seller.add_option": ("POST", P + "/options", {"name": "XL", "stock": "3"}),
-    "seller.option_stock": ("POST", P + "/options/{option_id}/stock", {"stock": "0"}),
-    "seller.remove_option": ("POST", P + "/options/{option_id}/remove", {}),
-    "seller.remove_staff": ("POST", V + "/staff/{member_id}/remove", {}),
-    "seller.accept_invitation": ("GET", "/seller/invitations/not-a-token", {}),
-    "seller.default_cause": ("POST", V + "/cause", {"cause": "{other_cause_id}"}),
+    "seller.venture.dashboard": ("GET", "/seller", {}),
+    "seller.venture.apply": ("GET", "/seller/apply", {}),
+    "seller.venture.overview": ("GET", V, {}),
+    "seller.listings.products": ("GET", V + "/products", {}),
+    "seller.listings.new_product": ("POST", V + "/products/new", LISTING),
+    "seller.listings.edit_product": ("POST", P + "/edit", LISTING),
+    "seller.listings.preview_product": ("GET", P + "/preview", {}),
+    "seller.listings.product_status": ("POST", P + "/status", {"action": "archive"}),
+    "seller.listings.product_stock": ("POST", P + "/stock", {"stock": "0"}),
+    "seller.venture.settings": ("POST", V + "/settings", {"rate": "9"}),
+    "seller.pictures.upload_images": ("POST", P + "/images", {}),
+    "seller.pictures.move_image": ("POST", P + "/images/{image_id}/move", {"to": "earlier"}),
+    "seller.pictures.delete_image": ("POST", P + "/images/{image_id}/delete", {}),
+    "seller.orders.index": ("GET", V + "/orders", {}),
+    "seller.orders.order": ("GET", V + "/orders/{order_id}", {}),
+    "seller.orders.line_action": ("POST", V + "/orders/{order_id}/lines/{line_id}/prepare", {}),
+    "seller.numbers.index": ("GET", V + "/numbers", {}),
+    "seller.numbers.statement": ("GET", V + "/statement?format=csv", {}),
+    "seller.numbers.orders_csv": ("GET", V + "/orders.csv", {}),
+    "seller.staff.index": ("POST", V + "/staff", {"email": "new@example.com"}),
+    "seller.options.add_option": ("POST", P + "/options", {"name": "XL", "stock": "3"}),
+    "seller.options.option_stock": ("POST", P + "/options/{option_id}/stock", {"stock": "0"}),
+    "seller.options.remove_option": ("POST", P + "/options/{option_id}/remove", {}),
+    "seller.staff.remove_staff": ("POST", V + "/staff/{member_id}/remove", {}),
+    "seller.staff.accept_invitation": ("GET", "/seller/invitations/not-a-token", {}),
+    "seller.venture.default_cause": ("POST", V + "/cause", {"cause": "{other_cause_id}"}),
     "seller.impact_report.show": ("GET", V + "/impact", {}),
     "seller.impact_report.sales_before": (
         "POST",
@@ -66,43 +66,47 @@ ROUTES = {
         {"monthly_sales": "1000000"},
     ),
     "operator.home": ("GET", "/operator", {}),
-    "operator.venture_list": ("GET", "/operator/ventures", {}),
-    "operator.review": ("POST", "/operator/ventures/{venture_id}/review", {"approve": "1"}),
-    "operator.cause_list": ("GET", "/operator/causes", {}),
-    "operator.edit_cause": (
+    "operator.ventures.index": ("GET", "/operator/ventures", {}),
+    "operator.ventures.review": (
+        "POST", "/operator/ventures/{venture_id}/review", {"approve": "1"}
+    ),
+    "operator.causes.index": ("GET", "/operator/causes", {}),
+    "operator.causes.edit": (
         "POST", "/operator/causes/{cause_id}",
         {"name": "새 이름", "registration": "1", "active": "y"},
     ),
-    "operator.fund_list": ("GET", "/operator/funds", {}),
-    "operator.fund": ("GET", "/operator/funds/{fund_id}", {}),
-    "operator.top_up": ("POST", "/operator/funds/{fund_id}/top-up", {"amount": "1000"}),
-    "operator.fund_active": ("POST", "/operator/funds/{fund_id}/active", {}),
-    "operator.order_search": ("GET", "/operator/orders", {}),
-    "operator.order": ("GET", "/operator/orders/{order_id}", {}),
-    "operator.refund": ("POST", "/operator/orders/{order_id}/refund", {"amount": "0"}),
-    "operator.balances": ("GET", "/operator/balances", {}),
-    "operator.record_payout": (
+    "operator.funds.index": ("GET", "/operator/funds", {}),
+    "operator.funds.show": ("GET", "/operator/funds/{fund_id}", {}),
+    "operator.funds.top_up": ("POST", "/operator/funds/{fund_id}/top-up", {"amount": "1000"}),
+    "operator.funds.active": ("POST", "/operator/funds/{fund_id}/active", {}),
+    "operator.orders.search": ("GET", "/operator/orders", {}),
+    "operator.orders.show": ("GET", "/operator/orders/{order_id}", {}),
+    "operator.orders.refund": ("POST", "/operator/orders/{order_id}/refund", {"amount": "0"}),
+    "operator.payouts.balances": ("GET", "/operator/balances", {}),
+    "operator.payouts.record": (
         "POST", "/operator/payouts",
         {"cause": "{cause_id}", "amount": "1", "paid_on": "2026-01-02", "bank_reference": "X"},
     ),
-    "operator.correct_payout": (
+    "operator.payouts.correct": (
         "POST", "/operator/payouts/{payout_id}/correct", {"note": "잘못 기록"}
     ),
-    "operator_jobs.index": ("GET", "/operator/jobs", {}),
-    "operator_jobs.retry": ("POST", "/operator/jobs/{job_id}/retry", {}),
+    "operator.jobs.index": ("GET", "/operator/jobs", {}),
+    "operator.jobs.retry": ("POST", "/operator/jobs/{job_id}/retry", {}),
 }  # fmt: skip
 # what each kind of visitor gets: anonymous is sent to sign in, others by role
-OPEN_TO_ANY_ACCOUNT = {"seller.dashboard", "seller.apply", "seller.accept_invitation"}
-OPERATOR_ONLY = {
-    endpoint for endpoint, (_m, path, _d) in ROUTES.items() if path.startswith("/operator")
+OPEN_TO_ANY_ACCOUNT = {
+    "seller.venture.dashboard",
+    "seller.venture.apply",
+    "seller.staff.accept_invitation",
 }
+OPERATOR_ONLY = {endpoint for endpoint in ROUTES if endpoint.startswith("operator.")}
 OWNER_ONLY = set(ROUTES) - OPEN_TO_ANY_ACCOUNT - OPERATOR_ONLY
 # what a signed-in user gets from a route open to any account (a made-up invitation: 400)
-OPEN_STATUS = {"seller.accept_invitation": 400}
+OPEN_STATUS = {"seller.staff.accept_invitation": 400}
 # the fixture's product has options, so its own stock cannot be set directly: a 409 with a reason
-OWNER_STATUS = {"seller.product_stock": 409}
+OWNER_STATUS = {"seller.listings.product_stock": 409}
 # the operator's refund of nothing is refused (400); the fixture's causes are owed nothing (409)
-OPERATOR_STATUS = {"operator.refund": 400, "operator.record_payout": 409}
+OPERATOR_STATUS = {"operator.orders.refund": 400, "operator.payouts.record": 409}
 
 
 def test_every_seller_and_operator_route_is_in_the_matrix(app):
@@ -110,7 +114,6 @@ def test_every_seller_and_operator_route_is_in_the_matrix(app):
         rule.endpoint
         for rule in app.url_map.iter_rules()
         if rule.endpoint.split(".")[0] in {"seller", "operator"}
-        or rule.rule.startswith(("/seller", "/operator"))
     }
     assert guarded == set(ROUTES)
 
@@ -282,6 +285,6 @@ def test_the_operator_reaches_the_operator_pages(client, session, two_ventures, 
     assert request(client, endpoint, venture_id).status_code in {
         200, 302, OPERATOR_STATUS.get(endpoint, 200)
     }  # fmt: skip
-    if endpoint == "operator.review":
+    if endpoint == "operator.ventures.review":
         status = session.scalar(select(Venture.status).where(Venture.id == venture_id))
         assert status == "approved"

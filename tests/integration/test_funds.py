@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
+from storefront.domain.errors import FundError, PayoutRefused
 from storefront.models import FundTopUp, LedgerEntry, MatchingFund, Refund, utcnow
 from storefront.services import funds, ledger, payouts
 from tests.factories import Line, make_fund, make_paid_order
@@ -64,7 +65,7 @@ def test_top_ups_raise_the_budget_and_are_append_only(session, shop):
     session.refresh(fund)
     assert (fund.budget, fund.remaining) == (7500, 7500)
     assert [t.amount for t in funds.top_ups(session, fund.id)] == [5000, 2500]
-    with pytest.raises(funds.FundError):
+    with pytest.raises(FundError):
         funds.top_up(session, fund, 0, "", None, utcnow())
     for statement in ("UPDATE fund_top_up SET amount = 1", "DELETE FROM fund_top_up"):
         with pytest.raises(DatabaseError, match="append-only"):
@@ -126,12 +127,12 @@ def test_balances_per_cause_venture_and_fund_add_up(session, shop, tmp_path):
     assert {k: n for k, (n, _d) in by_fund.items()} == {
         f.id: n for f, n in ((_factory_fund(session), 1000), (second, 2000))
     }
-    with pytest.raises(payouts.PayoutRefused) as refused:
+    with pytest.raises(PayoutRefused) as refused:
         payouts.record(
             session, shop.cause.id, 3000, date(2026, 11, 2), "KB-2", "", None, tmp_path, None,
             "KRW", utcnow(),
         )  # fmt: skip
-    assert (refused.value.reason, refused.value.outstanding) == ("too_much", 2999)
+    assert (refused.value.code, refused.value.params) == ("payout.too_much", {"owed": 2999})
 
 
 def _factory_fund(session):
@@ -149,14 +150,14 @@ def test_payouts_are_append_only_and_corrected_by_a_new_entry(session, shop, tmp
         with pytest.raises(DatabaseError, match="append-only"):
             session.execute(text(statement))
         session.rollback()
-    with pytest.raises(payouts.PayoutRefused) as silent:
+    with pytest.raises(PayoutRefused) as silent:
         payouts.correct(session, paid, "  ", None, utcnow())
-    assert silent.value.reason == "why"
+    assert silent.value.code == "payout.why"
     correction = payouts.correct(session, paid, "잘못 입력", None, utcnow())
     assert (correction.amount, correction.corrects_id) == (-1000, paid.id)
-    with pytest.raises(payouts.PayoutRefused) as twice:
+    with pytest.raises(PayoutRefused) as twice:
         payouts.correct(session, paid, "또 정정", None, utcnow())
-    assert twice.value.reason == "already_corrected"
+    assert twice.value.code == "payout.already_corrected"
     assert payouts.corrected_ids(session, [paid.id]) == {paid.id: correction.id}
     assert payouts.outstanding_for(session, shop.cause.id) == 1500
 

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from storefront.domain.impact import InvalidReport, JobsReport, Quarter
+from storefront.domain.errors import ReportRefused
+from storefront.domain.impact import JobsReport, Quarter
 from storefront.models import ImpactReport, SalesBeforeJoining
 from storefront.services import accounts, impact, ledger
 from tests.factories import Line, make_paid_order, make_product, make_venture
@@ -172,7 +173,7 @@ def test_reports_for_the_future_or_before_joining_are_refused(session, member):
     venture = make_venture(session, reviewed_at=at(2026, 3, 15, 1, 0))
     now = at(2026, 11, 20, 3, 0)
     for quarter in (Quarter(2027, 1), Quarter(2025, 4)):
-        with pytest.raises(InvalidReport):
+        with pytest.raises(ReportRefused):
             impact.file_report(session, venture, member, JobsReport(quarter, 1, {}), "", now)
     assert impact.reports_of(session, venture.id) == []
 

@@ -29,7 +29,7 @@ def test_a_payout_dated_tomorrow_in_seoul_is_refused(session, shop, tmp_path):
     make_paid_order(session, shop.venture, [Line(shop.product)])
     with pytest.raises(payouts.PayoutRefused) as refused:
         _record(session, shop, tmp_path, date(2026, 3, 11))
-    assert refused.value.reason == "future"
+    assert refused.value.code == "payout.future" and refused.value.field == "paid_on"
 
 
 def test_a_correction_is_dated_the_seoul_day_it_is_made(session, shop, tmp_path):

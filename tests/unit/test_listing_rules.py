@@ -2,13 +2,8 @@
 
 import pytest
 
-from storefront.domain.listings import (
-    TRANSITIONS,
-    GivingBounds,
-    InvalidListing,
-    InvalidTransition,
-    status_after,
-)
+from storefront.domain.errors import ListingRefused
+from storefront.domain.listings import TRANSITIONS, GivingBounds, status_after
 
 
 @pytest.mark.parametrize(
@@ -37,12 +32,12 @@ def test_each_action_moves_a_listing_to_its_status(status, action, after):
     ],
 )
 def test_an_action_not_allowed_from_the_status_is_refused(status, action):
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(ListingRefused):
         status_after(status, action)
 
 
 def test_an_unknown_action_is_refused():
-    with pytest.raises(InvalidTransition) as refused:
+    with pytest.raises(ListingRefused) as refused:
         status_after("draft", "delete")
     assert refused.value.code == "listing.transition"
 
@@ -59,6 +54,6 @@ def test_giving_rates_within_the_bounds_are_accepted_both_ends_included():
 
 @pytest.mark.parametrize("rate_bp", [0, 99, 3001, -100])
 def test_giving_rates_outside_the_bounds_are_refused_on_the_rate_field(rate_bp):
-    with pytest.raises(InvalidListing) as refused:
+    with pytest.raises(ListingRefused) as refused:
         GivingBounds(minimum=100, maximum=3000).check(rate_bp)
-    assert refused.value.field == "giving_rate"
+    assert (refused.value.code, refused.value.field) == ("listing.giving_rate", "rate")

@@ -13,33 +13,23 @@ from flask_login import login_required
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from storefront.domain.errors import AlreadyReported, ReportRefused
 from storefront.domain.impact import (
     FIRST_MONTHS,
     VULNERABLE_GROUPS,
-    InvalidReport,
     JobsReport,
     Quarter,
+    chosen_quarter,
 )
 from storefront.domain.periods import local_today
 from storefront.extensions import db
 from storefront.models import Membership, utcnow
 from storefront.services import impact
-from storefront.web.forms import ImpactReportForm, SalesBeforeForm
 from storefront.web.guards import membership_or_404, signed_in_user
+from storefront.web.messages import describe, form_error, refusal_status
+from storefront.web.seller.forms import ImpactReportForm, SalesBeforeForm
 
 bp = Blueprint("impact_report", __name__, url_prefix="/ventures/<id:venture_id>/impact")
-
-REPORT_PROBLEMS = {
-    "not_approved": lambda: _("Your venture can file reports once it is approved."),
-    "future": lambda: _("Report on the current quarter or a past one, not a future quarter."),
-    "before_joining": lambda: _("Choose a quarter from the one your venture joined in."),
-    "unknown_quarter": lambda: _("Choose a quarter from the list."),
-    "range": lambda: _("Enter a whole number of people, 0 or more."),
-    "fewer_than_vulnerable": lambda: _(
-        "People from vulnerable groups cannot be more than the people employed."
-    ),
-    "unknown_group": lambda: _("Choose a quarter from the list."),
-}
 
 
 def quarter_label(quarter: Quarter) -> str:
@@ -92,16 +82,13 @@ def show(venture_id: int) -> Response | tuple[str, int] | str:
     form = _report_form(membership, submitted=request.method == "POST")
     if not form.validate_on_submit():
         return _page(membership, form), 400 if form.is_submitted() else 200
-    quarter = Quarter.parse(form.quarter.data or "")
-    if quarter is None:
-        form.quarter.errors = [REPORT_PROBLEMS["unknown_quarter"]()]
-        return _page(membership, form), 400
-    report = JobsReport(
-        quarter=quarter,
-        total_employees=form.total_employees.data or 0,
-        by_group={g: getattr(form, g).data or 0 for g in VULNERABLE_GROUPS},
-    )
     try:
+        quarter = chosen_quarter(form.quarter.data or "")
+        report = JobsReport(
+            quarter=quarter,
+            total_employees=form.total_employees.data or 0,
+            by_group={g: getattr(form, g).data or 0 for g in VULNERABLE_GROUPS},
+        )
         impact.file_report(
             db.session(),
             membership.venture,
@@ -111,11 +98,10 @@ def show(venture_id: int) -> Response | tuple[str, int] | str:
             utcnow(),
         )
         db.session.commit()
-    except InvalidReport as error:
+    except ReportRefused as error:
         db.session.rollback()
-        field = getattr(form, error.field, form.quarter)
-        field.errors = [REPORT_PROBLEMS[error.problem]()]
-        return _page(membership, form), 400
+        status = form_error(form, error, fallback="quarter")
+        return _page(membership, form), status
     except IntegrityError:  # someone else filed for this quarter at the same moment
         db.session.rollback()
         form.quarter.errors = [
@@ -146,13 +132,14 @@ def sales_before(venture_id: int) -> Response | tuple[str, int]:
             utcnow(),
         )
         db.session.commit()
-    except InvalidReport:
+    except ReportRefused as error:
         db.session.rollback()
-        sales_form.monthly_sales.errors = [_("Enter a whole number of won, 0 or more.")]
-        return _page(membership, report_form, sales_form), 400
-    except (impact.AlreadyReported, IntegrityError):
+        status = form_error(sales_form, error, fallback="monthly_sales")
+        return _page(membership, report_form, sales_form), status
+    except (AlreadyReported, IntegrityError) as error:  # the database refuses a second at once
         db.session.rollback()
-        flash(_("Your sales before joining were reported already."), "warning")
-        return _page(membership_or_404(venture_id), report_form), 409
+        refused = error if isinstance(error, AlreadyReported) else AlreadyReported()
+        flash(describe(refused), "warning")
+        return _page(membership_or_404(venture_id), report_form), refusal_status(refused)
     flash(_("Thank you: your sales before joining are recorded."), "success")
     return redirect(url_for("seller.impact_report.show", venture_id=venture_id))

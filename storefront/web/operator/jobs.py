@@ -10,23 +10,15 @@ import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import SubmitField
 
 from storefront.extensions import db
 from storefront.models import Job, utcnow
 from storefront.services import jobs
 from storefront.web.guards import operator_required
+from storefront.web.operator.forms import RetryForm
 
-bp = Blueprint("operator_jobs", __name__, url_prefix="/operator/jobs")
-
-
-class RetryForm(FlaskForm):
-    """Try a failed job again (only its CSRF token)."""
-
-    submit = SubmitField(_l("Retry"))
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
 
 @bp.get("")
@@ -52,4 +44,4 @@ def retry(job_id: uuid.UUID) -> Response:
         flash(_("The job will be tried again."), "success")
     else:
         flash(_("This job is not waiting for a retry."), "warning")
-    return redirect(url_for("operator_jobs.index"))
+    return redirect(url_for(".index"))

@@ -1,0 +1,41 @@
+"""Pages more than one blueprint renders: the product page (shop, cart, seller preview)."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template
+
+from storefront.domain.catalog import LOW_STOCK
+from storefront.domain.money import apply_rate_bp
+from storefront.domain.pricing import DonationRule
+from storefront.extensions import db
+from storefront.models import Product, Venture, utcnow
+from storefront.services import catalog, funds, images
+from storefront.services.cart import active_options
+from storefront.web.forms import AddToCartForm
+
+
+def product_page(product_id: int) -> str:
+    """The shop's page of a product for sale; a 404 for one that is not."""
+    item = catalog.get_visible_product(db.session(), product_id)
+    if item is None:
+        abort(404)
+    return render_product(item, item.venture, preview=False)
+
+
+def render_product(item: Product, venture: Venture, *, preview: bool) -> str:
+    """The product page; a preview shows a seller what shoppers will see, without buying."""
+    donation = DonationRule(venture.giving_rate_bp, 0).donation(item.price)
+    offer = funds.offer_for(db.session(), item, utcnow(), current_app.config["SHOP_CURRENCY"])
+    return render_template(
+        "shop/product.html",
+        product=item,
+        venture=venture,
+        donation=donation,
+        fund=offer,
+        match=apply_rate_bp(donation, offer.rate_bp) if offer else 0,
+        low_stock=LOW_STOCK,
+        pictures=images.images_of(db.session(), item.id),
+        options=active_options(db.session(), [item.id]).get(item.id, []),
+        form=None if preview else AddToCartForm(product_id=item.id, quantity=1),
+        preview=preview,
+    )
