@@ -35,7 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_logging(app)
     register_extensions(app)
     register_payments(app)
-    register_emails(app)
+    register_jobs(app)
     register_blueprints(app)
     register_hooks(app)
     register_template_helpers(app)
@@ -107,22 +107,20 @@ def register_payments(app: Flask) -> None:
     )
 
 
-def register_emails(app: Flask) -> None:
-    """Send the emails that services record as notices, once their transaction commits."""
-    from storefront.web import emails
+def register_jobs(app: Flask) -> None:
+    """Hand the jobs that services record (emails) to the task queue once they commit."""
+    from storefront import jobs
 
-    emails.init_app(app)
+    jobs.init_app(app)
 
 
 def register_hooks(app: Flask) -> None:
     from storefront.web import logs, metrics, security
-    from storefront.web.common import sweep_lapsed_holds
     from storefront.web.errors import refuse_nul_bytes
 
     logs.init_app(app)  # a request id first, for every later hook's log lines
     metrics.init_app(app)
     app.before_request(refuse_nul_bytes)
-    app.before_request(sweep_lapsed_holds)
     security.init_app(app)
 
 

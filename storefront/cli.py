@@ -1,4 +1,4 @@
-"""``flask`` commands: demo data, scaled catalogues for benchmarks, releasing stale holds."""
+"""``flask`` commands: demo data, scaled catalogues for benchmarks, holds, the job worker."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ orders = AppGroup("orders", help="Order housekeeping.")
 operators = AppGroup("operators", help="Operator accounts.")
 ledger_cli = AppGroup("ledger", help="The donation ledger.")
 ventures_cli = AppGroup("ventures", help="Review venture applications.")
+jobs_cli = AppGroup("jobs", help="The task queue that sends emails and releases holds.")
 
 
 @demo.command("load")
@@ -154,9 +155,41 @@ def verify_ledger() -> None:
     click.echo(f"The ledger checks: {checked} entries, every hash and link matches.")
 
 
+@jobs_cli.command("worker")
+@click.option("--workers", type=click.IntRange(min=1), default=2, help="Worker threads.")
+@click.option(
+    "--periodic/--no-periodic",
+    default=True,
+    help="Also run the every-minute jobs (the relay, expiring holds); one worker is enough.",
+)
+def jobs_worker(workers: int, periodic: bool) -> None:
+    """Run the jobs: emails, retries, and (with --periodic) the every-minute jobs."""
+    from storefront.jobs import queue
+
+    queue().consumer(workers=workers, periodic=periodic).run()
+
+
+@jobs_cli.command("relay")
+def jobs_relay() -> None:
+    """Hand the queue again the pending jobs whose hand-off went missing."""
+    from storefront.jobs import queue
+
+    click.echo(f"Relayed {queue().relay()} jobs.")
+
+
+@jobs_cli.command("stats")
+def jobs_stats() -> None:
+    """Count the jobs waiting, retrying, failed and done."""
+    from storefront.services import jobs
+
+    for name, value in jobs.stats(db.session()).items():
+        click.echo(f"{name} {value}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(orders)
     app.cli.add_command(operators)
     app.cli.add_command(ventures_cli)
     app.cli.add_command(ledger_cli)
+    app.cli.add_command(jobs_cli)

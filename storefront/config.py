@@ -123,6 +123,8 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
             "so that every worker counts the same sign-in attempts"
         )
     mail_backend = env.get("MAIL_BACKEND") or ("smtp" if env.get("MAIL_SERVER") else "file")
+    jobs_broker = env.get("JOBS_BROKER_URL") or "memory://"
+    in_process = env.get("JOBS_IN_PROCESS", "")
 
     return {
         "ENV_MODE": mode,
@@ -149,7 +151,6 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE", ""),
         "ORDER_HOLD_MINUTES": _int(env, "ORDER_HOLD_MINUTES", 30),
-        "HOLD_SWEEP_SECONDS": _int(env, "HOLD_SWEEP_SECONDS", 60),
         # Shop rules (amounts in the currency's minor unit; KRW has none)
         "SHOP_CURRENCY": env.get("SHOP_CURRENCY", "KRW"),
         "SHIPPING_FEE": _int(env, "SHIPPING_FEE", 3000),
@@ -172,6 +173,19 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "MAIL_USERNAME": env.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Sangsaeng <shop@sangsaeng.test>"),
+        "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 10),  # seconds; a silent server must not hang
+        # Jobs (Huey): memory:// runs them in the web process (the demo); production sets
+        # redis://... and runs ``flask jobs worker``. JOBS_EAGER runs them at the commit (tests).
+        "JOBS_BROKER_URL": jobs_broker,
+        "JOBS_IN_PROCESS": (
+            in_process in {"1", "true", "yes"}
+            if in_process
+            else jobs_broker.startswith("memory:") and not production
+        ),
+        "JOBS_EAGER": False,
+        "JOBS_MAX_ATTEMPTS": _int(env, "JOBS_MAX_ATTEMPTS", 8),
+        "JOBS_RETRY_SECONDS": _int(env, "JOBS_RETRY_SECONDS", 30),
+        "JOBS_RELAY_AFTER_SECONDS": _int(env, "JOBS_RELAY_AFTER_SECONDS", 60),
         # Accounts
         "RATELIMIT_STORAGE_URI": limits_uri or "memory://",
         # Redis down: count in the worker's memory and keep selling, rather than answer 500.

@@ -73,7 +73,8 @@ def base_config(database_url: str, tmp: Path) -> dict[str, Any]:
         "STRIPE_SECRET_KEY": "",
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "SERVER_NAME": "shop.test",
-        "HOLD_SWEEP_SECONDS": None,  # tests release holds explicitly (see test_hold_sweep)
+        "JOBS_EAGER": True,  # jobs run right after the commit; tests/integration/test_jobs.py
+        "JOBS_IN_PROCESS": False,  # runs the real queue with its own worker
     }
 
 

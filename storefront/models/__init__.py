@@ -5,6 +5,7 @@ from storefront.models.base import Base, utcnow
 from storefront.models.catalog import Product, ProductOption
 from storefront.models.funds import FundTopUp, MatchingFund
 from storefront.models.impact import ImpactReport, SalesBeforeJoining
+from storefront.models.jobs import Job
 from storefront.models.ledger import LedgerEntry, LedgerSum, Payout
 from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
@@ -16,6 +17,7 @@ __all__ = [
     "Cause",
     "FundTopUp",
     "ImpactReport",
+    "Job",
     "LedgerEntry",
     "LedgerSum",
     "MatchingFund",

@@ -3,13 +3,9 @@ folder of uploaded pictures."""
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
 from pathlib import Path
 
-from flask import current_app, request, session
-from sqlalchemy.exc import SQLAlchemyError
+from flask import current_app, session
 
 from storefront.domain.pricing import Quote
 from storefront.extensions import db
@@ -17,9 +13,7 @@ from storefront.models import MatchingFund, utcnow
 from storefront.payments import PaymentProvider
 from storefront.services import funds
 from storefront.services.cart import Cart, CartLine
-from storefront.services.checkout import ShopRules, expire_holds, quote_lines
-
-log = logging.getLogger(__name__)
+from storefront.services.checkout import ShopRules, quote_lines
 
 
 def provider() -> PaymentProvider:
@@ -51,30 +45,3 @@ def load_cart() -> Cart:
 
 def save_cart(cart: Cart) -> None:
     session["cart"] = cart.to_session()
-
-
-PROBES = {"health", "metrics"}  # blueprints whose requests never touch the database here
-_sweep_lock = threading.Lock()
-_last_sweep = [float("-inf")]
-
-
-def sweep_lapsed_holds() -> None:
-    """Give back the stock of unpaid orders past their hold, at most once per interval.
-
-    Runs in the request that happens to come first after the interval, so a shop without a
-    cron job still frees held stock; ``flask orders expire-holds`` does the same from cron.
-    """
-    interval = current_app.config["HOLD_SWEEP_SECONDS"]
-    if interval is None or request.blueprint in PROBES:
-        return
-    now = time.monotonic()
-    with _sweep_lock:
-        if now - _last_sweep[0] < interval:
-            return
-        _last_sweep[0] = now
-    try:
-        expire_holds(db.session(), utcnow())
-        db.session.commit()
-    except SQLAlchemyError:  # the next sweep tries again; the page must not fail for it
-        db.session.rollback()
-        log.exception("releasing lapsed holds failed")

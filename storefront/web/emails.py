@@ -1,8 +1,8 @@
 """Turn the notices services record into emails: render, link and send them.
 
 ``deliver(notice)`` is the one way a notice becomes an email; it needs an app context and
-nothing else (no request), so a job queue's worker can call it. Links are built with
-``url_for(..., _external=True)``, from ``SERVER_NAME`` when it is configured.
+nothing else (no request): the job queue's worker calls it (``storefront.jobs``). Links are
+built with ``url_for(..., _external=True)``, from ``SERVER_NAME`` when it is configured.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from flask import Flask, current_app, has_app_context, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import force_locale, gettext
 from flask_mailman import EmailMultiAlternatives
 from sqlalchemy import select
@@ -19,23 +19,10 @@ from sqlalchemy import select
 from storefront.domain.receipts import StatementPeriod
 from storefront.extensions import db
 from storefront.models import Order, OrderLine
-from storefront.services.notices import Notice, Param, deliver_after_commit
+from storefront.services.notices import Notice, Param
 
 Params = Mapping[str, Param]
 Email = tuple[str, dict[str, Any]]  # the subject and what the templates are given
-
-
-def init_app(app: Flask) -> None:
-    deliver_after_commit(send_committed)
-
-
-def send_committed(notice: Notice) -> None:
-    """Deliver a notice whose transaction has just committed, in an app context (so with a
-    database session) of its own, as a worker would: the committing session is the caller's."""
-    if not has_app_context():
-        raise RuntimeError(f"no app to deliver a {notice.kind} notice to {notice.to}")
-    with current_app._get_current_object().app_context():  # type: ignore[attr-defined]
-        deliver(notice)
 
 
 def deliver(notice: Notice) -> None:

@@ -9,12 +9,10 @@ adds up every worker's files. With ``METRICS_TOKEN`` set, a scrape must send
 from __future__ import annotations
 
 import hmac
-import importlib
 import logging
 import os
 import time
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from flask import Blueprint, Flask, abort, current_app, g, request
 from prometheus_client import (
@@ -31,6 +29,7 @@ from prometheus_client.registry import Collector
 from werkzeug.wrappers import Response
 
 from storefront.extensions import csrf, db, limiter
+from storefront.services import jobs
 
 log = logging.getLogger(__name__)
 bp = Blueprint("metrics", __name__)
@@ -83,35 +82,26 @@ def _observe(response: Response) -> Response:
 
 
 class JobQueueCollector(Collector):
-    """The job queue's depth and failures, read at scrape time from ``services.jobs.stats``.
-
-    LEAD: the job engineer's ``storefront.services.jobs.stats(db)`` is read if it exists; it
-    is taken to return a mapping of state (queued, running, failed...) to a count. Adjust
-    here if it returns something else.
-    """
+    """The job queue's depth and failures, read at scrape time from ``services.jobs.stats``."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         try:
-            jobs = importlib.import_module("storefront.services.jobs")
-        except ImportError:
-            return
-        stats = getattr(jobs, "stats", None)
-        if stats is None:
-            return
-        try:
-            found = stats(db.session())
+            found = jobs.stats(db.session())
         except Exception:
             log.exception("metrics: reading the job queue failed")
             db.session.rollback()
             return
-        counts: Mapping[str, Any] = found if isinstance(found, Mapping) else vars(found)
         family = GaugeMetricFamily(
-            "sangsaeng_jobs", "Jobs in the queue now, by state.", labels=["state"]
+            "sangsaeng_jobs", "Jobs in the outbox now, by state.", labels=["state"]
         )
-        for state, count in counts.items():
-            if isinstance(count, int | float):
-                family.add_metric([str(state)], count)
+        for state in ("pending", "retrying", "failed", "done"):
+            family.add_metric([state], found[state])
         yield family
+        yield GaugeMetricFamily(
+            "sangsaeng_jobs_oldest_due_seconds",
+            "How long the oldest due job has waited.",
+            value=found["oldest_due_seconds"],
+        )
 
 
 @bp.get("/metrics")

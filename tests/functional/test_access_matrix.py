@@ -13,6 +13,7 @@ from storefront.extensions import db
 from storefront.models import (
     Cause,
     ImpactReport,
+    Job,
     MatchingFund,
     Membership,
     OrderLine,
@@ -23,6 +24,7 @@ from storefront.models import (
     SalesBeforeJoining,
     Venture,
 )
+from storefront.services.notices import Notice
 from tests.factories import Line, make_operator, make_paid_order, make_product
 from tests.helpers import APPLICATION, PASSWORD, english, sign_in
 
@@ -88,6 +90,8 @@ ROUTES = {
     "operator.payouts.correct": (
         "POST", "/operator/payouts/{payout_id}/correct", {"note": "잘못 기록"}
     ),
+    "operator.jobs.index": ("GET", "/operator/jobs", {}),
+    "operator.jobs.retry": ("POST", "/operator/jobs/{job_id}/retry", {}),
 }  # fmt: skip
 # what each kind of visitor gets: anonymous is sent to sign in, others by role
 OPEN_TO_ANY_ACCOUNT = {
@@ -145,6 +149,8 @@ def two_ventures(client, session, shop):
         helper = accounts.sign_up(session, f"{key}-staff@example.com", "직원", PASSWORD)
         session.add(Membership(user_id=helper.id, venture_id=venture.id, role="staff"))
     make_operator(session)
+    reset = Notice("password_reset", "ops@example.com", "ko", {"name": "운영자", "token": "T"})
+    session.add(Job(kind="notice", payload=reset.to_json(), status="failed", attempts=8))
     session.add(
         Payout(
             cause_id=shop.cause.id, amount=1000, currency="KRW", paid_on=date(2026, 1, 2),
@@ -181,6 +187,7 @@ def request(client, endpoint, venture_id, product_id=0):
         cause_id=db.session.scalar(select(Cause.id).order_by(Cause.id).limit(1)),
         fund_id=db.session.scalar(select(MatchingFund.id).limit(1)),
         payout_id=db.session.scalar(select(Payout.id).limit(1)) or 0,
+        job_id=db.session.scalar(select(Job.id).limit(1)),
     )
     ids = {
         "cause_id": db.session.scalar(select(Cause.id).order_by(Cause.id).limit(1)),

@@ -228,16 +228,22 @@ def test_an_order_link_needs_its_token(client, session, shop):
     assert another.get(f"/checkout/success/{order.number}").status_code == 404
 
 
-def test_browsing_the_shop_releases_lapsed_holds_without_a_cron_job(make_app, session, shop):
-    app = make_app(HOLD_SWEEP_SECONDS=0)
+def test_the_job_scheduler_releases_lapsed_holds_every_minute_not_a_request(
+    make_app, session, shop
+):
+    app = make_app(JOBS_EAGER=False)
     client = app.test_client()
     add_to_cart(client, shop.last_one.id)
     place_order(client)
     order = only_order(session)
     order.expires_at = utcnow() - timedelta(seconds=1)
     session.commit()
-    assert stock_of(session, shop.last_one) == 0
     client.get("/")
+    assert only_order(session).status == "pending_payment"  # pages stay out of it
+    session.commit()
+    queue = app.extensions["jobs"]
+    assert {task.name for task in queue.huey.read_periodic(utcnow())} == {"expire_holds", "relay"}
+    queue.drain(periodic=True)
     assert only_order(session).status == "expired" and stock_of(session, shop.last_one) == 1
 
 

@@ -6,8 +6,10 @@ import re
 
 import pytest
 from flask import url_for
+from sqlalchemy import select
 
-from storefront.services import accounts, notices, notify
+from storefront.models import Job
+from storefront.services import accounts, notify
 from storefront.services.notices import Notice
 from storefront.web.emails import deliver
 from tests.factories import Line, make_paid_order
@@ -58,13 +60,13 @@ def test_a_stored_notice_is_delivered_without_a_request(app, session, shop, outb
     assert "http://shop.test/seller/invitations/T" in email.body
 
 
-def test_views_record_plain_notices_without_links(client, session, shop, monkeypatch):
-    handed = []
-    monkeypatch.setattr(notices, "_outlet", [handed.append])
+def test_views_record_plain_notices_without_links(client, session, shop, outbox):
     accounts.sign_up(session, "owner@example.com", "김대표", "our bakery bakes daily")
     session.commit()
     english(client).post("/account/forgot", data={"email": "owner@example.com"})
-    [notice] = handed
+    [job] = session.scalars(select(Job)).all()
+    assert (job.kind, job.status, job.attempts, len(outbox)) == ("notice", "done", 1, 1)
+    notice = Notice.from_json(job.payload)
     assert (notice.kind, notice.to, notice.locale) == ("password_reset", "owner@example.com", "en")
     assert set(notice.params) == {"name", "token"} and "http" not in json.dumps(notice.to_json())
 

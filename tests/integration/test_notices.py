@@ -1,4 +1,5 @@
-"""Services record notices as plain data; they leave the transaction only when it commits.
+"""Services record notices as plain data in the outbox table, in the transaction that caused
+them; they are handed to the queue only when it commits.
 
 These tests use a plain SQLAlchemy session and push no Flask app context: recording a notice,
 and paying an order, need neither.
@@ -9,14 +10,14 @@ from datetime import timedelta
 
 import pytest
 from flask import has_app_context
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from storefront import sqlite
 from storefront.domain.pricing import ShippingPolicy
-from storefront.models import utcnow
+from storefront.models import Job, utcnow
 from storefront.payments.base import SessionState
-from storefront.services import notices
+from storefront.services import jobs, notices
 from storefront.services.cart import Cart, CartItem
 from storefront.services.checkout import ShopperDetails, ShopRules, place_order
 from storefront.services.notices import Notice
@@ -27,11 +28,11 @@ NOTICE = Notice("order_refund", "buyer@example.com", "en", {"order_number": "SS-
 
 
 @pytest.fixture
-def delivered(monkeypatch):
-    """What the outlet was handed, instead of the app's mailer."""
-    handed = []
-    monkeypatch.setattr(notices, "_outlet", [handed.append])
-    return handed
+def handed(monkeypatch):
+    """The job ids handed to the queue after a commit, instead of the app's queue."""
+    ids = []
+    monkeypatch.setattr(jobs, "_dispatcher", [ids.append])
+    return ids
 
 
 @pytest.fixture
@@ -44,7 +45,16 @@ def plain(database_url):
     engine.dispose()
 
 
-def test_paying_an_order_needs_no_app_context_and_records_the_confirmation(plain, delivered):
+def stored(session):
+    """The notices in the outbox table, as another connection would read them."""
+    with Session(session.get_bind()) as other:
+        return [
+            (Notice.from_json(job.payload), job.status)
+            for job in other.scalars(select(Job).order_by(Job.created_at))
+        ]
+
+
+def test_paying_an_order_needs_no_app_context_and_records_the_confirmation(plain, handed):
     assert not has_app_context()
     shop = factories.small_shop(plain)
     rules = ShopRules("KRW", ShippingPolicy(3000, 30000), 99, timedelta(minutes=30))
@@ -62,9 +72,11 @@ def test_paying_an_order_needs_no_app_context_and_records_the_confirmation(plain
         "order_confirmation", "Buyer@Example.com", "en", {"order_number": order.number}
     )
     assert notices.recorded(plain) == [confirmation]
-    assert delivered == []
+    [job_id] = [job.id for job in jobs.added(plain, notices.KIND)]
+    assert handed == []
     plain.commit()
-    assert delivered == [confirmation] and notices.recorded(plain) == []
+    assert handed == [job_id] and notices.recorded(plain) == []
+    assert stored(plain) == [(confirmation, "pending")]  # committed with the order
 
 
 def test_a_notice_is_plain_json():
@@ -72,27 +84,28 @@ def test_a_notice_is_plain_json():
     assert Notice.from_json(json.loads(stored)) == NOTICE
 
 
-def test_a_notice_is_delivered_after_the_commit_not_after_a_savepoint(plain, delivered):
+def test_a_notice_is_handed_over_after_the_commit_not_after_a_savepoint(plain, handed):
     notices.record(plain, NOTICE)
     with plain.begin_nested():
         pass
-    assert delivered == []
+    assert handed == []
     plain.commit()
-    assert delivered == [NOTICE]
+    assert len(handed) == 1 and stored(plain) == [(NOTICE, "pending")]
     plain.commit()
-    assert delivered == [NOTICE]  # once
+    assert len(handed) == 1  # once
 
 
-def test_a_notice_is_dropped_when_the_transaction_rolls_back(plain, delivered):
+def test_a_notice_is_dropped_when_the_transaction_rolls_back(plain, handed):
     notices.record(plain, NOTICE)
+    plain.flush()
     nested = plain.begin_nested()
     nested.rollback()
     plain.rollback()
     plain.commit()
-    assert delivered == []
+    assert handed == [] and stored(plain) == []
 
 
-def test_a_notice_recorded_in_a_savepoint_that_rolls_back_is_dropped(plain, delivered):
+def test_a_notice_recorded_in_a_savepoint_that_rolls_back_is_dropped(plain, handed):
     kept = Notice("order_refund", "kept@example.com", "ko", {"order_number": "SS-2"})
     notices.record(plain, kept)
     nested = plain.begin_nested()
@@ -101,27 +114,34 @@ def test_a_notice_recorded_in_a_savepoint_that_rolls_back_is_dropped(plain, deli
         notices.record(plain, NOTICE)
     nested.rollback()
     plain.commit()
-    assert delivered == [kept]
+    assert len(handed) == 1 and stored(plain) == [(kept, "pending")]
 
 
-def test_a_session_closed_without_committing_forgets_its_notices(plain, delivered):
+def test_a_session_closed_without_committing_forgets_its_notices(plain, handed):
     plain.connection()  # a transaction is under way
     notices.record(plain, NOTICE)
     plain.close()
     plain.commit()
-    assert delivered == []
+    assert handed == [] and stored(plain) == []
 
 
-def test_a_failing_delivery_does_not_stop_the_others(plain, monkeypatch, caplog):
-    handed = []
+def test_discarded_notices_are_not_stored_even_once_flushed(plain, handed):
+    kept = Notice("order_refund", "kept@example.com", "ko", {"order_number": "SS-2"})
+    notices.record(plain, NOTICE)
+    plain.flush()
+    notices.record(plain, NOTICE)
+    notices.discard(plain)
+    notices.record(plain, kept)
+    plain.commit()
+    assert len(handed) == 1 and stored(plain) == [(kept, "pending")]
 
-    def outlet(notice):
-        if notice.to == "broken@example.com":
-            raise OSError("mail server down")
-        handed.append(notice)
 
-    monkeypatch.setattr(notices, "_outlet", [outlet])
-    notices.record(plain, Notice("order_refund", "broken@example.com", "ko", {}))
+def test_a_failing_hand_off_keeps_the_job_for_the_relay(plain, monkeypatch, caplog):
+    def queue_down(job_id):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(jobs, "_dispatcher", [queue_down])
     notices.record(plain, NOTICE)
     plain.commit()
-    assert handed == [NOTICE] and "delivering a order_refund notice failed" in caplog.text
+    assert "handing job" in caplog.text and stored(plain) == [(NOTICE, "pending")]
+    assert jobs.lost(plain, utcnow() + timedelta(minutes=2), timedelta(minutes=1)) != []

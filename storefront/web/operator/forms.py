@@ -1,4 +1,5 @@
-"""The operator's forms: reviews, causes, matching funds, refunds and payouts (shape only)."""
+"""The operator's forms: reviews, causes, matching funds, refunds, payouts and job retries
+(shape only)."""
 
 from __future__ import annotations
 
@@ -116,3 +117,9 @@ class PayoutForm(FlaskForm):
 class CorrectionForm(FlaskForm):
     note = StringField(_l("Why"), filters=[strip], validators=[Length(max=500)])
     submit = SubmitField(_l("Cancel this payout with a correction"))
+
+
+class RetryForm(FlaskForm):
+    """Try a failed job again (only its CSRF token)."""
+
+    submit = SubmitField(_l("Retry"))
