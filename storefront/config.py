@@ -124,6 +124,9 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         )
     mail_backend = env.get("MAIL_BACKEND") or ("smtp" if env.get("MAIL_SERVER") else "file")
     jobs_broker = env.get("JOBS_BROKER_URL") or "memory://"
+    if production and not jobs_broker.startswith(REDIS_SCHEMES):
+        # An in-memory queue dies with the process that holds it; the worker must share it.
+        raise ConfigError("JOBS_BROKER_URL must be a redis:// URI in production")
     in_process = env.get("JOBS_IN_PROCESS", "")
 
     return {

@@ -93,6 +93,7 @@ class Server:
     port: int
     process: subprocess.Popen[bytes]
     log: Path
+    outbox: Path
 
     def log_lines(self) -> list[dict[str, object]]:
         """gunicorn's stderr, each line a JSON object (the test fails on any that is not)."""
@@ -162,12 +163,22 @@ def server(databases: Databases, tmp_path: Path) -> Iterator[Server]:
             stderr=stderr,
             start_new_session=True,  # its own process group, so that stop() reaches the workers
         )
-    running = Server(port, process, log)
+    with (tmp_path / "worker.stderr").open("wb") as worker_log:
+        worker = subprocess.Popen(  # noqa: S603 - our own venv's flask
+            [str(BIN / "flask"), "jobs", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=worker_log,
+            stderr=worker_log,
+            start_new_session=True,
+        )
+    running = Server(port, process, log, Path(env["MAIL_FILE_PATH"]))
     try:
         wait_until_ready(running)
         yield running
     finally:
         stop(process)
+        stop(worker)
 
 
 def buy_the_first_product(shopper: Browser) -> str:
@@ -216,6 +227,15 @@ def test_the_production_profile_boots_and_sells(server: Server) -> None:
     assert order.status == 200
     status = re.search(r'data-testid="order-status">([^<]+)<', order.body)
     assert status and unescape(status.group(1)).strip() == "Paid"
+    # The confirmation leaves through the outbox, the Redis queue and the worker process, with
+    # a link built from PUBLIC_URL.
+    number = order_path.split("/")[2].split("?")[0]
+    deadline = time.monotonic() + 30
+    while not any(server.outbox.glob("*.log")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    emails = [path.read_text() for path in server.outbox.glob("*.log")]
+    assert len(emails) == 1 and number in emails[0]
+    assert f"https://127.0.0.1:{server.port}/orders/{number}" in emails[0]
 
     alive = shopper.get("/healthz")
     assert (alive.status, json.loads(alive.body)) == (200, {"status": "ok"})

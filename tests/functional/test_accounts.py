@@ -91,6 +91,7 @@ def test_production_cookies_are_secure(tmp_path):
             "PUBLIC_URL": "https://shop.example.org",
             "PAYMENT_PROVIDER": "test",
             "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+            "JOBS_BROKER_URL": "redis://127.0.0.1:6379/1",
         },
     )
     assert cfg["SESSION_COOKIE_SECURE"] and cfg["REMEMBER_COOKIE_SECURE"]

@@ -11,6 +11,7 @@ PRODUCTION = {
     "STRIPE_SECRET_KEY": "sk_live_1",
     "STRIPE_WEBHOOK_SECRET": "whsec_9Q2nF7xKp3LmV8rT1yB6cZ4wD0hJ5sGa",
     "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+    "JOBS_BROKER_URL": "redis://127.0.0.1:6379/1",
 }
 
 
@@ -94,3 +95,10 @@ def test_production_with_the_test_provider_needs_no_webhook_secret(tmp_path):
     env = {**PRODUCTION, "PAYMENT_PROVIDER": "test", "STRIPE_SECRET_KEY": ""}
     del env["STRIPE_WEBHOOK_SECRET"]
     assert load(str(tmp_path), env)["PAYMENT_PROVIDER"] == "test"
+
+
+def test_production_keeps_its_jobs_in_a_queue_the_worker_shares(tmp_path):
+    without = {k: v for k, v in PRODUCTION.items() if k != "JOBS_BROKER_URL"}
+    with pytest.raises(ConfigError, match="JOBS_BROKER_URL"):
+        load(str(tmp_path), without)
+    assert load(str(tmp_path), PRODUCTION)["JOBS_BROKER_URL"] == "redis://127.0.0.1:6379/1"
