@@ -177,13 +177,14 @@ def test_metrics_are_not_served_in_production_without_a_token(make_app):
     assert client.get("/metrics").status_code == 404
 
 
-def test_metrics_read_the_job_queue_when_it_reports(client, monkeypatch):
-    import sys
-    import types
+def test_metrics_read_the_job_queue(client, session):
+    from storefront.models import Job
 
-    jobs = types.ModuleType("storefront.services.jobs")
-    jobs.stats = lambda db: {"queued": 3, "failed": 1}  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "storefront.services.jobs", jobs)
+    for status, attempts in (("pending", 0), ("pending", 2), ("failed", 8), ("done", 1)):
+        session.add(Job(kind="order_confirmation", payload={}, status=status, attempts=attempts))
+    session.commit()
     body = client.get("/metrics").get_data(as_text=True)
-    assert 'sangsaeng_jobs{state="queued"} 3.0' in body
+    assert 'sangsaeng_jobs{state="pending"} 2.0' in body
+    assert 'sangsaeng_jobs{state="retrying"} 1.0' in body
     assert 'sangsaeng_jobs{state="failed"} 1.0' in body
+    assert 'sangsaeng_jobs{state="done"} 1.0' in body
