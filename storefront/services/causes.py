@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from storefront.domain.errors import CauseRefused
 from storefront.models import Cause, Venture
+from storefront.services import files
 from storefront.services.images import Upload, picture_bytes
 
 
@@ -65,13 +66,17 @@ def _values(data: CauseInput) -> dict[str, object]:
     }
 
 
-def set_logo(cause: Cause, upload: Upload, media_root: Path) -> None:
-    """Check and re-encode a logo (as product pictures are) and store it under media/causes."""
+def set_logo(db: Session, cause: Cause, upload: Upload, media_root: Path) -> None:
+    """Check and re-encode a logo (as product pictures are) and store it under media/causes.
+
+    The new file goes again if the transaction rolls back; the logo it replaces is deleted
+    once the transaction commits (the demo's logos, outside media/causes, are left alone).
+    """
     data = picture_bytes(upload, side=400)
-    folder = Path("causes")
-    (media_root / folder).mkdir(parents=True, exist_ok=True)
-    path = folder / f"{cause.id}-{secrets.token_hex(6)}.jpg"
-    (media_root / path).write_bytes(data)
+    path = Path("causes") / f"{cause.id}-{secrets.token_hex(6)}.jpg"
+    files.stage_write(db, media_root / path, data)
+    if cause.logo and cause.logo.startswith("causes/"):
+        files.delete_after_commit(db, media_root / cause.logo)
     cause.logo = path.as_posix()
 
 

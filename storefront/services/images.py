@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from storefront.domain.errors import ImageRefused
 from storefront.models import Product, ProductImage
+from storefront.services import files
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_BYTES = 8 * 1024 * 1024
@@ -107,7 +108,8 @@ def accept(
 ) -> list[ProductImage]:
     """Check, re-encode and store pictures for a product, after the ones it has.
 
-    All files are checked before any is stored, so one bad file stores nothing.
+    All files are checked before any is stored, so one bad file stores nothing; the files
+    stored go again if the transaction rolls back (``services.files``).
     """
     have = (
         db.scalar(
@@ -132,12 +134,11 @@ def accept(
         del image, upright
     stored = []
     folder = Path("products") / str(product.id)
-    (media_root / folder).mkdir(parents=True, exist_ok=True)
     for offset, (full_bytes, thumb_bytes, (width, height)) in enumerate(encoded):
         name = secrets.token_hex(12)
         full, thumb = folder / f"{name}.jpg", folder / f"{name}-thumb.jpg"
-        (media_root / full).write_bytes(full_bytes)
-        (media_root / thumb).write_bytes(thumb_bytes)
+        files.stage_write(db, media_root / full, full_bytes)
+        files.stage_write(db, media_root / thumb, thumb_bytes)
         row = ProductImage(
             product_id=product.id,
             position=have + offset,
@@ -186,11 +187,11 @@ def move(db: Session, product: Product, image: ProductImage, step: int) -> None:
 
 
 def remove(db: Session, product: Product, image: ProductImage, media_root: Path) -> None:
-    """Delete a picture and its files."""
+    """Delete a picture; its files go once the deletion has committed."""
     db.delete(image)
     db.flush()
     for relative in (image.path, image.thumb_path):
-        (media_root / relative).unlink(missing_ok=True)
+        files.delete_after_commit(db, media_root / relative)
     for position, row in enumerate(images_of(db, product.id)):
         row.position = position
     _refresh_cover(db, product)

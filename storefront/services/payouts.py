@@ -28,6 +28,7 @@ from storefront.domain.errors import PayoutRefused
 from storefront.domain.matching import allocate
 from storefront.domain.periods import local_today
 from storefront.models import Cause, LedgerEntry, LedgerSum, MatchingFund, Payout, Venture
+from storefront.services import files
 from storefront.services.images import ImageRefused, Upload, picture_bytes
 
 MAX_PROOF_BYTES = 5 * 1024 * 1024
@@ -173,8 +174,11 @@ class ProofFile:
     stream: IO[bytes]
 
 
-def _store_proof(proof: ProofFile, root: Path) -> tuple[str, str, str]:
-    """Keep a PDF as sent (checked to be one) or a picture re-encoded; return path, name, hash."""
+def _store_proof(db: Session, proof: ProofFile, root: Path) -> tuple[str, str, str]:
+    """Keep a PDF as sent (checked to be one) or a picture re-encoded; return path, name, hash.
+
+    The file goes again if the transaction rolls back (``services.files``).
+    """
     head = proof.stream.read(5)
     proof.stream.seek(0)
     if head == b"%PDF-":
@@ -188,10 +192,8 @@ def _store_proof(proof: ProofFile, root: Path) -> tuple[str, str, str]:
         except ImageRefused:
             raise PayoutRefused("payout.proof_type", field="proof") from None
         suffix = "jpg"
-    folder = Path("payouts")
-    (root / folder).mkdir(parents=True, exist_ok=True)
-    path = folder / f"{secrets.token_hex(12)}.{suffix}"
-    (root / path).write_bytes(data)
+    path = Path("payouts") / f"{secrets.token_hex(12)}.{suffix}"
+    files.stage_write(db, root / path, data)
     name = Path(proof.filename or f"proof.{suffix}").name[:200]
     return path.as_posix(), name, hashlib.sha256(data).hexdigest()
 
@@ -223,7 +225,7 @@ def record(
         raise PayoutRefused("payout.too_much", field="amount", owed=owed)
     path, name, digest = (None, "", "")
     if proof is not None:
-        path, name, digest = _store_proof(proof, root)
+        path, name, digest = _store_proof(db, proof, root)
     row = Payout(
         cause_id=cause_id,
         amount=amount,

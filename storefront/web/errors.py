@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, abort, render_template, request
+from flask import Flask, Response, abort, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from storefront.extensions import db
+from storefront.extensions import db, login_manager
 from storefront.web.logs import request_id
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,10 @@ def refuse_untrusted_host() -> None:
 def _page(status: int, title: str, message: str) -> tuple[str, int]:
     # A failure of ours carries the request's id, for the shopper to quote and us to find.
     reference = request_id() if status >= 500 else None
+    if status >= 500 and "_login_user" not in g:
+        # The page must render with the database away: a signed-in user not yet loaded is
+        # shown as a visitor rather than loaded (Flask-Login keeps the user in g._login_user).
+        g._login_user = login_manager.anonymous_user()
     page = render_template("errors/error.html", title=title, message=message, reference=reference)
     return page, status
 

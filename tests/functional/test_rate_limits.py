@@ -4,9 +4,11 @@ limited like sign-in, and the shop keeps selling when the counter's store is dow
 import time
 
 import pytest
+from sqlalchemy import select
 
 from storefront.config import ConfigError, load
-from tests.helpers import add_to_cart, english, place_order, sign_in, text
+from storefront.models import Order
+from tests.helpers import add_to_cart, english, pay, place_order, sign_in, text
 
 LOOKUP = {"number": "SS-0000-0000", "email": "nobody@example.com"}
 
@@ -20,14 +22,22 @@ def test_the_order_lookup_is_rate_limited_with_the_friendly_page(make_app, shop)
     assert client.get("/orders/lookup").status_code == 200  # the form itself is not limited
 
 
-def test_limits_fall_back_to_memory_when_redis_is_unreachable(make_app, shop):
+def test_limits_fall_back_to_memory_when_redis_is_unreachable(make_app, session, shop):
     app = make_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1", SIGN_IN_RATE_LIMIT="2 per minute")
     client = english(app.test_client())
     started = time.monotonic()
     statuses = [sign_in(client, password="wrong password!!").status_code for _ in range(3)]
     assert statuses == [401, 401, 429]  # still limited, counted in this worker's memory
-    assert add_to_cart(client, shop.product.id).status_code == 302  # and still selling
-    assert place_order(client).status_code == 303
+    shopper = english(app.test_client())  # and still selling, from browsing to paying
+    assert shopper.get("/").status_code == 200
+    assert shopper.get(f"/products/{shop.product.id}").status_code == 200
+    assert add_to_cart(shopper, shop.product.id).status_code == 302
+    placed = place_order(shopper)
+    assert placed.status_code == 303
+    paid = pay(shopper, placed.headers["Location"])
+    assert paid.status_code == 303
+    assert shopper.get(paid.headers["Location"], follow_redirects=True).status_code == 200
+    assert session.scalars(select(Order)).one().status == "paid"
     assert time.monotonic() - started < 10
 
 

@@ -35,7 +35,7 @@ def _save_logo(form: CauseForm, cause: Cause) -> bool:
     if not isinstance(upload, FileStorage) or not upload.filename:
         return True
     try:
-        causes.set_logo(cause, Upload(upload.filename, upload.stream), media_root())
+        causes.set_logo(db.session(), cause, Upload(upload.filename, upload.stream), media_root())
     except ImageRefused as refused:
         messages.form_error(form, refused, fallback="logo")
         return False
