@@ -8,7 +8,7 @@ from storefront.models.impact import ImpactReport, SalesBeforeJoining
 from storefront.models.ledger import LedgerEntry, LedgerSum, Payout
 from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
-from storefront.models.payments import TestPaymentSession, WebhookEvent
+from storefront.models.payments import TestPaymentEvent, TestPaymentSession, WebhookEvent
 from storefront.models.ventures import Cause, Venture
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "ProductOption",
     "Refund",
     "SalesBeforeJoining",
+    "TestPaymentEvent",
     "TestPaymentSession",
     "User",
     "Venture",

@@ -17,7 +17,8 @@ from storefront.models import MatchingFund, utcnow
 from storefront.payments import PaymentProvider
 from storefront.services import funds
 from storefront.services.cart import Cart, CartLine
-from storefront.services.checkout import ShopRules, expire_holds, quote_lines
+from storefront.services.checkout import ShopRules, quote_lines
+from storefront.services.holds import expire_holds
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +59,20 @@ _sweep_lock = threading.Lock()
 _last_sweep = [float("-inf")]
 
 
+SWEEP_BATCH = 20  # orders settled per request-time sweep: each may be a call to the provider
+
+
 def sweep_lapsed_holds() -> None:
-    """Give back the stock of unpaid orders past their hold, at most once per interval.
+    """Settle unpaid orders past their hold, at most once per interval; redeliver the test
+    provider's unacknowledged events.
 
     Runs in the request that happens to come first after the interval, so a shop without a
-    cron job still frees held stock; ``flask orders expire-holds`` does the same from cron.
+    cron job still frees held stock; ``flask orders expire-holds`` and ``flask payments
+    redeliver`` do the same from cron or the job queue.
     """
+    # web.payments imports this module, so its redelivery is imported here, when first used.
+    from storefront.web.payments import redeliver
+
     interval = current_app.config["HOLD_SWEEP_SECONDS"]
     if interval is None or request.blueprint in PROBES:
         return
@@ -73,8 +82,9 @@ def sweep_lapsed_holds() -> None:
             return
         _last_sweep[0] = now
     try:
-        expire_holds(db.session(), utcnow())
+        redeliver(utcnow(), limit=SWEEP_BATCH)
+        expire_holds(db.session(), provider(), utcnow(), limit=SWEEP_BATCH)
         db.session.commit()
     except SQLAlchemyError:  # the next sweep tries again; the page must not fail for it
         db.session.rollback()
-        log.exception("releasing lapsed holds failed")
+        log.exception("settling lapsed holds failed")
