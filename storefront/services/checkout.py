@@ -246,6 +246,7 @@ def start_payment(
             success_url=success_url,
             cancel_url=cancel_url,
             expires_at=order.expires_at,
+            placed_at=order.created_at,
             locale=order.locale,
         )
     )
