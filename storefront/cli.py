@@ -1,4 +1,5 @@
-"""``flask`` commands: demo data, scaled catalogues for benchmarks, holds, the job worker."""
+"""``flask`` commands: demo data, scaled catalogues for benchmarks, settling stale holds,
+redelivering the test provider's events, the job worker."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from storefront.domain.errors import AccountRefused
 from storefront.extensions import db
 from storefront.models import Venture, utcnow
 from storefront.services import accounts, ventures
-from storefront.services.checkout import expire_holds
+from storefront.services.holds import expire_holds
+from storefront.web.payments import redeliver
 
 demo = AppGroup("demo", help="Demo and benchmark data.")
 orders = AppGroup("orders", help="Order housekeeping.")
@@ -19,6 +21,7 @@ operators = AppGroup("operators", help="Operator accounts.")
 ledger_cli = AppGroup("ledger", help="The donation ledger.")
 ventures_cli = AppGroup("ventures", help="Review venture applications.")
 jobs_cli = AppGroup("jobs", help="The task queue that sends emails and releases holds.")
+payments_cli = AppGroup("payments", help="The payment provider's side.")
 
 
 @demo.command("load")
@@ -62,10 +65,20 @@ def load_demo(products: int, order_count: int, if_empty: bool) -> None:
 
 @orders.command("expire-holds")
 def expire_holds_command() -> None:
-    """Release the stock of orders left unpaid past their hold."""
-    count = expire_holds(db.session(), utcnow())
+    """Settle orders left unpaid past their hold: fulfil the paid, expire the rest."""
+    sweep = expire_holds(db.session(), current_app.extensions["payment_provider"], utcnow())
     db.session.commit()
-    click.echo(f"Released {count} unpaid orders.")
+    click.echo(
+        f"Released {sweep.expired} unpaid orders; fulfilled {sweep.fulfilled} paid ones; "
+        f"left {sweep.left} for the next sweep."
+    )
+
+
+@payments_cli.command("redeliver")
+def redeliver_command() -> None:
+    """Deliver the test provider's unacknowledged webhook events that are due."""
+    outcomes = redeliver()
+    click.echo(f"Delivered {len(outcomes)} events: {', '.join(outcomes) or 'none due'}.")
 
 
 @operators.command("create")
@@ -193,3 +206,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(ventures_cli)
     app.cli.add_command(ledger_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(payments_cli)

@@ -30,7 +30,8 @@ from redis import ConnectionPool
 from storefront.domain.errors import ConfigError
 from storefront.extensions import db
 from storefront.models import utcnow
-from storefront.services import checkout, jobs, notices
+from storefront.services import holds, jobs, notices
+from storefront.web.payments import redeliver
 
 log = logging.getLogger(__name__)
 EVERY_MINUTE = crontab(minute="*")
@@ -159,10 +160,13 @@ class Queue:
         return "done"
 
     def expire_holds(self) -> int:
-        """Release the stock of unpaid orders past their hold."""
-        count = checkout.expire_holds(db.session(), self.clock())
+        """Settle unpaid orders past their hold (asking the provider first), and redeliver the
+        test provider's unacknowledged events; the number of orders expired."""
+        now = self.clock()
+        sweep = holds.expire_holds(db.session(), self.app.extensions["payment_provider"], now)
         db.session.commit()
-        return count
+        redeliver(now)
+        return sweep.expired
 
     def _run_in_app(self, job_id: str) -> str:
         with self._context():

@@ -9,11 +9,14 @@ import stripe
 
 
 class RecordingClient(stripe.HTTPClient):
-    """Answers each request with the next canned response and keeps what was sent."""
+    """Answers each request with the next canned response and keeps what was sent.
+
+    A response that is an exception (``stripe.APIConnectionError``: a timeout) is raised
+    instead, as the SDK's own HTTP clients raise it."""
 
     name = "recording"
 
-    def __init__(self, responses: list[tuple[int, dict[str, Any]]]) -> None:
+    def __init__(self, responses: list[tuple[int, dict[str, Any]] | Exception]) -> None:
         super().__init__()
         self.responses = list(responses)
         self.requests: list[dict[str, Any]] = []
@@ -22,7 +25,10 @@ class RecordingClient(stripe.HTTPClient):
         self.requests.append(
             {"method": method, "url": url, "headers": dict(headers or {}), "body": post_data}
         )
-        status, body = self.responses.pop(0)
+        answer = self.responses.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        status, body = answer
         return json.dumps(body), status, {"request-id": "req_test"}
 
     def close(self):

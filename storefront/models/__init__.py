@@ -9,7 +9,7 @@ from storefront.models.jobs import Job
 from storefront.models.ledger import LedgerEntry, LedgerSum, Payout
 from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
-from storefront.models.payments import TestPaymentSession, WebhookEvent
+from storefront.models.payments import TestPaymentEvent, TestPaymentSession, WebhookEvent
 from storefront.models.ventures import Cause, Venture
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "ProductOption",
     "Refund",
     "SalesBeforeJoining",
+    "TestPaymentEvent",
     "TestPaymentSession",
     "User",
     "Venture",

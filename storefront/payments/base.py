@@ -28,7 +28,8 @@ class CheckoutRequest:
     lines: tuple[CheckoutLine, ...]
     success_url: str
     cancel_url: str
-    expires_at: datetime
+    expires_at: datetime  # the end of the order's hold
+    placed_at: datetime  # when the order was placed: the same on every retry
     locale: str = "ko"
 
 

@@ -7,7 +7,7 @@ demo runs exactly the verification path that production runs.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import stripe
@@ -24,15 +24,25 @@ from storefront.payments.base import (
 )
 
 SIGNATURE_TOLERANCE_SECONDS = 300
-# Stripe accepts a Checkout Session expires_at from 30 minutes to 24 hours ahead.
-SESSION_MIN_LIFETIME = timedelta(minutes=30, seconds=60)
+# Stripe accepts a Checkout Session expires_at from 30 minutes to 24 hours after the request.
+# Counted from when the order was placed, an hour leaves half an hour in which a retry after a
+# timeout sends the very same parameters under the same idempotency key (Stripe refuses a key
+# reused with different ones). The shop closes the session itself when the hold lapses
+# (services/holds.py), so a session outliving the hold is never paid for an expired order.
+SESSION_MIN_LIFETIME = timedelta(hours=1)
 SESSION_MAX_LIFETIME = timedelta(hours=23, minutes=59)
 
 
-def session_expiry(hold_ends: datetime, now: datetime) -> int:
-    """Return the session's ``expires_at``: the hold's end, moved into Stripe's allowed window."""
+def session_expiry(hold_ends: datetime, placed_at: datetime) -> int:
+    """Return the session's ``expires_at``: the hold's end, moved into Stripe's allowed window.
+
+    It depends only on the order, never on the clock, so every attempt to open the order's
+    session asks for the same thing.
+    """
     return int(
-        min(max(hold_ends, now + SESSION_MIN_LIFETIME), now + SESSION_MAX_LIFETIME).timestamp()
+        min(
+            max(hold_ends, placed_at + SESSION_MIN_LIFETIME), placed_at + SESSION_MAX_LIFETIME
+        ).timestamp()
     )
 
 
@@ -144,7 +154,7 @@ class StripeProvider:
             "customer_email": request.email,
             "success_url": request.success_url + "&session_id={CHECKOUT_SESSION_ID}",
             "cancel_url": request.cancel_url,
-            "expires_at": session_expiry(request.expires_at, datetime.now(UTC)),
+            "expires_at": session_expiry(request.expires_at, request.placed_at),
             "locale": request.locale if request.locale in {"ko", "en"} else "auto",
         }
         try:

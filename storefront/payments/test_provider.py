@@ -4,22 +4,24 @@ It follows Stripe's test cards, and completes a payment by delivering a signed, 
 ``checkout.session.completed`` event to the same webhook handling that Stripe's events go
 through. It only ever pays sessions it created itself (rows of ``test_payment_session``), for
 the amount it recorded when it created them.
+
+Like Stripe, it keeps each event (``test_payment_event``) until the shop acknowledges it with a
+2xx answer, and redelivers it with exponential backoff until then.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from storefront.models import TestPaymentSession, utcnow
+from storefront.models import TestPaymentEvent, TestPaymentSession, utcnow
 from storefront.payments.base import (
     CheckoutRequest,
     CheckoutSession,
@@ -40,6 +42,21 @@ TEST_CARDS = {
     "4000000000000002": DECLINED,
     "4000000000009995": INSUFFICIENT_FUNDS,
 }
+
+
+# Stripe redelivers an unacknowledged live event for up to three days, backing off
+# exponentially. The test provider keeps that shape at the scale of its 30-minute holds: the
+# first redelivery 30 seconds after a failed attempt, each wait twice the last, 8 attempts in
+# all, the last about an hour after the payment (and the hold sweep asks the provider anyway).
+FIRST_REDELIVERY = timedelta(seconds=30)
+MAX_DELIVERY_ATTEMPTS = 8
+
+
+def redelivery_delay(attempts: int) -> timedelta | None:
+    """How long to wait after ``attempts`` failed deliveries of an event; None: give up."""
+    if attempts >= MAX_DELIVERY_ATTEMPTS:
+        return None
+    return FIRST_REDELIVERY * 2 ** (attempts - 1)
 
 
 def card_outcome(card_number: str) -> str | None:
@@ -90,7 +107,8 @@ class TestProvider:
         return CheckoutSession(id=row.id, url=self.page_url(row.id))
 
     def retrieve_session(self, session_id: str) -> SessionState:
-        row = self.get_session().get(TestPaymentSession, session_id)
+        # Read it afresh, as Stripe's API would: a payment may have landed since it was loaded.
+        row = self.get_session().get(TestPaymentSession, session_id, populate_existing=True)
         if row is None:
             raise PaymentError("no such test checkout session")
         return _state(row)
@@ -122,9 +140,11 @@ class TestProvider:
         )
 
     def pay(self, row: TestPaymentSession, card_number: str, now: datetime | None = None) -> str:
-        """Charge a test card on an open session; on success, return the signed event to deliver.
+        """Charge a test card on an open session; return the card's outcome.
 
-        Returns the card's outcome; the caller delivers ``signed_event(row)`` on success.
+        On success the session is paid and its ``checkout.session.completed`` event is
+        recorded, due at once, in the same transaction: the caller commits, then delivers it
+        (``due_events``, ``claim_event``, ``record_result``).
         """
         now = now or utcnow()
         outcome = card_outcome(card_number)
@@ -147,20 +167,83 @@ class TestProvider:
             self.get_session().refresh(row)
             if not charged.rowcount:  # type: ignore[attr-defined]
                 raise PaymentError("this test checkout session is no longer open")
+            self.record_event(row, "checkout.session.completed", now)
         return outcome
 
-    def signed_event(self, row: TestPaymentSession, event_type: str) -> tuple[bytes, str]:
-        """Return a Stripe-shaped event about ``row`` and its ``Stripe-Signature`` header."""
-        event = {
-            "id": "evt_test_" + secrets.token_urlsafe(18),
+    def record_event(self, row: TestPaymentSession, event_type: str, now: datetime) -> str:
+        """Keep a Stripe-shaped event about ``row``, due for delivery at ``now``; its id."""
+        event_id = "evt_test_" + secrets.token_urlsafe(18)
+        body = {
+            "id": event_id,
             "object": "event",
             "type": event_type,
-            "created": int(time.time()),
+            "created": int(now.timestamp()),
             "livemode": False,
             "data": {"object": session_object(row)},
         }
-        payload = json.dumps(event, separators=(",", ":"))
-        return payload.encode(), sign_payload(payload, self.webhook_secret)
+        self.get_session().add(
+            TestPaymentEvent(
+                id=event_id,
+                session_id=row.id,
+                type=event_type,
+                payload=json.dumps(body, separators=(",", ":")),
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+        return event_id
+
+    def due_events(
+        self, now: datetime, session_id: str | None = None, limit: int = 100
+    ) -> list[str]:
+        """The ids of events not yet acknowledged whose next attempt is due, oldest first."""
+        query = (
+            select(TestPaymentEvent.id)
+            .where(TestPaymentEvent.next_attempt_at <= now)
+            .order_by(TestPaymentEvent.next_attempt_at, TestPaymentEvent.id)
+            .limit(limit)
+        )
+        if session_id is not None:
+            query = query.where(TestPaymentEvent.session_id == session_id)
+        return list(self.get_session().scalars(query))
+
+    def claim_event(self, event_id: str, now: datetime) -> tuple[bytes, str] | None:
+        """Take a due event for one delivery attempt; its body and a fresh signature.
+
+        Counts the attempt and schedules the next one before delivering, so that two workers
+        never deliver it at once and a worker killed mid-delivery leaves it due again later.
+        Returns None if the event is not due (acknowledged, or claimed by another worker).
+        """
+        db = self.get_session()
+        event = db.get(TestPaymentEvent, event_id, populate_existing=True)
+        if event is None or event.next_attempt_at is None or event.next_attempt_at > now:
+            return None
+        delay = redelivery_delay(event.attempts + 1)
+        claimed = db.execute(
+            update(TestPaymentEvent)
+            .where(TestPaymentEvent.id == event_id, TestPaymentEvent.attempts == event.attempts)
+            .values(
+                attempts=event.attempts + 1,
+                next_attempt_at=now + delay if delay is not None else None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if not claimed.rowcount:  # type: ignore[attr-defined]
+            return None
+        # Each attempt is signed when it is sent, as Stripe signs each delivery.
+        return event.payload.encode(), sign_payload(event.payload, self.webhook_secret)
+
+    def record_result(self, event_id: str, result: str, acknowledged: bool, now: datetime) -> None:
+        """Note how an attempt went; an acknowledged event is never delivered again."""
+        values: dict[str, Any] = {"last_result": result[:40]}
+        if acknowledged:
+            values |= {"delivered_at": now, "next_attempt_at": None}
+        self.get_session().execute(
+            update(TestPaymentEvent)
+            .where(TestPaymentEvent.id == event_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def paid_session(

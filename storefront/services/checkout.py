@@ -246,6 +246,7 @@ def start_payment(
             success_url=success_url,
             cancel_url=cancel_url,
             expires_at=order.expires_at,
+            placed_at=order.created_at,
             locale=order.locale,
         )
     )
@@ -292,16 +293,3 @@ def cancel_unpaid(db: Session, order: Order, provider: PaymentProvider, note: st
             if state.status != "expired":
                 return False
     return release(db, order, ("pending_payment",), "cancelled", note)
-
-
-def expire_holds(db: Session, now: datetime, limit: int = 500) -> int:
-    """Release the stock of orders left unpaid past their hold; return how many expired."""
-    stale = db.scalars(
-        select(Order)
-        .where(Order.status == "pending_payment", Order.expires_at <= now)
-        .order_by(Order.id)
-        .limit(limit)
-    ).all()
-    return sum(
-        release(db, order, ("pending_payment",), "expired", "hold timed out") for order in stale
-    )

@@ -81,12 +81,17 @@ def confirm_from_success_page(
     return apply_state(db, provider, order, state, now)
 
 
+def matches(order: Order, state: SessionState) -> bool:
+    """Whether a provider's session is the order's own, for the order's total and currency."""
+    return (
+        state.id == order.payment_session_id
+        and state.amount_total == order.total
+        and state.currency.upper() == order.currency.upper()
+    )
+
+
 def _check_matches(order: Order, state: SessionState) -> None:
-    if (
-        state.id != order.payment_session_id
-        or state.amount_total != order.total
-        or state.currency.upper() != order.currency.upper()
-    ):
+    if not matches(order, state):
         raise PaymentRejected(f"session {state.id} does not match order {order.number}")
 
 

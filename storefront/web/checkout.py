@@ -112,6 +112,12 @@ def place() -> Response | tuple[str, int]:
 
 
 def _pay(order: Order) -> Response:
+    """Send the shopper to the provider's page for a held order.
+
+    If the provider does not answer (a timeout), the order stays held and payable: the
+    shopper can try again from the order page, and the retry asks the provider with the same
+    idempotency key, so a session the provider created before timing out is not made twice.
+    """
     token = order.access_token
     try:
         session = checkouts.start_payment(
@@ -124,18 +130,26 @@ def _pay(order: Order) -> Response:
             cancel_url=url_for("checkout.cancel", number=order.number, token=token, _external=True),
             shipping_label=_("Shipping"),
         )
-    except (PaymentError, OrderNotPayable):
+    except OrderNotPayable as error:
         db.session.rollback()
-        checkouts.release(
-            db.session(), order, ("pending_payment",), "cancelled", "payment service unavailable"
-        )
-        db.session.commit()
+        flash(describe(error), "error")
+        return redirect(url_for("orders.show", number=order.number, token=token))
+    except PaymentError:
+        db.session.rollback()
         flash(
             _("The payment service did not answer. Nothing was charged; please try again."), "error"
         )
-        return redirect(url_for("cart.show"))
+        return redirect(url_for("orders.show", number=order.number, token=token))
     db.session.commit()
     return redirect(session.url, code=303)
+
+
+@bp.post("/pay/<number>")
+def pay_again(number: str) -> Response:
+    """Try again to send the shopper to pay a held order (after the provider timed out)."""
+    if not EmptyForm().validate():
+        abort(400)
+    return _pay(access.order_or_404(number, request.args.get("token")))
 
 
 @bp.get("/success/<number>")

@@ -114,3 +114,57 @@ def test_shoppers_racing_for_the_last_units_of_an_option(app, session, shop):
     assert len([r for r in results if r]) == 3
     assert session.get(ProductOption, small.id).stock == 0
     assert session.get(Product, product.id).stock == 50
+
+
+def test_a_shopper_paying_while_the_sweep_expires_the_hold_is_either_paid_or_refused(
+    app, session, shop
+):
+    import time
+    from datetime import timedelta
+
+    from storefront.models import TestPaymentSession
+    from storefront.payments import PaymentError
+    from storefront.services.holds import expire_holds
+    from storefront.web.payments import attempt_delivery
+    from tests.helpers import add_to_cart, place_order
+
+    product = make_product(session, shop.venture, stock=10, price=15000)
+    session.commit()
+    provider = app.extensions["payment_provider"]
+    outcomes = []
+    for _round in range(6):
+        client = app.test_client()
+        add_to_cart(client, product.id)
+        assert place_order(client).status_code == 303
+        order = session.scalars(select(Order).order_by(Order.id.desc())).first()
+        order.expires_at = utcnow() - timedelta(seconds=1)  # the session itself is still open
+        session.commit()
+
+        def sweep_or_pay(i, session_id=order.payment_session_id, late=_round % 2 * 0.2):
+            if i == 0:
+                expire_holds(db.session(), provider, utcnow())
+                db.session.commit()
+                return "swept"
+            time.sleep(late)  # every other round the sweep goes first
+            row = db.session.get(TestPaymentSession, session_id)
+            try:
+                provider.pay(row, "4242424242424242")
+            except PaymentError:
+                db.session.rollback()
+                return "refused"
+            db.session.commit()
+            now = utcnow()
+            return [attempt_delivery(provider, e, now) for e in provider.due_events(now, row.id)]
+
+        _swept, paid = run_together(app, 2, sweep_or_pay)
+        outcomes.append(paid)
+        row = session.scalars(select(TestPaymentSession).filter_by(order_id=order.id)).one()
+        status = session.get(Order, order.id).status
+        if paid == "refused":
+            assert (status, row.status) == ("expired", "expired")
+        else:
+            assert (status, row.payment_status) == ("paid", "paid")
+    assert "refused" in outcomes and any(o != "refused" for o in outcomes)
+    paid_orders = session.scalar(select(func.count()).where(Order.status == "paid"))
+    assert session.get(Product, product.id).stock == 10 - paid_orders
+    assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 2 * paid_orders

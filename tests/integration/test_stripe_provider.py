@@ -25,7 +25,8 @@ def checkout_request(**overrides: Any) -> CheckoutRequest:
             "lines": (CheckoutLine("우리밀 쿠키 세트", 15000, 2), CheckoutLine("배송비", 3000, 1)),
             "success_url": "https://shop.test/checkout/success/SS-261127-AB3CD?token=t",
             "cancel_url": "https://shop.test/checkout/cancel/SS-261127-AB3CD?token=t",
-            "expires_at": (datetime.now(UTC) + timedelta(minutes=35)).replace(microsecond=0),
+            "expires_at": (datetime.now(UTC) + timedelta(minutes=95)).replace(microsecond=0),
+            "placed_at": datetime.now(UTC).replace(microsecond=0),
             "locale": "ko",
             **overrides,
         }
@@ -150,16 +151,17 @@ def test_the_test_provider_will_not_start_next_to_live_keys(make_app):
 
 
 def test_the_session_expiry_stays_inside_stripes_window():
-    now = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
-    # Stripe refuses less than 30 minutes ahead: a shorter hold still gets a valid session
-    assert session_expiry(now + timedelta(minutes=10), now) == int(
-        (now + timedelta(minutes=31)).timestamp()
+    placed = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
+    # Stripe refuses less than 30 minutes ahead: a shorter hold still gets a session that
+    # a retry half an hour after placing can ask for unchanged
+    assert session_expiry(placed + timedelta(minutes=10), placed) == int(
+        (placed + timedelta(hours=1)).timestamp()
     )
-    assert session_expiry(now + timedelta(minutes=45), now) == int(
-        (now + timedelta(minutes=45)).timestamp()
+    assert session_expiry(placed + timedelta(minutes=95), placed) == int(
+        (placed + timedelta(minutes=95)).timestamp()
     )
-    assert session_expiry(now + timedelta(days=3), now) == int(
-        (now + timedelta(hours=23, minutes=59)).timestamp()
+    assert session_expiry(placed + timedelta(days=3), placed) == int(
+        (placed + timedelta(hours=23, minutes=59)).timestamp()
     )
 
 
