@@ -4,16 +4,19 @@
     python3 verify_ledger.py ledger.json
 
 Checks the hash chain, that no entry is reversed beyond its amount, that every reversal
-names a refund and an order refunded in full gives nothing any more, and that each matching
-fund's remaining money is its top-ups less its matches plus what refunds gave back. Prints
-each cause's balance (pledged, reversed, paid out, outstanding), or says what does not check
-and exits 1.
+names a refund and an order refunded in full gives nothing any more, that each matching
+fund's remaining money is its top-ups less its matches plus what refunds gave back, that
+each correction cancels exactly one payout, and that no payout paid a cause more than it
+was owed when it was recorded (docs/ledger.md, "Balances and payouts"). Prints each cause's
+balance (pledged, reversed, paid out, outstanding), or says what does not check and exits 1.
 """
 
 import hashlib
 import json
 import sys
+from bisect import bisect_right
 from collections import defaultdict
+from itertools import accumulate
 
 FIELDS = ["amount", "cause_id", "created_at", "currency", "kind", "order_id", "order_line_id",
           "prev_hash", "refund_id", "reverses_id", "rule", "venture_id"]  # fmt: skip
@@ -63,6 +66,53 @@ def problems(export):
         expected = sum(t["amount"] for t in fund["top_ups"]) - moved
         if expected != fund["remaining"]:
             found.append(f"fund {fund['id']} should have {expected} left, says {fund['remaining']}")
+    return found + payout_problems(export)
+
+
+def payout_problems(export):
+    """Corrections that do not cancel exactly one earlier payout of its cause, and payouts
+    that took a cause past its net pledges when they were recorded: up to the chain's head
+    the payout names (``ledger_head_id``; by ``created_at`` when an older payout has none),
+    replayed in id order, leaving out each cancelled payout with its correction."""
+    payouts = {d["id"]: d for d in export.get("payouts", export.get("disbursements", []))}
+    found, seen = [], set()
+    for d in sorted(payouts.values(), key=lambda d: d["id"]):
+        target = payouts.get(d["corrects_id"]) if d["corrects_id"] is not None else None
+        if d["corrects_id"] is not None and (
+            target is None or target["corrects_id"] is not None or target["id"] > d["id"]
+            or target["cause_id"] != d["cause_id"] or d["amount"] != -target["amount"]
+            or target["id"] in seen
+        ):  # fmt: skip
+            found.append(f"payout {d['id']} does not cancel exactly payout {d['corrects_id']}")
+        seen.add(d["corrects_id"])
+    per_cause = defaultdict(list)
+    for e in export["entries"]:
+        per_cause[e["cause_id"]].append(e)
+    running = {}
+    for cause_id, entries in per_cause.items():
+        by_id = sorted(entries, key=lambda e: e["id"])
+        by_time = sorted(entries, key=lambda e: (e["created_at"], e["id"]))
+        running[cause_id] = (
+            [e["id"] for e in by_id], list(accumulate((e["amount"] for e in by_id), initial=0)),
+            [e["created_at"] for e in by_time],
+            list(accumulate((e["amount"] for e in by_time), initial=0)),
+        )  # fmt: skip
+    cancelled = {d["corrects_id"] for d in payouts.values()}
+    paid = defaultdict(int)
+    for d in sorted(payouts.values(), key=lambda d: d["id"]):
+        if d["corrects_id"] is not None or d["id"] in cancelled:
+            continue
+        ids, net_by_id, times, net_by_time = running.get(d["cause_id"], ([], [0], [], [0]))
+        if d.get("ledger_head_id") is not None:
+            owed = net_by_id[bisect_right(ids, d["ledger_head_id"])]
+        else:
+            owed = net_by_time[bisect_right(times, d["created_at"])]
+        paid[d["cause_id"]] += d["amount"]
+        if paid[d["cause_id"]] > owed:
+            found.append(
+                f"payout {d['id']} pays cause {d['cause_id']} more than it was owed "
+                f"({paid[d['cause_id']]} paid in all, {owed} owed when it was recorded)"
+            )
     return found
 
 

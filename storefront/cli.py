@@ -143,8 +143,9 @@ def reject_venture(slug: str, note: str) -> None:
 @ledger_cli.command("verify")
 def verify_ledger() -> None:
     """Recompute the hash chain and name the first entry that does not match; check the
-    running totals against the entries, and each matching fund's counters against its
-    top-ups and the matches drawn from it."""
+    running totals against the entries, each matching fund's counters against its
+    top-ups and the matches drawn from it, and that no payout paid a cause more than it was
+    owed when it was recorded."""
     from storefront.services import funds, ledger
 
     checked, broken = ledger.verify(db.session())
@@ -164,6 +165,16 @@ def verify_ledger() -> None:
             f"its top-ups ({b.topped_up}) and matches say {b.expected_remaining}."
         )
     if off:
+        raise SystemExit(1)
+    corrections, overpaid = ledger.payout_problems(db.session())
+    for problem in corrections:
+        click.echo(problem[0].upper() + problem[1:] + ".")
+    for p in overpaid:
+        click.echo(
+            f"Payout {p.payout_id} pays cause {p.cause_id} more than it was owed: "
+            f"{p.paid} paid in all against {p.owed} owed when it was recorded."
+        )
+    if corrections or overpaid:
         raise SystemExit(1)
     click.echo(f"The ledger checks: {checked} entries, every hash and link matches.")
 

@@ -255,3 +255,17 @@ def buyer(app, items):
             return None
 
     return work
+
+
+def run_third_party_script(tmp_path, body):
+    """Run docs/verify_ledger.py, as a reader of the public ledger would, on an export."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "docs" / "verify_ledger.py"
+    export = tmp_path / "ledger.json"
+    export.write_bytes(body)
+    return subprocess.run(  # noqa: S603 - our own script on our own file
+        [sys.executable, str(script), str(export)], capture_output=True, text=True, check=False
+    )

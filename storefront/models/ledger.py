@@ -56,7 +56,9 @@ class Payout(Base):
     """Money paid out to a cause, with the bank's reference and the receipt the cause sent.
 
     Only ever added: a payout recorded wrongly is corrected by a new entry with a negative
-    amount that names it.
+    amount that names it (one correction per payout). ``ledger_head_id`` is the last ledger
+    entry when the payout was recorded, so a verifier can tell what the cause was owed then;
+    ``idempotency_key`` is the one-time key of the form that recorded it.
     """
 
     __tablename__ = "payout"
@@ -77,7 +79,9 @@ class Payout(Base):
     proof_path: Mapped[str | None] = mapped_column(String(255))
     proof_name: Mapped[str] = mapped_column(String(255), default="")
     proof_sha256: Mapped[str] = mapped_column(String(64), default="")
-    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("payout.id"))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("payout.id"), unique=True)
+    ledger_head_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

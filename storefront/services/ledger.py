@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
 from storefront.domain import chain
+from storefront.domain import payouts as payout_rules
 from storefront.domain.periods import seoul_month
 from storefront.domain.pricing import DonationRule
 from storefront.models import (
@@ -36,6 +37,17 @@ def _fields(entry: LedgerEntry) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in (*chain.FIELDS, *chain.OPTIONAL)}
 
 
+def lock_chain(db: Session) -> None:
+    """Wait for the other writers of the chain (and of payouts) until this transaction ends."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK)))
+
+
+def head_id(db: Session) -> int | None:
+    """The id of the chain's last entry (under ``lock_chain``, the last one committed)."""
+    return db.scalar(select(func.max(LedgerEntry.id)))
+
+
 def append(db: Session, entries: list[LedgerEntry]) -> None:
     """Add entries at the end of the hash chain.
 
@@ -45,8 +57,7 @@ def append(db: Session, entries: list[LedgerEntry]) -> None:
     """
     if not entries:
         return
-    if db.get_bind().dialect.name == "postgresql":
-        db.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK)))
+    lock_chain(db)
     previous = db.scalar(select(LedgerEntry.hash).order_by(LedgerEntry.id.desc()).limit(1))
     previous = previous or chain.GENESIS
     for entry in entries:
@@ -109,6 +120,27 @@ def verify(db: Session) -> tuple[int, int | None]:
     rows = db.execute(select(LedgerEntry).order_by(LedgerEntry.id)).scalars()
     entries = [{**_fields(e), "id": e.id, "hash": e.hash} for e in rows]
     return len(entries), chain.first_break(entries)
+
+
+def payout_problems(db: Session) -> tuple[list[str], list[payout_rules.Overpaid]]:
+    """Corrections that do not cancel exactly one payout, and payouts that paid a cause more
+    than it was owed when they were recorded (``domain.payouts``)."""
+    entries = [
+        payout_rules.EntryFacts(*row)
+        for row in db.execute(
+            select(LedgerEntry.id, LedgerEntry.cause_id, LedgerEntry.amount, LedgerEntry.created_at)
+        )
+    ]
+    rows = [
+        payout_rules.PayoutFacts(*row)
+        for row in db.execute(
+            select(
+                Payout.id, Payout.cause_id, Payout.amount, Payout.corrects_id,
+                Payout.ledger_head_id, Payout.created_at,
+            )
+        )
+    ]  # fmt: skip
+    return payout_rules.bad_corrections(rows), payout_rules.overpaid(entries, rows)
 
 
 def record_order(db: Session, order: Order, now: datetime) -> list[LedgerEntry]:
@@ -315,7 +347,7 @@ def order_entries(db: Session, order_id: int) -> list[LedgerEntry]:
     )
 
 
-EXPORT_FORMAT = "sangsaeng-ledger-3"
+EXPORT_FORMAT = "sangsaeng-ledger-4"
 
 
 def export_extras(db: Session) -> dict[str, Any]:
@@ -352,7 +384,7 @@ def export_extras(db: Session) -> dict[str, Any]:
             "id": d.id, "cause_id": d.cause_id, "amount": d.amount, "currency": d.currency,
             "paid_on": d.paid_on.isoformat(), "bank_reference": d.bank_reference,
             "proof_sha256": d.proof_sha256, "corrects_id": d.corrects_id,
-            "created_at": chain.iso(d.created_at),
+            "ledger_head_id": d.ledger_head_id, "created_at": chain.iso(d.created_at),
         }
         for d in db.scalars(select(Payout).order_by(Payout.id))
     ]  # fmt: skip

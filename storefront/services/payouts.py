@@ -28,7 +28,7 @@ from storefront.domain.errors import PayoutRefused
 from storefront.domain.matching import allocate
 from storefront.domain.periods import local_today
 from storefront.models import Cause, LedgerEntry, LedgerSum, MatchingFund, Payout, Venture
-from storefront.services import files
+from storefront.services import files, ledger
 from storefront.services.images import ImageRefused, Upload, picture_bytes
 
 MAX_PROOF_BYTES = 5 * 1024 * 1024
@@ -198,6 +198,13 @@ def _store_proof(db: Session, proof: ProofFile, root: Path) -> tuple[str, str, s
     return path.as_posix(), name, hashlib.sha256(data).hexdigest()
 
 
+def _recorded(db: Session, key: str | None) -> Payout | None:
+    """The payout (or correction) a form with this one-time key already recorded."""
+    if not key:
+        return None
+    return db.scalar(select(Payout).where(Payout.idempotency_key == key))
+
+
 def record(
     db: Session,
     cause_id: int,
@@ -210,9 +217,21 @@ def record(
     recorded_by_id: int | None,
     currency: str,
     now: datetime,
+    *,
+    key: str | None = None,
 ) -> Payout:
     """Record a payout to a cause; never more than the cause is owed, never dated after
-    today in Seoul (``paid_on`` is the Seoul day the bank paid)."""
+    today in Seoul (``paid_on`` is the Seoul day the bank paid).
+
+    The check and the insert happen under the ledger's lock (``ledger.lock_chain``, held
+    until the caller's transaction ends), so payouts recorded at once are checked one after
+    the other and the row names the chain's head the check saw. A second call with the same
+    one-time ``key`` returns the first payout and records nothing.
+    """
+    ledger.lock_chain(db)
+    done = _recorded(db, key)
+    if done is not None:
+        return done
     cause = db.get(Cause, cause_id)
     if cause is None:
         raise PayoutRefused("payout.unknown_cause", field="cause")
@@ -220,6 +239,7 @@ def record(
         raise PayoutRefused("payout.amount", field="amount")
     if paid_on > local_today(now):
         raise PayoutRefused("payout.future", field="paid_on")
+    head = ledger.head_id(db)
     owed = outstanding_for(db, cause_id)
     if amount > owed:
         raise PayoutRefused("payout.too_much", field="amount", owed=owed)
@@ -236,6 +256,8 @@ def record(
         proof_path=path,
         proof_name=name,
         proof_sha256=digest,
+        ledger_head_id=head,
+        idempotency_key=key or None,
         recorded_by_id=recorded_by_id,
         created_at=now,
     )
@@ -245,9 +267,23 @@ def record(
 
 
 def correct(
-    db: Session, original: Payout, note: str, recorded_by_id: int | None, now: datetime
+    db: Session,
+    original: Payout,
+    note: str,
+    recorded_by_id: int | None,
+    now: datetime,
+    *,
+    key: str | None = None,
 ) -> Payout:
-    """Cancel a payout recorded by mistake with a new, negative entry that names it."""
+    """Cancel a payout recorded by mistake with a new, negative entry that names it.
+
+    Once per payout: the check runs under the ledger's lock and ``payout.corrects_id`` is
+    unique. A second call with the same one-time ``key`` returns the first correction.
+    """
+    ledger.lock_chain(db)
+    done = _recorded(db, key)
+    if done is not None:
+        return done
     if original.amount <= 0:
         raise PayoutRefused("payout.not_correctable")
     if not note.strip():
@@ -263,6 +299,8 @@ def correct(
         bank_reference=original.bank_reference,
         note=note.strip(),
         corrects_id=original.id,
+        ledger_head_id=ledger.head_id(db),
+        idempotency_key=key or None,
         recorded_by_id=recorded_by_id,
         created_at=now,
     )

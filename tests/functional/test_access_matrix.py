@@ -85,10 +85,11 @@ ROUTES = {
     "operator.payouts.balances": ("GET", "/operator/balances", {}),
     "operator.payouts.record": (
         "POST", "/operator/payouts",
-        {"cause": "{cause_id}", "amount": "1", "paid_on": "2026-01-02", "bank_reference": "X"},
+        {"cause": "{cause_id}", "amount": "1", "paid_on": "2026-01-02", "bank_reference": "X",
+         "key": "k" * 24},
     ),
     "operator.payouts.correct": (
-        "POST", "/operator/payouts/{payout_id}/correct", {"note": "잘못 기록"}
+        "POST", "/operator/payouts/{payout_id}/correct", {"note": "잘못 기록", "key": "k" * 24}
     ),
     "operator.jobs.index": ("GET", "/operator/jobs", {}),
     "operator.jobs.retry": ("POST", "/operator/jobs/{job_id}/retry", {}),

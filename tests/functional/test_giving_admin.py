@@ -2,6 +2,7 @@
 shoppers see what a fund has left and whether their order was matched."""
 
 import io
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -10,6 +11,8 @@ from storefront.domain.periods import local_today
 from storefront.models import Cause, MatchingFund, Order, Payout, Venture
 from tests.factories import Line, make_fund, make_operator, make_paid_order
 from tests.helpers import add_to_cart, english, pay, picture, place_order, sign_in, text
+
+KEY = "one-time-key-of-the-form"
 
 
 def as_operator(client, session):
@@ -167,7 +170,7 @@ def test_an_operator_records_a_payout_with_its_proof_and_anyone_can_download_it(
     form = {
         "cause": str(shop.cause.id), "amount": "4000", "paid_on": local_today().isoformat(),
         "bank_reference": "KB-20261127-01", "note": "11월 지급",
-        "proof": (io.BytesIO(pdf), "영수증.pdf"),
+        "proof": (io.BytesIO(pdf), "영수증.pdf"), "key": KEY,
     }  # fmt: skip
     response = client.post("/operator/payouts", data=form, content_type="multipart/form-data")
     assert response.status_code == 302
@@ -193,7 +196,7 @@ def test_a_payout_beyond_what_is_owed_or_in_the_future_is_refused(client, sessio
     session.commit()
     as_operator(client, session)
     today = local_today().isoformat()
-    base = {"cause": str(shop.cause.id), "paid_on": today, "bank_reference": "R"}
+    base = {"cause": str(shop.cause.id), "paid_on": today, "bank_reference": "R", "key": KEY}
     too_much = client.post("/operator/payouts", data={**base, "amount": "1501"})
     assert too_much.status_code == 409 and "The cause is owed ₩1,500" in text(too_much)
     future = (local_today() + timedelta(days=2)).isoformat()
@@ -213,12 +216,14 @@ def test_a_cancelled_payout_is_marked_and_cannot_be_cancelled_again(client, sess
     session.commit()
     as_operator(client, session)
     base = {"cause": str(shop.cause.id), "paid_on": local_today().isoformat(), "amount": "1000"}
-    client.post("/operator/payouts", data={**base, "bank_reference": "KB-9"})
+    client.post("/operator/payouts", data={**base, "bank_reference": "KB-9", "key": KEY})
     paid = session.scalars(select(Payout)).one()
-    silent = client.post(f"/operator/payouts/{paid.id}/correct", data={"note": ""})
+    silent = client.post(f"/operator/payouts/{paid.id}/correct", data={"note": "", "key": KEY})
     assert silent.status_code == 302 and len(session.scalars(select(Payout)).all()) == 1
     assert "Say why the payout is cancelled." in text(client.get(silent.headers["Location"]))
-    done = client.post(f"/operator/payouts/{paid.id}/correct", data={"note": "이중 기록"})
+    done = client.post(
+        f"/operator/payouts/{paid.id}/correct", data={"note": "이중 기록", "key": KEY}
+    )
     assert done.status_code == 302
     correction = session.scalars(select(Payout).where(Payout.amount < 0)).one()
     page = text(client.get("/operator/balances"))
@@ -241,3 +246,48 @@ def test_the_proof_names_the_sponsor_of_the_match(client, session, shop):
     order = session.scalars(select(Order)).one()
     receipt = text(client.get(f"/orders/{order.number}/receipt?token={order.access_token}"))
     assert "Matched by 상생재단's 더블기부." in receipt
+
+
+def one_time_key(page, action):
+    """The hidden one-time key of the form that posts to ``action`` on a page."""
+    form = page[page.index(f'action="{action}"') :]
+    return re.search(r'name="key"[^>]*value="([A-Za-z0-9_-]+)"', form[: form.index("</form>")])[1]
+
+
+def test_the_same_payout_form_sent_twice_records_once_and_says_so_twice(client, session, shop):
+    make_paid_order(session, shop.venture, [Line(shop.product, quantity=4)])  # 6000 owed
+    session.commit()
+    as_operator(client, session)
+    page = text(client.get("/operator/balances"))
+    key = one_time_key(page, "/operator/payouts")
+    assert key != one_time_key(text(client.get("/operator/balances")), "/operator/payouts")
+    form = {
+        "cause": str(shop.cause.id), "amount": "3000", "paid_on": local_today().isoformat(),
+        "bank_reference": "KB-1", "key": key,
+    }  # fmt: skip
+    first = client.post("/operator/payouts", data=form, follow_redirects=True)
+    again = client.post("/operator/payouts", data=form, follow_redirects=True)
+    for response in (first, again):
+        assert response.status_code == 200
+        assert "The payout of ₩3,000 is recorded." in text(response)
+    assert [p.amount for p in session.scalars(select(Payout))] == [3000]
+
+
+def test_the_same_correction_form_sent_twice_records_one_correction(client, session, shop):
+    make_paid_order(session, shop.venture, [Line(shop.product, quantity=4)])
+    session.commit()
+    as_operator(client, session)
+    base = {"cause": str(shop.cause.id), "paid_on": local_today().isoformat(), "amount": "1000"}
+    key = one_time_key(text(client.get("/operator/balances")), "/operator/payouts")
+    client.post("/operator/payouts", data={**base, "bank_reference": "KB-9", "key": key})
+    paid = session.scalars(select(Payout)).one()
+    action = f"/operator/payouts/{paid.id}/correct"
+    form = {
+        "note": "이중 기록",
+        "key": one_time_key(text(client.get("/operator/balances")), action),
+    }
+    first = client.post(action, data=form, follow_redirects=True)
+    again = client.post(action, data=form, follow_redirects=True)
+    for response in (first, again):
+        assert "The payout is cancelled by a correcting entry." in text(response)
+    assert len(session.scalars(select(Payout).where(Payout.corrects_id == paid.id)).all()) == 1

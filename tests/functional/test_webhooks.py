@@ -1,8 +1,11 @@
 """Webhooks signed like Stripe's: verified on the raw body, applied once, in any order."""
 
+import re
 import time
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 import stripe
 from sqlalchemy import select
 
@@ -231,3 +234,57 @@ def test_a_refund_the_provider_cannot_make_is_retried_and_records_nothing(client
     assert response.status_code == 503
     assert session.get(Order, order.id).status == "expired"
     assert count(session, Refund) == 0 and count(session, WebhookEvent) == 0
+
+
+PAYMENTS_DOC = Path(__file__).resolve().parents[2] / "docs" / "payments.md"
+
+
+def documented_answer(what):
+    """The status and result that docs/payments.md's table of webhook answers gives ``what``."""
+    for line in PAYMENTS_DOC.read_text(encoding="utf-8").splitlines():
+        found = re.search(r'`(\d{3}) \{"result": "(\w+)"\}`', line)
+        if line.startswith("|") and what in line and found:
+            return int(found[1]), {"result": found[2]}
+    raise AssertionError(f"docs/payments.md gives no webhook answer for {what!r}")
+
+
+def _bad_signature(client, session, shop):
+    order = pending_order(client, session, shop.product.id)
+    return send_event(client, "checkout.session.completed", session_object(order), secret="wrong")
+
+
+def _unknown_order(client, session, shop):
+    order = pending_order(client, session, shop.product.id)
+    ghost = session_object(order, metadata={"order_id": "987654"}, client_reference_id="987654")
+    return send_event(client, "checkout.session.completed", ghost)
+
+
+def _mismatched_session(client, session, shop):
+    order = pending_order(client, session, shop.product.id)
+    obj = session_object(order, amount_total=order.total + 1)
+    return send_event(client, "checkout.session.completed", obj)
+
+
+def _provider_unreachable(client, session, shop):
+    order = pending_order(client, session, shop.last_one.id)
+    lose_the_hold_to_a_rival(client.application, session, order, shop.last_one.id)
+    obj = session_object(order, payment_intent="pi_unknown")  # the refund cannot be made
+    return send_event(client, "checkout.session.completed", obj)
+
+
+@pytest.mark.parametrize(
+    ("what", "send", "answer"),
+    [
+        ("fails verification", _bad_signature, (400, {"result": "rejected"})),
+        ("names an order the shop does not know", _unknown_order, (200, {"result": "refused"})),
+        ("does not match its order", _mismatched_session, (200, {"result": "refused"})),
+        ("cannot be reached", _provider_unreachable, (503, {"result": "retry"})),
+    ],
+)
+def test_each_kind_of_webhook_gets_the_answer_the_docs_give_it(
+    client, session, shop, what, send, answer
+):
+    response = send(client, session, shop)
+    assert (response.status_code, response.json) == answer
+    assert documented_answer(what) == answer
+    assert count(session, WebhookEvent) == 0  # none of them is recorded as handled

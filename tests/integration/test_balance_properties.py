@@ -125,3 +125,5 @@ def test_balances_follow_the_saved_rules_and_never_go_negative(
     ]
     assert venture_balance.paid_out == min(paid_out, pledged_left)  # the only venture of its cause
     assert ledger.verify(session)[1] is None
+    # refunds after payouts leave the cause paid ahead, never paid more than it was owed
+    assert ledger.payout_problems(session) == ([], [])

@@ -11,6 +11,7 @@ from storefront.domain.chain import GENESIS, entry_hash
 from storefront.models import LedgerEntry
 from storefront.services import ledger
 from tests.factories import Line, make_paid_order
+from tests.helpers import run_third_party_script
 
 
 @pytest.fixture
@@ -76,19 +77,6 @@ def test_verify_passes_on_an_untouched_ledger(app, session, shop, history):
     assert result.exit_code == 0 and "6 entries" in result.output
 
 
-def run_third_party_script(tmp_path, body):
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    script = Path(__file__).resolve().parents[2] / "docs" / "verify_ledger.py"
-    export = tmp_path / "ledger.json"
-    export.write_bytes(body)
-    return subprocess.run(  # noqa: S603 - our own script on our own file
-        [sys.executable, str(script), str(export)], capture_output=True, text=True, check=False
-    )
-
-
 def test_the_public_export_is_re_verified_by_the_documented_script(
     client, session, shop, history, tmp_path
 ):
@@ -109,7 +97,7 @@ def test_the_public_export_is_re_verified_by_the_documented_script(
     )  # fmt: skip
     session.commit()
     response = client.get("/ledger/export.json")
-    assert response.status_code == 200 and response.json["format"] == "sangsaeng-ledger-3"
+    assert response.status_code == 200 and response.json["format"] == "sangsaeng-ledger-4"
     assert [d["amount"] for d in response.json["payouts"]] == [2000]
     assert response.json["refunds"][0]["order_total"] == first.total
     result = run_third_party_script(tmp_path, response.get_data())

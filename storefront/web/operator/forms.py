@@ -93,10 +93,16 @@ class TopUpForm(FlaskForm):
     submit = SubmitField(_l("Add to the fund"))
 
 
+def one_time_key() -> StringField:
+    """A hidden one-time key: the view stores it with what the form records, so the same
+    form sent twice records once."""
+    return StringField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+
+
 class RefundForm(FlaskForm):
     amount = amount_field(_l("Amount to refund (won)"))
     note = StringField(_l("Reason"), filters=[strip], validators=[Length(max=200)])
-    key = StringField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+    key = one_time_key()
     submit = SubmitField(_l("Refund"))
 
 
@@ -111,11 +117,13 @@ class PayoutForm(FlaskForm):
     )
     note = StringField(_l("Note"), filters=[strip], validators=[Length(max=500)])
     proof = FileField(_l("Proof of payment from the cause (PDF or picture)"))
+    key = one_time_key()
     submit = SubmitField(_l("Record the payout"))
 
 
 class CorrectionForm(FlaskForm):
     note = StringField(_l("Why"), filters=[strip], validators=[Length(max=500)])
+    key = one_time_key()
     submit = SubmitField(_l("Cancel this payout with a correction"))
 
 

@@ -3,6 +3,7 @@ with their proof and cancelled by a correcting entry."""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
@@ -28,6 +29,12 @@ def _payout_form() -> PayoutForm:
     return form
 
 
+def _with_key(form: PayoutForm) -> PayoutForm:
+    """Give a form shown afresh (or sent without one) a new one-time key."""
+    form.key.data = form.key.data or secrets.token_urlsafe(24)
+    return form
+
+
 def _balances_page(form: PayoutForm, status: int = 200) -> tuple[str, int]:
     session = db.session()
     rows = payouts.listing(session)
@@ -36,6 +43,7 @@ def _balances_page(form: PayoutForm, status: int = 200) -> tuple[str, int]:
         "operator/balances.html",
         form=form,
         correction=CorrectionForm(),
+        correction_key=secrets.token_urlsafe(24),
         by_cause=by_cause,
         by_venture=by_venture,
         by_fund=by_fund,
@@ -48,7 +56,7 @@ def _balances_page(form: PayoutForm, status: int = 200) -> tuple[str, int]:
 @bp.get("/balances")
 @operator_required
 def balances() -> str:
-    return _balances_page(_payout_form())[0]
+    return _balances_page(_with_key(_payout_form()))[0]
 
 
 @bp.post("/payouts")
@@ -56,7 +64,7 @@ def balances() -> str:
 def record() -> Response | tuple[str, int]:
     form = _payout_form()
     if not form.validate():
-        return _balances_page(form, 400)
+        return _balances_page(_with_key(form), 400)
     upload = form.proof.data
     proof = None
     if isinstance(upload, FileStorage) and upload.filename:
@@ -66,7 +74,7 @@ def record() -> Response | tuple[str, int]:
             db.session(), form.cause.data, form.amount.data or 0, form.paid_on.data,
             form.bank_reference.data or "", form.note.data or "", proof,
             Path(current_app.config["PAYOUT_PROOFS_ROOT"]), signed_in_user().id,
-            current_app.config["SHOP_CURRENCY"], utcnow(),
+            current_app.config["SHOP_CURRENCY"], utcnow(), key=f"payout-{form.key.data}",
         )  # fmt: skip
     except PayoutRefused as refused:
         db.session.rollback()
@@ -82,9 +90,12 @@ def correct(payout_id: int) -> Response | tuple[str, int]:
     row = db.get_or_404(Payout, payout_id)
     form = CorrectionForm()
     if not form.validate():
-        return _balances_page(_payout_form(), 400)
+        return _balances_page(_with_key(_payout_form()), 400)
     try:
-        payouts.correct(db.session(), row, form.note.data or "", signed_in_user().id, utcnow())
+        payouts.correct(
+            db.session(), row, form.note.data or "", signed_in_user().id, utcnow(),
+            key=f"payout-{row.id}-correction-{form.key.data}",
+        )  # fmt: skip
     except PayoutRefused as refused:
         db.session.rollback()
         flash(messages.describe(refused), "warning")
