@@ -161,6 +161,7 @@ def test_a_payout_proof_whose_commit_fails_leaves_no_file(app, client, session, 
     form = {
         "cause": str(shop.cause.id), "amount": "4000", "paid_on": local_today().isoformat(),
         "bank_reference": "KB-1", "proof": (io.BytesIO(picture()), "receipt.jpg"),
+        "key": "files-test-key-0001",
     }  # fmt: skip
     with failing_commits():
         response = client.post("/operator/payouts", data=form, content_type="multipart/form-data")
