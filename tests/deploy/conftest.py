@@ -146,4 +146,3 @@ def production_env(
         }
     )
     return env
-

@@ -10,9 +10,9 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections import Counter
-import sys
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
