@@ -185,9 +185,10 @@ def order_number(order_path: str) -> str:
 
 @dataclass
 class Server:
-    """One gunicorn: its master process, port and log."""
+    """One gunicorn: its master process, port, the host name it answers to, and its log."""
 
     port: int
+    host: str
     process: subprocess.Popen[bytes]
     log: Path
 
@@ -218,6 +219,31 @@ class Server:
             check=False,
         )
         return sorted(int(pid) for pid in found.stdout.split())
+
+    def busiest_worker(self) -> int:
+        """The worker holding the most client connections open (it is serving them)."""
+        return max(self.workers(), key=lambda pid: connections(pid, self.port))
+
+
+def connections(pid: int, port: int) -> int:
+    """How many established connections to ``port`` the process holds (read from /proc)."""
+    sockets = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith("socket:["):
+            sockets.add(target[len("socket:[") : -1])
+    held = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            established = state == "01"
+            if established and int(local.rsplit(":", 1)[1], 16) == port and inode in sockets:
+                held += 1
+    return held
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -254,14 +280,13 @@ class Processes:
         return log, process
 
     def gunicorn(self, env: dict[str, str], port: int, name: str = "gunicorn") -> Server:
-        """gunicorn with gunicorn.conf.py on 127.0.0.1:``port``, once it says it is ready."""
+        """gunicorn with gunicorn.conf.py on 127.0.0.1:``port``, started but maybe not ready
+        (``wait_until_ready``)."""
         env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
         log, process = self._start(
             name, env, str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "storefront:create_app()"
         )
-        server = Server(port, process, log)
-        wait_until_ready(server)
-        return server
+        return Server(port, urlsplit(env["PUBLIC_URL"]).netloc, process, log)
 
     def worker(self, env: dict[str, str], *options: str) -> subprocess.Popen[bytes]:
         """``flask jobs worker``: it sends the emails."""
@@ -278,7 +303,7 @@ def wait_until_ready(server: Server, seconds: float = 30) -> None:
         if server.process.poll() is not None:
             pytest.fail(f"gunicorn exited ({server.process.returncode}):\n{server.log.read_text()}")
         try:
-            if Browser((server.port,)).get("/readyz").status == 200:
+            if Browser((server.port,), server.host).get("/readyz").status == 200:
                 return
         except CUT:
             pass
@@ -298,6 +323,11 @@ class ShopDatabase:
     def rows(self, sql: str, **params: Any) -> list[Any]:
         with self.engine.begin() as conn:
             return list(conn.execute(text(sql), params))
+
+    def execute(self, sql: str, **params: Any) -> int:
+        """Change rows; how many."""
+        with self.engine.begin() as conn:
+            return int(conn.execute(text(sql), params).rowcount)
 
     def scalar(self, sql: str, **params: Any) -> Any:
         with self.engine.begin() as conn:

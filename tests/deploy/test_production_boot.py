@@ -26,6 +26,7 @@ from tests.deploy.live import (
     place_order,
     see_order,
     stop,
+    wait_until_ready,
 )
 
 pytestmark = pytest.mark.postgres
@@ -60,7 +61,9 @@ def shop(databases: Databases, processes: Processes, tmp_path: Path) -> Iterator
     )
     assert "is an operator" in created
     processes.worker(env)
-    yield Shop(processes.gunicorn(env, port), Path(env["MAIL_FILE_PATH"]))
+    server = processes.gunicorn(env, port)
+    wait_until_ready(server)
+    yield Shop(server, Path(env["MAIL_FILE_PATH"]))
 
 
 def buy_the_first_product(shopper: Browser) -> str:
