@@ -117,7 +117,7 @@ class Browser:
         return reply
 
     def get(self, path: str, **headers: str) -> Reply:
-        return self.request("GET", path, **headers)
+        return self.request("GET", path, None, **headers)
 
     def post(self, path: str, form: dict[str, str]) -> Reply:
         return self.request("POST", path, form)
