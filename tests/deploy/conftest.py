@@ -70,8 +70,8 @@ class Databases:
     """Create PostgreSQL databases and drop them all afterwards, whatever happened
     (connections left open by a killed server are closed by the drop).
 
-    The drops run together, at the end of the run: each makes PostgreSQL take a checkpoint
-    (seconds on a busy disk), and drops waiting at the same time share one.
+    The drops wait for the end of the run and then go side by side: each makes PostgreSQL
+    take a checkpoint, seconds on a busy disk, which one test after another would add up.
     """
 
     def __init__(self) -> None:
