@@ -91,7 +91,12 @@ def main() -> None:
     p_test = sub.add_parser("test", help="install test dependencies and run the whole suite")
     p_test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     p_test.set_defaults(func=test)
-    args = parser.parse_args()
+    # Everything after ``test`` goes to pytest, options included (``test -k webhook``).
+    args, unknown = parser.parse_known_args()
+    if args.command == "test":
+        args.pytest_args = [*unknown, *args.pytest_args]
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         args.func(args)
     except subprocess.CalledProcessError as exc:
