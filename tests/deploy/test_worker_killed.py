@@ -191,7 +191,10 @@ def test_a_worker_killed_while_paying_loses_and_doubles_nothing(
                WHERE status = 'pending_payment'"""
         )
         assert lapsed == unpaid  # every other order is paid: none is left waiting
-        assert flask(env, "orders", "expire-holds").strip() == f"Released {unpaid} unpaid orders."
+        swept = flask(env, "orders", "expire-holds").strip()
+        assert swept == (
+            f"Released {unpaid} unpaid orders; fulfilled 0 paid ones; left 0 for the next sweep."
+        )
         # A confirmation whose hand-off to the queue died with the worker is handed over again
         # by the relay (the worker's every-minute job; here at once, for anything pending).
         flask({**env, "JOBS_RELAY_AFTER_SECONDS": "0"}, "jobs", "relay")
@@ -205,8 +208,8 @@ def test_a_worker_killed_while_paying_loses_and_doubles_nothing(
         )
         assert sorted(o.number for o in orders if o.status == "paid") == numbers
         assert sorted((o.status, o.stock_held, o.session) for o in orders) == sorted(
-            # an expired order was never charged: no payment is lost
-            [("paid", True, "complete")] * len(paid) + [("expired", False, "open")] * unpaid
+            # an expired order was never charged, and its session was closed at the provider first
+            [("paid", True, "complete")] * len(paid) + [("expired", False, "expired")] * unpaid
         )
         units = dict(
             db.rows(
