@@ -23,6 +23,8 @@ from typing import Literal
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
+from storefront.services.transactions import within
+
 log = logging.getLogger(__name__)
 _KEY = "sangsaeng_files"
 _COMMITTED = "sangsaeng_files_committed"
@@ -80,7 +82,7 @@ def _undo_savepoint(session: Session, previous_transaction: SessionTransaction) 
     inside: list[_Change] = []
     outside: list[_Change] = []
     for change in session.info[_KEY]:
-        (inside if _within(change.transaction, previous_transaction) else outside).append(change)
+        (inside if within(change.transaction, previous_transaction) else outside).append(change)
     session.info[_KEY] = outside
     _undo(inside)
 
@@ -108,11 +110,3 @@ def _remove(path: Path, why: str) -> None:
         path.unlink(missing_ok=True)
     except OSError:  # the database is right either way; a stray file only takes space
         log.warning("could not delete %s %s", path, why, exc_info=True)
-
-
-def _within(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is outer:
-            return True
-        transaction = transaction.parent
-    return False

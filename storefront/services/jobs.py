@@ -27,6 +27,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
 from storefront.models import Job, utcnow
+from storefront.services.transactions import within
 
 log = logging.getLogger(__name__)
 _KEY = "sangsaeng_jobs"
@@ -202,7 +203,7 @@ def _drop_savepoint(session: Session, previous_transaction: SessionTransaction) 
         session.info[_KEY] = [
             entry
             for entry in session.info.get(_KEY, [])
-            if not _within(entry[0], previous_transaction)
+            if not within(entry[0], previous_transaction)
         ]
 
 
@@ -221,11 +222,3 @@ def _hand_over(session: Session, transaction: SessionTransaction) -> None:
             _dispatcher[0](job_id)
         except Exception:  # a queue that is down must not undo a commit; the relay retries
             log.exception("handing job %s to the queue failed", job_id)
-
-
-def _within(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is outer:
-            return True
-        transaction = transaction.parent
-    return False
