@@ -165,7 +165,7 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "PRODUCTS_PER_PAGE": _int(env, "PRODUCTS_PER_PAGE", 24),
         # Files
         "MEDIA_ROOT": env.get("MEDIA_ROOT") or str(instance / "media"),
-        # Payout receipts: kept apart from /media and served by their own route.
+        # Payout proofs: kept apart from /media and served by their own route.
         "PAYOUT_PROOFS_ROOT": env.get("PAYOUT_PROOFS_ROOT") or str(instance / "receipts"),
         # Mail (Flask-Mailman: console, file, smtp, locmem)
         "MAIL_BACKEND": mail_backend,
