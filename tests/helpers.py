@@ -269,3 +269,22 @@ def run_third_party_script(tmp_path, body):
     return subprocess.run(  # noqa: S603 - our own script on our own file
         [sys.executable, str(script), str(export)], capture_output=True, text=True, check=False
     )
+
+
+def upload(client, shop, product_id, *files):
+    """Upload ``(name, bytes)`` pictures to a product from the seller page."""
+    data = {"images": [(BytesIO(content), name) for name, content in files]}
+    return client.post(
+        f"{base(shop)}/products/{product_id}/images", data=data, content_type="multipart/form-data"
+    )
+
+
+def pictures(session, product_id):
+    """A product's picture rows, in their order."""
+    from storefront.models import ProductImage
+
+    return session.scalars(
+        select(ProductImage)
+        .where(ProductImage.product_id == product_id)
+        .order_by(ProductImage.position)
+    ).all()

@@ -12,9 +12,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from storefront.domain.periods import local_today
-from storefront.models import Cause, Payout, Product, ProductImage
+from storefront.models import Cause, Payout, Product
 from tests.factories import Line, make_operator, make_paid_order
-from tests.helpers import base, english, picture, sign_in
+from tests.helpers import base, english, picture, pictures, sign_in, upload
 
 
 @contextmanager
@@ -36,30 +36,15 @@ def files_under(root: str | Path) -> list[Path]:
     return sorted(path for path in Path(root).rglob("*") if path.is_file())
 
 
-def upload(client, shop, *files):
-    data = {"images": [(io.BytesIO(content), name) for name, content in files]}
-    return client.post(
-        f"{base(shop)}/products/{shop.product.id}/images",
-        data=data,
-        content_type="multipart/form-data",
-    )
-
-
-def pictures(session, product_id):
-    return session.scalars(
-        select(ProductImage)
-        .where(ProductImage.product_id == product_id)
-        .order_by(ProductImage.position)
-    ).all()
-
-
 def delete_url(shop, image):
     return f"{base(shop)}/products/{shop.product.id}/images/{image.id}/delete"
 
 
 def test_an_upload_whose_commit_fails_leaves_no_file(app, client, session, shop, owner):
     with failing_commits():
-        response = upload(client, shop, ("a.jpg", picture()), ("b.png", picture("PNG")))
+        response = upload(
+            client, shop, shop.product.id, ("a.jpg", picture()), ("b.png", picture("PNG"))
+        )
     assert response.status_code == 503
     assert pictures(session, shop.product.id) == []
     assert files_under(app.config["MEDIA_ROOT"]) == []
@@ -68,7 +53,7 @@ def test_an_upload_whose_commit_fails_leaves_no_file(app, client, session, shop,
 def test_a_delete_whose_commit_fails_keeps_the_picture_and_its_files(
     app, client, session, shop, owner
 ):
-    upload(client, shop, ("a.jpg", picture()))
+    upload(client, shop, shop.product.id, ("a.jpg", picture()))
     (row,) = pictures(session, shop.product.id)
     media = Path(app.config["MEDIA_ROOT"])
     with failing_commits():
@@ -80,7 +65,9 @@ def test_a_delete_whose_commit_fails_keeps_the_picture_and_its_files(
 
 
 def test_a_delete_that_commits_removes_both_files(app, client, session, shop, owner):
-    upload(client, shop, ("a.jpg", picture()), ("b.jpg", picture(colour=(0, 0, 200))))
+    upload(
+        client, shop, shop.product.id, ("a.jpg", picture()), ("b.jpg", picture(colour=(0, 0, 200)))
+    )
     first, second = pictures(session, shop.product.id)
     media = Path(app.config["MEDIA_ROOT"])
     assert client.post(delete_url(shop, first)).status_code == 302
@@ -91,7 +78,7 @@ def test_a_delete_that_commits_removes_both_files(app, client, session, shop, ow
 def test_a_file_that_cannot_be_deleted_after_the_commit_is_only_an_orphan(
     app, client, session, shop, owner, monkeypatch
 ):
-    upload(client, shop, ("a.jpg", picture()))
+    upload(client, shop, shop.product.id, ("a.jpg", picture()))
     (row,) = pictures(session, shop.product.id)
     media = Path(app.config["MEDIA_ROOT"])
     thumb = media / row.thumb_path

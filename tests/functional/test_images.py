@@ -10,7 +10,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from storefront.models import Product, ProductImage
-from tests.helpers import base, picture, text
+from tests.helpers import base, picture, pictures, text, upload
 
 
 def png_bomb(width=50_000, height=50_000):
@@ -34,21 +34,6 @@ def stored_image(path):
     """(format, size, EXIF) of a stored file, closing it."""
     with Image.open(path) as image:
         return image.format, image.size, dict(image.getexif())
-
-
-def upload(client, shop, product_id, *files):
-    data = {"images": [(BytesIO(content), name) for name, content in files]}
-    return client.post(
-        f"{base(shop)}/products/{product_id}/images", data=data, content_type="multipart/form-data"
-    )
-
-
-def pictures(session, product_id):
-    return session.scalars(
-        select(ProductImage)
-        .where(ProductImage.product_id == product_id)
-        .order_by(ProductImage.position)
-    ).all()
 
 
 def test_good_pictures_are_reencoded_with_thumbnails(app, client, session, shop, owner):
