@@ -49,6 +49,10 @@ def flask_env() -> dict[str, str]:
 def serve(args: argparse.Namespace) -> None:
     ensure_venv()
     env = flask_env()
+    # Links in emails come from configuration, never from a request's Host header: the demo's
+    # public address is the one it serves on, and it answers to the local names only.
+    env.setdefault("PUBLIC_URL", f"http://{args.host}:{args.port}")
+    env.setdefault("TRUSTED_HOSTS", ",".join(dict.fromkeys([args.host, "127.0.0.1", "localhost"])))
     run(BIN / "flask", "db", "upgrade", env=env)
     run(BIN / "flask", "demo", "load", "--if-empty", env=env)
     print(f"\nSangsaeng is at http://{args.host}:{args.port}/  (Ctrl+C stops it)\n", flush=True)

@@ -58,7 +58,7 @@ def _public_url(env: Mapping[str, str], production: bool) -> tuple[str | None, s
     if not raw:
         if production:
             raise ConfigError("PUBLIC_URL must be set in production, e.g. https://shop.example.org")
-        return None, "http"  # links name the local host the demo was reached on
+        return None, "http"  # the tests; `dev.py serve` sets PUBLIC_URL for the demo
     parts = urlsplit(raw)
     schemes = {"https"} if production else {"http", "https"}
     if (

@@ -21,7 +21,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Flask, current_app, has_app_context, has_request_context, request
+from flask import Flask, current_app, has_app_context
 from huey import MemoryHuey, RedisHuey, crontab
 from huey.api import Huey, TaskWrapper
 from huey.consumer import Consumer
@@ -94,8 +94,6 @@ class Queue:
         )
         self.settle = timedelta(seconds=config["JOBS_RELAY_AFTER_SECONDS"])
         self.clock: Callable[[], datetime] = utcnow  # tests move it forward
-        # Without SERVER_NAME (the demo) links name the host the demo was first reached on.
-        self.link_base: str | None = None
         # Huey's own retries cover what fails before a job is claimed (the database is
         # down); a failed attempt at the job itself is counted on its row instead.
         self.run_task: TaskWrapper = self.huey.task(
@@ -173,11 +171,8 @@ class Queue:
             return self.run(uuid.UUID(job_id))
 
     def _context(self) -> AbstractContextManager[Any]:
-        """An app context; for the demo without ``SERVER_NAME``, one of a request to the
-        host it was reached on, so that emails can link back to it."""
-        if self.app.config.get("SERVER_NAME") or not self.link_base:
-            return self.app.app_context()
-        return self.app.test_request_context(base_url=self.link_base)
+        """An app context: links in what a job sends come from ``PUBLIC_URL`` alone."""
+        return self.app.app_context()
 
     def _relay_in_app(self) -> int:
         with self.app.app_context():
@@ -199,8 +194,8 @@ class Queue:
             return
         with self._lock:
             if self._consumer is None:
-                if has_request_context():
-                    self.link_base = request.host_url
+                if not self.app.config.get("SERVER_NAME"):
+                    log.warning("PUBLIC_URL is not set: emails that link to the shop will fail")
                 consumer = _InProcessConsumer(self.huey, workers=1, worker_type="thread")
                 consumer.start()
                 self._consumer = consumer

@@ -288,14 +288,20 @@ def test_a_second_worker_skips_the_email_another_is_sending(queued, smtp, clock)
 
 
 def test_the_demo_runs_its_worker_inside_the_web_process(queued, smtp):
-    app = queued(JOBS_IN_PROCESS=True, SERVER_NAME=None)  # as `python3 dev.py serve`
+    # as `python3 dev.py serve`, which sets PUBLIC_URL to the address it serves on
+    app = queued(
+        JOBS_IN_PROCESS=True,
+        SERVER_NAME="127.0.0.1:5055",
+        PREFERRED_URL_SCHEME="http",
+        TRUSTED_HOSTS=["127.0.0.1", "localhost"],
+    )
     smtp.start()
     accounts.sign_up(db.session, "owner@example.com", "김대표", PASSWORD)
     db.session.commit()
     try:
         client = app.test_client()  # its first request starts the worker thread
         form = {"email": "owner@example.com"}
-        client.post("/account/forgot", data=form, base_url="http://127.0.0.1:5055")
+        client.post("/account/forgot", data=form, base_url="http://localhost:5055")
         deadline = time.monotonic() + 10
         while not smtp.inbox.messages and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -304,4 +310,4 @@ def test_the_demo_runs_its_worker_inside_the_web_process(queued, smtp):
     assert smtp.inbox.recipients == ["owner@example.com"]
     assert [(j.status, j.payload["kind"]) for j in job_rows()] == [("done", "password_reset")]
     body = smtp.inbox.messages[0].get_body(("plain",)).get_content()
-    assert "http://127.0.0.1:5055/account/reset/" in body  # the host the demo was reached on
+    assert "http://127.0.0.1:5055/account/reset/" in body  # from PUBLIC_URL, not the Host
