@@ -148,11 +148,12 @@ def verify_ledger() -> None:
     owed when it was recorded."""
     from storefront.services import funds, ledger
 
-    checked, broken = ledger.verify(db.session())
+    found = ledger.audit(db.session())  # one streamed pass over the entries
+    checked, broken = found.checked, found.first_break
     if broken is not None:
         click.echo(f"Ledger entry {broken} does not match the chain ({checked} entries read).")
         raise SystemExit(1)
-    for cause_id, venture_id, month, kind in ledger.sums_that_differ(db.session()):
+    for cause_id, venture_id, month, kind in found.sums_that_differ:
         click.echo(
             f"The running total for cause {cause_id}, venture {venture_id}, {month}, {kind} "
             "does not match the entries."
@@ -166,7 +167,7 @@ def verify_ledger() -> None:
         )
     if off:
         raise SystemExit(1)
-    corrections, overpaid = ledger.payout_problems(db.session())
+    corrections, overpaid = found.bad_corrections, found.overpaid
     for problem in corrections:
         click.echo(problem[0].upper() + problem[1:] + ".")
     for p in overpaid:

@@ -47,10 +47,12 @@ class IsolatedClient(FlaskClient):
 
     Without this, a request made while a test holds an app context would share that
     context's ``g`` and database session, which hides bugs. Around each request the test's
-    own session ends its transaction, so that it reads what the request committed.
+    own session ends its transaction, so that it reads what the request committed. A
+    streamed response is read whole inside the request's context, as a server would.
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("buffered", True)
         if has_app_context():
             _db.session.commit()
         response = contextvars.Context().run(super().open, *args, **kwargs)

@@ -46,6 +46,42 @@ def entry_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(fields)).hexdigest()
 
 
+# The columns of an entry in the order ``canonical_row`` takes them.
+ROW = (*FIELDS[:10], *OPTIONAL, *FIELDS[10:])
+_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) does to a str
+
+
+def _json(value: Any) -> str:
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return int.__repr__(value)
+    if type(value) is str:
+        return _string(value)
+    return json.dumps(value, ensure_ascii=False)  # anything rarer, exactly as canonical would
+
+
+def canonical_row(
+    created_at: datetime | str, kind: Any, amount: Any, currency: Any, order_id: Any,
+    order_line_id: Any, venture_id: Any, cause_id: Any, rule: Any, reverses_id: Any,
+    fund_id: Any, refund_id: Any, prev_hash: Any,
+) -> bytes:  # fmt: skip
+    """``canonical`` of an entry given as its columns (in ``ROW`` order), the same bytes about
+    five times faster: the keys are written in sorted order by hand, the values as json.dumps
+    writes them. ``flask ledger verify`` hashes a million entries with it."""
+    if isinstance(created_at, datetime):
+        created_at = iso(created_at)
+    fund = "" if fund_id is None else f',"fund_id":{_json(fund_id)}'
+    return (
+        f'{{"amount":{_json(amount)},"cause_id":{_json(cause_id)},'
+        f'"created_at":{_json(created_at)},"currency":{_json(currency)}{fund},'
+        f'"kind":{_json(kind)},"order_id":{_json(order_id)},'
+        f'"order_line_id":{_json(order_line_id)},"prev_hash":{_json(prev_hash)},'
+        f'"refund_id":{_json(refund_id)},"reverses_id":{_json(reverses_id)},'
+        f'"rule":{_json(rule)},"venture_id":{_json(venture_id)}}}'
+    ).encode()
+
+
 def first_break(entries: list[dict[str, Any]]) -> int | None:
     """The id of the first entry (in id order) whose link or hash does not check, or None."""
     previous = GENESIS

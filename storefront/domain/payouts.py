@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import accumulate
@@ -93,15 +93,27 @@ def overpaid(entries: Iterable[EntryFacts], payouts: Iterable[PayoutFacts]) -> l
     for entry in entries:
         per_cause[entry.cause_id].append(entry)
     pledges = {cause_id: _Pledges(rows) for cause_id, rows in per_cause.items()}
+
+    def owed(p: PayoutFacts) -> int:
+        cause = pledges.get(p.cause_id)
+        return cause.owed_when(p) if cause else 0
+
+    return overpaid_given(payouts, owed)
+
+
+def overpaid_given(
+    payouts: Iterable[PayoutFacts], owed: Callable[[PayoutFacts], int]
+) -> list[Overpaid]:
+    """``overpaid`` with what each payout's cause was owed when it was recorded already known
+    (``owed(payout)``), as a one-pass reader of the ledger finds it."""
     rows = list(payouts)
     cancelled = {p.corrects_id for p in rows if p.corrects_id is not None}
     kept = [p for p in rows if p.corrects_id is None and p.id not in cancelled]
     paid: dict[int, int] = defaultdict(int)
     found = []
     for p in sorted(kept, key=lambda p: p.id):
-        cause = pledges.get(p.cause_id)
-        owed = cause.owed_when(p) if cause else 0
+        owed_then = owed(p)
         paid[p.cause_id] += p.amount
-        if paid[p.cause_id] > owed:
-            found.append(Overpaid(p.id, p.cause_id, paid[p.cause_id], owed))
+        if paid[p.cause_id] > owed_then:
+            found.append(Overpaid(p.id, p.cause_id, paid[p.cause_id], owed_then))
     return found

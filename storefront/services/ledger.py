@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
+from storefront.domain import audit as ledger_audit
 from storefront.domain import chain
 from storefront.domain import payouts as payout_rules
 from storefront.domain.periods import seoul_month
@@ -69,11 +71,20 @@ def append(db: Session, entries: list[LedgerEntry]) -> None:
     _add_to_sums(db, entries)
 
 
-SumKey = tuple[int, int, str, str]  # cause, venture, Seoul month, kind
+SumKey = ledger_audit.SumKey  # cause, venture, Seoul month, kind
 
 
 def _sum_key(entry: LedgerEntry) -> SumKey:
     return (entry.cause_id, entry.venture_id, seoul_month(entry.created_at), entry.kind)
+
+
+def fold_sums(deltas: dict[SumKey, list[int]], rows: Iterable[Mapping[str, Any]]) -> None:
+    """Add entries given as mappings of their columns to ``deltas`` (amount, count per key)."""
+    for row in rows:
+        key = (row["cause_id"], row["venture_id"], seoul_month(row["created_at"]), row["kind"])
+        delta = deltas.setdefault(key, [0, 0])
+        delta[0] += row["amount"]
+        delta[1] += 1
 
 
 def _add_to_sums(db: Session, entries: list[LedgerEntry]) -> None:
@@ -83,6 +94,12 @@ def _add_to_sums(db: Session, entries: list[LedgerEntry]) -> None:
         delta = deltas.setdefault(_sum_key(entry), [0, 0])
         delta[0] += entry.amount
         delta[1] += 1
+    add_sums(db, deltas)
+
+
+def add_sums(db: Session, deltas: dict[SumKey, list[int]]) -> None:
+    """Add (amount, count) deltas to the running totals, one upsert per key; ``append`` does
+    this for the entries it writes, and a bulk loader for the entries it copied in."""
     upsert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
     for (cause_id, venture_id, month, kind), (amount, count) in sorted(deltas.items()):
         stmt = upsert(LedgerSum).values(
@@ -100,38 +117,16 @@ def _add_to_sums(db: Session, entries: list[LedgerEntry]) -> None:
         )
 
 
-def sums_that_differ(db: Session) -> list[SumKey]:
-    """The running totals that do not match the entries (recomputed here), in key order."""
-    recomputed: dict[SumKey, tuple[int, int]] = {}
-    for entry in db.scalars(select(LedgerEntry)):
-        amount, count = recomputed.get(_sum_key(entry), (0, 0))
-        recomputed[_sum_key(entry)] = (amount + entry.amount, count + 1)
-    stored = {
-        (row.cause_id, row.venture_id, row.month, row.kind): (row.amount, row.entries)
-        for row in db.scalars(select(LedgerSum))
-    }
-    return sorted(
-        k for k in recomputed.keys() | stored.keys() if recomputed.get(k) != stored.get(k)
-    )
+STREAM_BATCH = 5_000  # rows fetched at a time when reading the whole ledger
 
 
-def verify(db: Session) -> tuple[int, int | None]:
-    """Recompute the chain; return how many entries were checked and the first broken id."""
-    rows = db.execute(select(LedgerEntry).order_by(LedgerEntry.id)).scalars()
-    entries = [{**_fields(e), "id": e.id, "hash": e.hash} for e in rows]
-    return len(entries), chain.first_break(entries)
+def _stream(db: Session, stmt: Select[Any]) -> Any:
+    """Rows of a select fetched a batch at a time (a server-side cursor on PostgreSQL)."""
+    return db.execute(stmt.execution_options(yield_per=STREAM_BATCH))
 
 
-def payout_problems(db: Session) -> tuple[list[str], list[payout_rules.Overpaid]]:
-    """Corrections that do not cancel exactly one payout, and payouts that paid a cause more
-    than it was owed when they were recorded (``domain.payouts``)."""
-    entries = [
-        payout_rules.EntryFacts(*row)
-        for row in db.execute(
-            select(LedgerEntry.id, LedgerEntry.cause_id, LedgerEntry.amount, LedgerEntry.created_at)
-        )
-    ]
-    rows = [
+def _payout_facts(db: Session) -> list[payout_rules.PayoutFacts]:
+    return [
         payout_rules.PayoutFacts(*row)
         for row in db.execute(
             select(
@@ -140,7 +135,73 @@ def payout_problems(db: Session) -> tuple[list[str], list[payout_rules.Overpaid]
             )
         )
     ]  # fmt: skip
-    return payout_rules.bad_corrections(rows), payout_rules.overpaid(entries, rows)
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What ``audit`` found: how many entries it read, the first that breaks the chain, the
+    running totals that do not match, bad payout corrections and over-payments."""
+
+    checked: int
+    first_break: int | None
+    sums_that_differ: list[SumKey]
+    bad_corrections: list[str]
+    overpaid: list[payout_rules.Overpaid]
+
+
+def audit(db: Session) -> Findings:
+    """Check the whole ledger in one streamed pass over the entries in chain order: every hash
+    and link, the running totals recomputed, and the payouts against what each cause was owed
+    when they were recorded. Memory stays the same whatever the ledger's length."""
+    payouts = _payout_facts(db)
+    columns = [getattr(LedgerEntry, name) for name in ledger_audit.COLUMNS]
+    found = ledger_audit.Audit(payouts).add_all(
+        _stream(db, select(*columns).order_by(LedgerEntry.id))
+    )
+    sums = select(
+        LedgerSum.cause_id, LedgerSum.venture_id, LedgerSum.month, LedgerSum.kind,
+        LedgerSum.amount, LedgerSum.entries,
+    )  # fmt: skip
+    stored = {(c, v, m, k): (amount, count) for c, v, m, k, amount, count in db.execute(sums)}
+
+    def owed(p: payout_rules.PayoutFacts) -> int:
+        if p.ledger_head_id is not None:
+            return found.owed_at[(p.ledger_head_id, p.cause_id)]
+        return _owed_by_time(db, p.cause_id, p.created_at)  # recorded before heads were kept
+
+    return Findings(
+        found.checked,
+        found.first_break,
+        found.sums_that_differ(stored),
+        payout_rules.bad_corrections(payouts),
+        payout_rules.overpaid_given(payouts, owed),
+    )
+
+
+def _owed_by_time(db: Session, cause_id: int, moment: datetime) -> int:
+    """A cause's net pledges in the entries made up to a moment."""
+    net = select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+        LedgerEntry.cause_id == cause_id, LedgerEntry.created_at <= moment
+    )
+    return int(db.scalar(net) or 0)
+
+
+def sums_that_differ(db: Session) -> list[SumKey]:
+    """The running totals that do not match the entries (recomputed here), in key order."""
+    return audit(db).sums_that_differ
+
+
+def verify(db: Session) -> tuple[int, int | None]:
+    """Recompute the chain; return how many entries were checked and the first broken id."""
+    found = audit(db)
+    return found.checked, found.first_break
+
+
+def payout_problems(db: Session) -> tuple[list[str], list[payout_rules.Overpaid]]:
+    """Corrections that do not cancel exactly one payout, and payouts that paid a cause more
+    than it was owed when they were recorded (``domain.payouts``)."""
+    found = audit(db)
+    return found.bad_corrections, found.overpaid
 
 
 def record_order(db: Session, order: Order, now: datetime) -> list[LedgerEntry]:
@@ -391,12 +452,14 @@ def export_extras(db: Session) -> dict[str, Any]:
     return {"causes": causes, "refunds": refunds, "funds": funds_out, "payouts": payouts}
 
 
-def export_rows(db: Session) -> list[dict[str, Any]]:
-    """Every entry as the public export shows it: id, the hashed fields, and the hash."""
-    rows = db.scalars(select(LedgerEntry).order_by(LedgerEntry.id))
-    out = []
-    for entry in rows:
-        fields = _fields(entry)
-        fields["created_at"] = chain.iso(entry.created_at)
-        out.append({"id": entry.id, **fields, "hash": entry.hash})
-    return out
+def export_rows(db: Session) -> Iterator[dict[str, Any]]:
+    """Every entry as the public export shows it: id, the hashed fields, and the hash.
+
+    A generator over a streamed select: a batch of rows in memory at a time, however long
+    the ledger."""
+    names = ("id", *chain.FIELDS, *chain.OPTIONAL, "hash")
+    columns = [getattr(LedgerEntry, name) for name in names]
+    for row in _stream(db, select(*columns).order_by(LedgerEntry.id)):
+        out = dict(zip(names, row, strict=True))
+        out["created_at"] = chain.iso(out["created_at"])
+        yield out

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
     Response,
     abort,
     current_app,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -23,7 +24,7 @@ from storefront.domain import chain
 from storefront.extensions import db
 from storefront.models import Order, Payout
 from storefront.services import ledger, payouts
-from storefront.web.exports import csv_response
+from storefront.web.exports import csv_stream, json_stream
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
@@ -57,19 +58,22 @@ def order(number: str) -> str:
 
 @bp.get("/export.json")
 def export_json() -> Response:
-    rows = ledger.export_rows(db.session())
-    response = jsonify(
-        {"format": ledger.EXPORT_FORMAT, "entries": rows, **ledger.export_extras(db.session())}
-    )
-    response.headers["Content-Disposition"] = 'attachment; filename="sangsaeng-ledger.json"'
-    return response
+    """The whole ledger as JSON, streamed (a million entries never sit in memory)."""
+    fields = {"format": ledger.EXPORT_FORMAT, **ledger.export_extras(db.session())}
+    return json_stream("sangsaeng-ledger.json", fields, "entries", _export_rows())
 
 
 @bp.get("/export.csv")
 def export_csv() -> Response:
-    rows = ledger.export_rows(db.session())
+    rows = _export_rows()
     header = ["id", *chain.FIELDS, *chain.OPTIONAL, "hash"]
-    return csv_response("sangsaeng-ledger.csv", header, ([row[k] for k in header] for row in rows))
+    return csv_stream("sangsaeng-ledger.csv", header, ([row[k] for k in header] for row in rows))
+
+
+def _export_rows() -> Iterator[dict[str, Any]]:
+    """The entries, read once the response streams: the request's session is closed by
+    then, so the rows come from the session of the streaming context, closed after it."""
+    yield from ledger.export_rows(db.session())
 
 
 @bp.get("/payouts/<id:payout_id>/proof")
