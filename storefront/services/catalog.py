@@ -99,4 +99,6 @@ def featured_ventures(db: Session, limit: int = 6) -> list[Venture]:
 
 def popular_products(db: Session, limit: int = 8) -> list[Product]:
     stmt = visible_products().where(Product.stock > 0)
-    return list(db.scalars(stmt.order_by(Product.units_sold.desc(), Product.id).limit(limit)))
+    # the popular sort's order, which ix_product_popular walks from its end
+    order = (Product.units_sold.desc(), Product.id.desc())
+    return list(db.scalars(stmt.order_by(*order).limit(limit)))
