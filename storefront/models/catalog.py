@@ -19,10 +19,12 @@ class Product(Base):
         CheckConstraint("stock >= 0", name="stock_not_negative"),
         CheckConstraint("price > 0", name="price_positive"),
         CheckConstraint("status IN ('draft', 'published', 'archived')", name="status"),
-        Index("ix_product_listing", "status", "created_at"),
-        Index("ix_product_category_listing", "category", "status", "created_at"),
-        Index("ix_product_popular", "status", "units_sold"),
-        Index("ix_product_price", "status", "price"),
+        # each list's sort keys, then the id: a page seeks to its first row (0019)
+        Index("ix_product_listing", "status", "created_at", "id"),
+        Index("ix_product_category_listing", "category", "status", "created_at", "id"),
+        Index("ix_product_popular", "status", "units_sold", "id"),
+        Index("ix_product_price", "status", "price", "id"),
+        Index("ix_product_venture_listing", "venture_id", "status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -33,6 +33,7 @@ class Order(Base):
         ),
         CheckConstraint("total = goods_total + shipping_total", name="total_adds_up"),
         Index("ix_order_holds", "status", "expires_at"),
+        Index("ix_orders_paid", "paid_at", "id"),  # the seller's orders, newest first (0019)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

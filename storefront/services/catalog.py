@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, UnaryExpression, or_, select
@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session, contains_eager
 
 from storefront.domain.catalog import CATEGORIES, SORTS
 from storefront.models import Product, Venture
-from storefront.services.pagination import Page, paginate
+from storefront.services.pagination import Page, PageRequest, paginate
+
+COUNT_UP_TO = 1000  # a result larger than this says "more than 1,000 products"
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,7 @@ class ProductQuery:
     category: str = ""
     venture: str = ""  # slug
     sort: str = "newest"
-    page: int = 1
+    start: PageRequest = field(default_factory=PageRequest)
 
 
 def visible_products() -> Select[Product]:
@@ -36,8 +38,11 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search_products(db: Session, query: ProductQuery, per_page: int) -> Page[Product]:
-    """Return one page of products matching the query (two SQL queries: count and page)."""
+def search_products(
+    db: Session, query: ProductQuery, per_page: int, count: bool = True
+) -> Page[Product]:
+    """Return one page of products matching the query (two SQL queries: the page, and a count
+    up to ``COUNT_UP_TO`` unless ``count`` is off)."""
     stmt = visible_products()
     if query.category in CATEGORIES:
         stmt = stmt.where(Product.category == query.category)
@@ -61,7 +66,7 @@ def search_products(db: Session, query: ProductQuery, per_page: int) -> Page[Pro
         "popular": (Product.units_sold.desc(), Product.id.desc()),
     }
     order_by = orderings[sort]
-    return paginate(db, stmt, order_by, query.page, per_page)
+    return paginate(db, stmt, order_by, query.start, per_page, COUNT_UP_TO if count else 0)
 
 
 def get_visible_product(db: Session, product_id: int) -> Product | None:
@@ -94,4 +99,6 @@ def featured_ventures(db: Session, limit: int = 6) -> list[Venture]:
 
 def popular_products(db: Session, limit: int = 8) -> list[Product]:
     stmt = visible_products().where(Product.stock > 0)
-    return list(db.scalars(stmt.order_by(Product.units_sold.desc(), Product.id).limit(limit)))
+    # the popular sort's order, which ix_product_popular walks from its end
+    order = (Product.units_sold.desc(), Product.id.desc())
+    return list(db.scalars(stmt.order_by(*order).limit(limit)))

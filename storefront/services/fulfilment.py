@@ -18,7 +18,7 @@ from storefront.domain.errors import FulfilmentRefused
 from storefront.models import Order, OrderLine, Product, Refund
 from storefront.payments import PaymentError, PaymentProvider
 from storefront.services import ledger, notify, refunds, stock
-from storefront.services.pagination import Page, paginate
+from storefront.services.pagination import Page, PageRequest, paginate
 
 CARRIERS = ("cj", "epost", "hanjin", "lotte", "logen", "kdexp", "other")
 SELLER_ORDER_STATUSES = ("paid", "refunded")  # orders a venture acts on or looks back at
@@ -30,7 +30,9 @@ STEPS = {
 }
 
 
-def venture_orders(db: Session, venture_id: int, page: int, per_page: int = 30) -> Page[Any]:
+def venture_orders(
+    db: Session, venture_id: int, start: PageRequest, per_page: int = 30
+) -> Page[Any]:
     """Paid orders holding this venture's lines, newest first (lines via ``lines_by_order``)."""
     has_line = exists().where(
         OrderLine.order_id == Order.id,
@@ -38,7 +40,7 @@ def venture_orders(db: Session, venture_id: int, page: int, per_page: int = 30) 
         OrderLine.status != "new",  # a payment refunded on arrival sold nothing
     )
     stmt = select(Order).where(has_line, Order.status.in_(SELLER_ORDER_STATUSES))
-    return paginate(db, stmt, (Order.paid_at.desc(), Order.id.desc()), page, per_page)
+    return paginate(db, stmt, (Order.paid_at.desc(), Order.id.desc()), start, per_page)
 
 
 def lines_by_order(

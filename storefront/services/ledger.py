@@ -30,7 +30,7 @@ from storefront.models import (
     Venture,
 )
 from storefront.services import funds
-from storefront.services.pagination import Page, paginate
+from storefront.services.pagination import Page, PageRequest, paginate
 
 CHAIN_LOCK = 727_001  # PostgreSQL advisory lock key: one writer extends the chain at a time
 
@@ -382,7 +382,7 @@ def given_by_venture(db: Session, venture_id: int) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def entries(db: Session, page: int, per_page: int = 50) -> Page[Any]:
+def entries(db: Session, start: PageRequest, per_page: int = 50) -> Page[Any]:
     """Every entry, newest first, with its order number, venture and cause names, a page at a time.
 
     Items are ``(LedgerEntry, order number, venture name, cause name)``.
@@ -393,7 +393,7 @@ def entries(db: Session, page: int, per_page: int = 50) -> Page[Any]:
         .join(Venture, Venture.id == LedgerEntry.venture_id)
         .join(Cause, Cause.id == LedgerEntry.cause_id)
     )
-    return paginate(db, stmt, (LedgerEntry.id.desc(),), page, per_page)
+    return paginate(db, stmt, (LedgerEntry.id.desc(),), start, per_page)
 
 
 def order_entries(db: Session, order_id: int) -> list[LedgerEntry]:

@@ -1,48 +1,188 @@
-"""One page of a query's results: two statements, a count and the page, whatever the size."""
+"""One page of a query's results by keyset, so the cost of a page does not grow with the data.
+
+A page is asked for by where it starts, not by its number: ``after`` is the cursor of the last
+row of the page before it (the next page), ``before`` the cursor of the first row of the page
+after it (the previous page). A cursor carries the values of the ordering's keys for that row,
+so the database seeks to it through an index instead of counting its way past every row before
+it (``OFFSET``). The ordering's last key must be unique (the id) so that every row has one place.
+
+Pages never count the whole result: ``count_up_to`` counts at most that many rows plus one,
+and the page says "more than N" beyond it. Old links by page number (``?page=N``) still work
+for the first ``MAX_OFFSET`` rows; a page number past that shows the first page.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.types import TypeDecorator
 
 T = TypeVar("T")
+
+MAX_OFFSET = 1000  # rows an old ``?page=N`` link may skip; deeper ones show the first page
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Where a page starts, as the shopper's link said: a cursor either way, or an old page
+    number. An empty request is the first page."""
+
+    after: str = ""
+    before: str = ""
+    page: int = 1
 
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
     items: list[T]
-    total: int
-    page: int
     per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))  # ceiling division
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
+    next_cursor: str = ""  # after= for the next page; empty on the last page
+    prev_cursor: str = ""  # before= for the previous page; empty on the first page
+    count: int | None = None  # rows in the whole result, up to count_up_to (None: not counted)
+    count_capped: bool = False  # True when there are more than ``count`` rows
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return bool(self.next_cursor)
+
+    @property
+    def has_prev(self) -> bool:
+        return bool(self.prev_cursor)
+
+
+def _key(expression: Any) -> tuple[ColumnElement[Any], bool]:
+    """The expression an ordering sorts by, and whether it sorts descending."""
+    if isinstance(expression, UnaryExpression) and expression.modifier in (
+        operators.desc_op,
+        operators.asc_op,
+    ):
+        return expression.element, expression.modifier is operators.desc_op
+    return expression, False
+
+
+def _encode(values: Sequence[Any]) -> str:
+    plain = [["dt", v.isoformat()] if isinstance(v, datetime) else v for v in values]
+    raw = json.dumps(plain, separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _python_type(sql_type: Any) -> type:
+    """What Python type a column hands back (a decorated type's underlying one), or object."""
+    if isinstance(sql_type, TypeDecorator):
+        sql_type = sql_type.impl_instance
+    try:
+        return sql_type.python_type
+    except NotImplementedError:
+        return object
+
+
+def _decode(cursor: str, keys: list[tuple[ColumnElement[Any], bool]]) -> list[Any] | None:
+    """The key values a cursor carries, checked against the keys' types; None if it is not one
+    of ours (a hand-edited link shows the first page rather than an error)."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        plain = json.loads(raw)
+    except (binascii.Error, ValueError):
+        return None
+    if not isinstance(plain, list) or len(plain) != len(keys):
+        return None
+    values = []
+    for value, (element, _desc) in zip(plain, keys, strict=True):
+        expected = _python_type(element.type)
+        if isinstance(value, list):
+            if len(value) != 2 or value[0] != "dt" or not isinstance(value[1], str):
+                return None
+            try:
+                value = datetime.fromisoformat(value[1])
+            except ValueError:
+                return None
+            if value.tzinfo is None:
+                return None
+        if value is None or isinstance(value, bool):
+            return None
+        if expected is float and isinstance(value, int):
+            value = float(value)
+        if expected is not object and not isinstance(value, expected):
+            return None
+        values.append(value)
+    return values
+
+
+def _beyond(keys: list[tuple[ColumnElement[Any], bool]], values: list[Any]) -> Any:
+    """Rows that come after ``values`` in the ordering ``keys``: one row comparison when every
+    key runs the same way (which an index on the keys answers with a seek), else the expansion
+    a < x OR (a = x AND b > y) ..."""
+    bound = [literal(v, element.type) for v, (element, _d) in zip(values, keys, strict=True)]
+    directions = {desc for _e, desc in keys}
+    if len(directions) == 1:
+        left, right = tuple_(*(e for e, _d in keys)), tuple_(*bound)
+        return left < right if directions == {True} else left > right
+    clauses = []
+    for i, (element, desc) in enumerate(keys):
+        equal = [keys[j][0] == bound[j] for j in range(i)]
+        clauses.append(and_(*equal, element < bound[i] if desc else element > bound[i]))
+    return or_(false(), *clauses)
 
 
 def paginate(
     db: Session,
     stmt: Select[*tuple[Any, ...]],
     order_by: Sequence[Any],
-    page: int,
+    request: PageRequest,
     per_page: int,
+    count_up_to: int = 0,
 ) -> Page[Any]:
-    """Count the rows, clamp the page number into range, and fetch that page."""
-    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    rows = db.execute(stmt.order_by(*order_by).limit(per_page).offset((page - 1) * per_page))
-    items = [row[0] if len(row) == 1 else tuple(row) for row in rows]
-    return Page(items=items, total=total, page=page, per_page=per_page)
+    """Fetch the page ``request`` asks for in ``order_by`` (whose last key is unique), with one
+    query; with ``count_up_to``, one more counts the result up to that many rows.
+
+    Items are the statement's entity when it selects one, else a tuple of its columns.
+    """
+    keys = [_key(o) for o in order_by]
+    width = len(stmt.column_descriptions)
+    keyed = stmt.add_columns(*(e.label(f"page_key_{i}") for i, (e, _d) in enumerate(keys)))
+    backwards = False
+    offset = 0
+    after = _decode(request.after, keys) if request.after else None
+    before = _decode(request.before, keys) if request.before and after is None else None
+    if after is not None:
+        keyed = keyed.where(_beyond(keys, after)).order_by(*order_by)
+    elif before is not None:
+        backwards = True
+        flipped = [(e, not d) for e, d in keys]
+        keyed = keyed.where(_beyond(flipped, before))
+        keyed = keyed.order_by(*(e.asc() if d else e.desc() for e, d in keys))
+    else:
+        keyed = keyed.order_by(*order_by)
+        offset = (request.page - 1) * per_page if request.page > 1 else 0
+        if offset > MAX_OFFSET:
+            offset = 0
+        keyed = keyed.offset(offset) if offset else keyed
+    rows = list(db.execute(keyed.limit(per_page + 1)))
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if backwards:
+        rows.reverse()
+    items = [row[0] if width == 1 else tuple(row[:width]) for row in rows]
+    first = _encode(rows[0][width:]) if rows else ""
+    last = _encode(rows[-1][width:]) if rows else ""
+    if backwards:
+        next_cursor, prev_cursor = last, first if more else ""
+    else:
+        next_cursor = last if more else ""
+        prev_cursor = first if (after is not None or offset) and rows else ""
+    count, capped = None, False
+    if count_up_to:
+        bounded = stmt.order_by(None).limit(count_up_to + 1).subquery()
+        found = db.scalar(select(func.count()).select_from(bounded)) or 0
+        count, capped = min(found, count_up_to), found > count_up_to
+    return Page(items, per_page, next_cursor, prev_cursor, count, capped)

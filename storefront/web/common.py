@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, session
+from flask import current_app, request, session
 
 from storefront.domain.pricing import Quote
 from storefront.extensions import db
@@ -14,6 +14,17 @@ from storefront.payments import PaymentProvider
 from storefront.services import funds
 from storefront.services.cart import Cart, CartLine
 from storefront.services.checkout import ShopRules, quote_lines
+from storefront.services.pagination import PageRequest
+
+
+def page_request() -> PageRequest:
+    """Where the requested page starts: ``after=`` or ``before=`` a cursor, or an old ``page=N``."""
+    args = request.args
+    return PageRequest(
+        after=args.get("after", "")[:500],
+        before=args.get("before", "")[:500],
+        page=max(args.get("page", 1, type=int) or 1, 1),
+    )
 
 
 def provider() -> PaymentProvider:

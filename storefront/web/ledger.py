@@ -13,7 +13,6 @@ from flask import (
     current_app,
     redirect,
     render_template,
-    request,
     send_from_directory,
     url_for,
 )
@@ -24,6 +23,7 @@ from storefront.domain import chain
 from storefront.extensions import db
 from storefront.models import Order, Payout
 from storefront.services import ledger, payouts
+from storefront.web.common import page_request
 from storefront.web.exports import csv_stream, json_stream
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
@@ -41,7 +41,7 @@ def index() -> str:
         corrected=payouts.corrected_ids(db.session(), [d.id for d in rows]),
         by_venture=ledger.totals_by_venture(db.session()),
         by_month=ledger.totals_by_month(db.session()),
-        entries=ledger.entries(db.session(), request.args.get("page", 1, type=int) or 1),
+        entries=ledger.entries(db.session(), page_request()),
     )
 
 

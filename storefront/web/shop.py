@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from storefront.domain.catalog import CATEGORIES, SORTS
 from storefront.extensions import db
 from storefront.services import catalog, ledger
+from storefront.web.common import page_request
 from storefront.web.helpers import safe_next
 from storefront.web.i18n import LANG_COOKIE
 from storefront.web.pages import product_page
@@ -43,7 +44,7 @@ def products() -> str:
         category=args.get("category", ""),
         venture=args.get("venture", ""),
         sort=args.get("sort", "newest"),
-        page=args.get("page", 1, type=int) or 1,
+        start=page_request(),
     )
     page = catalog.search_products(db.session(), query, current_app.config["PRODUCTS_PER_PAGE"])
     return render_template(
@@ -71,8 +72,9 @@ def venture(slug: str) -> str:
     item = catalog.get_approved_venture(db.session(), slug)
     if item is None:
         abort(404)
-    query = catalog.ProductQuery(venture=slug, page=request.args.get("page", 1, type=int) or 1)
-    page = catalog.search_products(db.session(), query, current_app.config["PRODUCTS_PER_PAGE"])
+    query = catalog.ProductQuery(venture=slug, start=page_request())
+    per_page = current_app.config["PRODUCTS_PER_PAGE"]
+    page = catalog.search_products(db.session(), query, per_page, count=False)
     return render_template(
         "shop/venture.html",
         venture=item,

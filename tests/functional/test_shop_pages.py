@@ -1,6 +1,12 @@
 """The shop window as a shopper sees it."""
 
-from storefront.models import Product
+import html
+import re
+from datetime import timedelta
+
+import pytest
+
+from storefront.models import Product, utcnow
 from tests.factories import make_product, make_venture
 from tests.helpers import text
 
@@ -73,8 +79,60 @@ def test_pagination_walks_the_whole_list(make_app, session):
             body = text(client.get(f"/products?page={page}"))
             seen |= {t for t in titles if t in body}
         assert seen == titles
-        assert "페이지 상품" in text(client.get("/products?page=999"))  # clamps to the last page
+        # an old link deeper than pagination.MAX_OFFSET rows shows the first page
+        assert "페이지 상품 11" in text(client.get("/products?page=999"))
         assert client.get("/products?page=abc").status_code == 200
+
+
+def _link(body: str, rel: str) -> str | None:
+    found = re.search(rf'rel="{rel}" href="([^"]+)"', body)
+    return html.unescape(found.group(1)) if found else None
+
+
+def _titles(body: str) -> list[str]:
+    return re.findall(r"페이지 상품 \d\d", body)
+
+
+@pytest.mark.parametrize("sort", ["newest", "price_asc", "price_desc", "popular"])
+def test_next_and_previous_links_walk_every_product_once_in_every_sort(make_app, sort):
+    app = make_app(PRODUCTS_PER_PAGE=5)
+    with app.app_context():
+        from storefront.extensions import db
+
+        venture = make_venture(db.session)
+        when = utcnow()
+        for i in range(12):  # ties in every sort key but the id
+            make_product(
+                db.session, venture, title=f"페이지 상품 {i:02d}", price=1000 + 1000 * (i % 2),
+                units_sold=i % 3, created_at=when - timedelta(hours=i // 4),
+            )  # fmt: skip
+        db.session.commit()
+        client = app.test_client()
+        url: str | None = f"/products?sort={sort}"
+        pages = []
+        while url:
+            body = text(client.get(url))
+            pages.append(_titles(body))
+            url = _link(body, "next")
+        walked = [t for page in pages for t in page]
+        assert sorted(walked) == sorted(f"페이지 상품 {i:02d}" for i in range(12))
+        assert [len(p) for p in pages] == [5, 5, 2]
+        assert "12 products" in body or "상품 12개" in body
+        back = []
+        url = _link(body, "prev")
+        while url:
+            body = text(client.get(url))
+            back.append(_titles(body))
+            url = _link(body, "prev")
+        assert back == pages[-2::-1]
+        assert _link(body, "first") is None
+
+
+def test_a_cursor_that_is_not_ours_shows_the_first_page(client, shop):
+    for cursor in ("nonsense", "WyJ4Il0", "WzEsMl0", "W1siZHQiLCJ4Il0sMV0", "e30"):
+        response = client.get(f"/products?after={cursor}&before={cursor}")
+        assert response.status_code == 200
+        assert shop.product.title in text(response)
 
 
 def test_venture_page_shows_story_mission_products_and_what_it_gave(client, shop):

@@ -1,5 +1,8 @@
 """What happens when a shopper goes back, tries again, or gets something wrong."""
 
+import html
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -129,6 +132,11 @@ def test_the_ledger_pages_through_every_entry(client, session, shop):
     oldest = session.scalars(select(LedgerEntry).order_by(LedgerEntry.id)).first()
     assert f"<td>{oldest.id}</td>" in second and f"<td>{oldest.id}</td>" not in first
     assert 'rel="next"' in first and 'rel="prev"' in second
+    following = re.search(r'rel="next" href="([^"]+)"', first)
+    assert following and "page=" not in following.group(1)
+    followed = text(client.get(html.unescape(following.group(1))))
+    ids = re.compile(r"<tr><td>(\d+)</td>")
+    assert ids.findall(followed) == ids.findall(second) and len(ids.findall(second)) == 10
 
 
 def test_the_test_payment_session_row_is_created_once_per_order(client, session, shop):

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from storefront.services import ledger
+from storefront.services.pagination import PageRequest
 from tests.factories import Line, make_paid_order
 
 
@@ -60,7 +61,7 @@ def test_totals_by_cause_venture_and_seoul_month(session, shop):
     assert causes == {shop.cause.name: 1800, shop.other_cause.name: 3000}
     ventures = [(t.key, t.donation, t.match) for t in ledger.totals_by_venture(session)]
     assert ventures == [(shop.other_venture.slug, 2000, 1000), (shop.venture.slug, 900, 900)]
-    latest = ledger.entries(session, page=1, per_page=2).items
+    latest = ledger.entries(session, PageRequest(), per_page=2).items
     assert [entry.kind for entry, *_ in latest] == ["match", "donation"]
 
 

@@ -96,3 +96,56 @@ def test_the_ledger_page_stays_constant_as_orders_refunds_and_payouts_grow(
     small = queries_for(client, count_queries, "/ledger")
     add(25)
     assert queries_for(client, count_queries, "/ledger") == small
+
+
+def _next_link(client, url):
+    import html
+    import re
+
+    found = re.search(r'rel="next" href="([^"]+)"', client.get(url).get_data(as_text=True))
+    assert found, f"{url} has no next page"
+    return html.unescape(found.group(1))
+
+
+def test_public_and_seller_pages_cost_the_same_with_many_products_orders_and_entries(
+    client, session, count_queries, shop, owner
+):
+    """Home, the catalogue (first and a later page), /ledger (first and a later page),
+    /impact, a venture page, and the seller's overview, orders and numbers: the same
+    number of queries with a few rows and with many."""
+    from storefront.models import utcnow
+    from tests.factories import Line, make_paid_order
+
+    def add(products, orders):
+        grow(session, [shop.venture, shop.other_venture], products)
+        for i in range(orders):
+            make_paid_order(
+                session, shop.venture, [Line(shop.product)], email=f"buyer{i % 7}@example.com",
+                when=utcnow(),
+            )  # fmt: skip
+        session.commit()
+
+    v = shop.venture.id
+    pages = [
+        "/",
+        "/products",
+        "/products?sort=price_asc",
+        "/impact",
+        f"/ventures/{shop.venture.slug}",
+        "/ledger",
+        f"/seller/ventures/{v}",
+        f"/seller/ventures/{v}/orders",
+        f"/seller/ventures/{v}/numbers?grain=day",
+        f"/seller/ventures/{v}/numbers?grain=month",
+    ]
+    add(30, 60)  # enough for a second page of products, entries and orders
+    later = [
+        _next_link(client, "/products"),
+        _next_link(client, "/products?sort=popular"),
+        _next_link(client, "/ledger"),
+        _next_link(client, f"/seller/ventures/{v}/orders"),
+    ]
+    small = {url: queries_for(client, count_queries, url) for url in pages + later}
+    add(120, 150)
+    large = {url: queries_for(client, count_queries, url) for url in pages + later}
+    assert large == small

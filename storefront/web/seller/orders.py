@@ -3,7 +3,7 @@ cancel and refund)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -13,7 +13,7 @@ from storefront.extensions import db
 from storefront.models import OrderLine, Venture, utcnow
 from storefront.payments import PaymentError
 from storefront.services import fulfilment
-from storefront.web.common import provider
+from storefront.web.common import page_request, provider
 from storefront.web.forms import EmptyForm
 from storefront.web.guards import membership_or_404
 from storefront.web.helpers import CARRIER_LABELS, money
@@ -33,9 +33,7 @@ def _ship_form() -> ShipForm:
 @login_required
 def index(venture_id: int) -> str:
     membership = membership_or_404(venture_id)
-    page = fulfilment.venture_orders(
-        db.session(), venture_id, request.args.get("page", 1, type=int) or 1
-    )
+    page = fulfilment.venture_orders(db.session(), venture_id, page_request())
     lines = fulfilment.lines_by_order(db.session(), venture_id, [o.id for o in page.items])
     return render_template("seller/orders.html", venture=membership.venture, page=page, lines=lines)
 
