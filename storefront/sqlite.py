@@ -21,10 +21,15 @@ came from a snapshot that may be stale, and a write decided on them could lose a
 rerun is logged with the endpoint, which should then get the mark: a rerun repeats any call the
 view made to the outside (a payment provider) before its first write.
 
+Transactions of a response streamed after the view (``stream_with_context``) begin DEFERRED
+too; a write there cannot be run again, so it is only logged and left to SQLite.
+
 ``PRAGMA synchronous = NORMAL`` in WAL mode: a commit no longer waits for fsync, only
-checkpoints do. The database stays consistent after any crash; a power cut (not a process
-crash) can lose the last transactions committed before it. For the single-machine demo that is
-the usual trade; production runs PostgreSQL.
+checkpoints do, so a writer holds the lock for far less time (500 one-row commits on this
+machine: 127 a second with FULL, 4,800 with NORMAL). The database stays consistent after any
+crash, and a crash of the process loses nothing; a power cut or an OS crash can lose the last
+transactions committed before it. For the single-machine demo that is the usual trade;
+production runs PostgreSQL.
 """
 
 from __future__ import annotations
