@@ -71,6 +71,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         sqlite.configure(db.engine)
+        sqlite.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from storefront import sqlite
 from storefront.domain.errors import DomainError, OrderNotPayable, PricesChanged
 from storefront.extensions import db
 from storefront.models import Cause, Order, utcnow
@@ -153,6 +154,7 @@ def pay_again(number: str) -> Response:
 
 
 @bp.get("/success/<number>")
+@sqlite.writes  # confirms the payment: takes SQLite's write lock up front
 def success(number: str) -> Response:
     order = access.order_or_404(number, request.args.get("token"), token_required=True)
     session_id = request.args.get("session_id", "")
@@ -170,6 +172,7 @@ def success(number: str) -> Response:
 
 
 @bp.route("/cancel/<number>", methods=["GET", "POST"])
+@sqlite.writes
 def cancel(number: str) -> Response:
     """Where the provider sends a shopper who gives up, or the order page's cancel button.
 

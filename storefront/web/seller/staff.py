@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from storefront import sqlite
 from storefront.domain.errors import StaffRefused
 from storefront.extensions import db, limiter
 from storefront.models import utcnow
@@ -72,6 +73,7 @@ def remove_staff(venture_id: int, member_id: int) -> Response:
 
 
 @bp.get("/invitations/<token>")
+@sqlite.writes  # the emailed link adds the membership
 @login_required
 def accept_invitation(token: str) -> Response | tuple[str, int]:
     try:
