@@ -1,4 +1,4 @@
-"""The hello-world Flask app bench/http.py measures beside the shop, under the same gunicorn
+"""The hello-world Flask app bench/http_pages.py measures beside the shop, under the same gunicorn
 settings: the ceiling a page's requests per second are compared with."""
 
 from __future__ import annotations

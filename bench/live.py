@@ -1,6 +1,6 @@
 """The shop as the HTTP benches run it: a database built with the ``flask`` commands, and
 gunicorn with ``gunicorn.conf.py`` in the production profile (docs/deploy.md) on a loopback
-port, for bench/http.py and bench/checkout.py."""
+port, for bench/http_pages.py and bench/checkout.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""bench/http.py reads wrk's report: outputs captured from wrk 4.1.0 (Debian's package)."""
+"""bench/http_pages.py reads wrk's report: outputs captured from wrk 4.1.0 (Debian's package)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """Measure the shop's pages over HTTP with wrk, beside a hello-world Flask app, through gunicorn.
 
-    .venv/bin/python bench/http.py                                  # the SQLite demo (fresh file)
-    .venv/bin/python bench/http.py --products 100000 \\
+    .venv/bin/python bench/http_pages.py              # the SQLite demo (a fresh file)
+    .venv/bin/python bench/http_pages.py --products 100000 \\
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_http
-    .venv/bin/python bench/http.py --reuse --cache off --out /tmp/bench.json
+    .venv/bin/python bench/http_pages.py --reuse --cache off --out /tmp/bench.json
 
 It builds a database with the operator's commands (``flask db upgrade``, ``flask demo load``,
 grown to ``--products``), unless ``--reuse`` keeps the one it finds (PostgreSQL databases it
@@ -18,28 +18,24 @@ Needs wrk (``apt-get install -y wrk``).
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import re
 import sys
+import time
+from html import unescape
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
 
-# Run as a script, this file's folder would come first on sys.path and this module would
-# hide the standard library's ``http`` from everything imported below.
-ROOT = Path(__file__).resolve().parent.parent
-if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
-    sys.path[0] = str(ROOT)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import time  # noqa: E402
-from html import unescape  # noqa: E402
-from typing import Any  # noqa: E402
-from urllib.parse import quote, urlsplit  # noqa: E402
+from sqlalchemy import create_engine, text
 
-from sqlalchemy import create_engine, text  # noqa: E402
-
-from bench import wrk  # noqa: E402
-from bench.live import (  # noqa: E402
+from bench import wrk
+from bench.live import (
+    ROOT,
     SHOP_HOST,
     Gunicorn,
     flush_redis,
