@@ -48,6 +48,7 @@ from bench.live import (
     load_average,
     prepare_database,
     production_env,
+    stop_on_sigterm,
 )
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_checkout"
@@ -260,6 +261,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=ROOT / "instance" / "bench-checkout")
     parser.add_argument("--out", type=Path, default=None, help="write the results as JSON")
     args = parser.parse_args()
+    stop_on_sigterm()
 
     workdir = args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)

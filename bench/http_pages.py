@@ -24,6 +24,7 @@ import os
 import re
 import sys
 import time
+import unicodedata
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ from bench.live import (
     prepare_database,
     production_env,
     sqlite_url,
+    stop_on_sigterm,
 )
 
 # Searches: two syllables, a word with a particle, a venture's name, an English word that the
@@ -121,20 +123,29 @@ def measure(server: Gunicorn, name: str, path: str, args: argparse.Namespace) ->
     url = server.url + path
     headers = {"Host": SHOP_HOST}
     wrk.run(url, seconds=args.warmup, threads=1, connections=4, headers=headers)
+    server.wait_until_idle()
     result, _ = wrk.run(
         url,
         seconds=args.duration,
         threads=args.threads,
         connections=args.connections,
         headers=headers,
+        timeout_seconds=args.timeout,
     )
+    server.wait_until_idle()  # the requests wrk left queued are not the next page's
     row = {"page": name, "path": path, "status": status, "bytes": len(body), **result.as_dict()}
     print(
-        f"  {name:24} {result.requests_per_second:9.1f} req/s  p50 {result.p50_ms:8.1f} ms  "
+        f"  {pad(name, 24)} {result.requests_per_second:9.1f} req/s  p50 {result.p50_ms:8.1f} ms  "
         f"p99 {result.p99_ms:8.1f} ms  ({status}, errors {result.errors})",
         flush=True,
     )
     return row
+
+
+def pad(name: str, width: int) -> str:
+    """``name`` left-aligned in ``width`` terminal columns (Hangul takes two each)."""
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in name)
+    return name + " " * max(0, width - columns)
 
 
 def print_table(report: dict[str, Any]) -> None:
@@ -145,7 +156,7 @@ def print_table(report: dict[str, Any]) -> None:
     for row in rows:
         share = row["requests_per_second"] / hello if hello else 0.0
         print(
-            f"{row['page']:26} {row['requests_per_second']:9.1f} "
+            f"{pad(row['page'], 26)} {row['requests_per_second']:9.1f} "
             f"{row['latency_ms']['50']:9.1f} {row['latency_ms']['99']:9.1f} "
             f"{share:7.1%} {row['non_2xx_3xx'] + sum(row['socket_errors'].values()):7d}"
         )
@@ -164,12 +175,14 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2, help="seconds of wrk before each")
     parser.add_argument("--threads", type=int, default=2, help="wrk -t")
     parser.add_argument("--connections", type=int, default=16, help="wrk -c")
+    parser.add_argument("--timeout", type=int, default=10, help="wrk --timeout, seconds")
     parser.add_argument("--cache", choices=("on", "off"), default="on")
     parser.add_argument("--only", default="", help="measure only pages whose name has this")
     parser.add_argument("--workdir", type=Path, default=ROOT / "instance" / "bench")
     parser.add_argument("--out", type=Path, default=None, help="write the results as JSON")
     args = parser.parse_args()
     wrk.require_wrk()
+    stop_on_sigterm()
 
     workdir = args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)

@@ -209,6 +209,33 @@ class Gunicorn:
             time.sleep(0.3)
         sys.exit(f"gunicorn did not answer in {seconds} s:\n{self.log.read_text()}")
 
+    def wait_until_idle(self, seconds: float = 300) -> None:
+        """Until no connection waits to be accepted and no worker is serving one.
+
+        When wrk stops, the requests its connections had sent are still queued: a sync
+        worker accepts them and works through them, and they would eat into the next page's
+        measurement (minutes of it for a slow page)."""
+        deadline = time.monotonic() + seconds
+        idle_checks = 0
+        while time.monotonic() < deadline:
+            idle_checks = idle_checks + 1 if self._idle() else 0
+            if idle_checks >= 3:
+                return
+            time.sleep(0.2)
+        print(f"  (gunicorn still busy after {seconds} s)", flush=True)
+
+    def _idle(self) -> bool:
+        sockets = _tcp_sockets()
+        for port, state, queued in sockets.values():
+            if port == self.port and state == LISTEN and queued:
+                return False  # connections the kernel holds for accept()
+        for pid in self.workers():
+            for inode in _socket_inodes(pid):
+                port, state, _ = sockets.get(inode, (0, "", 0))
+                if port == self.port and state != LISTEN:
+                    return False  # a request being served (or its answer being written)
+        return True
+
     def workers_wanted(self) -> int:
         return int(self.env.get("WEB_CONCURRENCY", "1"))
 
@@ -249,6 +276,46 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=5)
+
+
+LISTEN = "0A"
+
+
+def _tcp_sockets() -> dict[str, tuple[int, str, int]]:
+    """Every TCP socket on the machine by inode: local port, state, receive queue (for a
+    listening socket, the connections waiting to be accepted)."""
+    found = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, state, queues, inode = fields[1], fields[3], fields[4], fields[9]
+            found[inode] = (int(local.rsplit(":", 1)[1], 16), state, int(queues.split(":")[1], 16))
+    return found
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    inodes: set[str] = set()
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return inodes
+    for fd in fds:
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    return inodes
+
+
+def stop_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so that the servers a bench started are stopped."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 
 def load_average() -> tuple[float, float, float]:
