@@ -165,6 +165,24 @@ def print_table(report: dict[str, Any]) -> None:
     print(f"load average {report['load_average']['before']} -> {report['load_average']['after']}")
 
 
+def markdown(report: dict[str, Any]) -> str:
+    """The table as docs/performance.md shows it."""
+    hello = report["hello"]["requests_per_second"]
+    lines = [
+        "| page | req/s | p50 | p99 | share of hello world | errors |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in [{**report["hello"], "page": "hello world"}, *report["pages"]]:
+        path = f" `{row['path']}`" if row["page"] != "hello world" else ""
+        lines.append(
+            f"| {row['page']}{path} | {row['requests_per_second']:,.1f} "
+            f"| {row['latency_ms']['50']:,.0f} ms | {row['latency_ms']['99']:,.0f} ms "
+            f"| {row['requests_per_second'] / hello:.1%} "
+            f"| {row['non_2xx_3xx'] + sum(row['socket_errors'].values())} |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--products", type=int, default=0, help="grow the catalogue to N")
@@ -180,7 +198,16 @@ def main() -> None:
     parser.add_argument("--only", default="", help="measure only pages whose name has this")
     parser.add_argument("--workdir", type=Path, default=ROOT / "instance" / "bench")
     parser.add_argument("--out", type=Path, default=None, help="write the results as JSON")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--from-json", type=Path, default=None, help="print a saved --out")
     args = parser.parse_args()
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text())
+        if args.markdown:
+            print(markdown(saved))
+        else:
+            print_table(saved)
+        return
     wrk.require_wrk()
     stop_on_sigterm()
 
@@ -234,6 +261,8 @@ def main() -> None:
     report["pages"] = pages
     report["load_average"]["after"] = load_average()
     print_table(report)
+    if args.markdown:
+        print(markdown(report))
     if args.out:
         args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
         print(f"wrote {args.out}")
