@@ -28,7 +28,7 @@ import unicodedata
 from html import unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -173,7 +173,7 @@ def markdown(report: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for row in [{**report["hello"], "page": "hello world"}, *report["pages"]]:
-        path = f" `{row['path']}`" if row["page"] != "hello world" else ""
+        path = f" `{unquote(row['path'])}`" if row["page"] != "hello world" else ""
         lines.append(
             f"| {row['page']}{path} | {row['requests_per_second']:,.1f} "
             f"| {row['latency_ms']['50']:,.0f} ms | {row['latency_ms']['99']:,.0f} ms "
