@@ -24,11 +24,13 @@ from storefront.demo import loader
 from storefront.extensions import db
 from storefront.models import Product, Venture
 from storefront.services.checkout import ShopRules
+from storefront.services.pagination import encode_cursor
 
 PAGES = [
     ("home", "/"),
     ("product list", "/products"),
-    ("list, page 200", "/products?page=200"),
+    ("list, old link page 40", "/products?page=40"),  # by OFFSET: the deepest one served
+    ("list, deep page", "/products?after={middle}"),  # by keyset, halfway down the list
     ("list, category + price sort", "/products?category=food&sort=price_asc"),
     ("list, popular", "/products?sort=popular"),
     ("search", "/products?q=쿠키"),
@@ -60,10 +62,12 @@ def main() -> None:
         print(f"{args.products:,} products ready in {elapsed:.1f} s on {db.engine.dialect.name}")
         product_id = session.query(Product.id).order_by(Product.id.desc()).limit(1).scalar()
         venture_slug = session.query(Venture.slug).order_by(Venture.id).limit(1).scalar()
+        half = session.query(Product).order_by(Product.id).offset(args.products // 2).first()
+        middle = encode_cursor([half.created_at, half.id])
         engine = db.engine
     client = app.test_client()
     pages = [
-        (name, path.format(product_id=product_id, venture_slug=venture_slug))
+        (name, path.format(product_id=product_id, venture_slug=venture_slug, middle=middle))
         for name, path in PAGES
     ]
     time_pages(client, engine, pages, args.repeat)

@@ -5,6 +5,7 @@ id, and seeks past the previous page's last row with a row comparison. These ind
 the id so that the database walks them in exactly that order and stops after one page:
 
 - the product list in each sort (newest, price, popular), by category, and a venture's page;
+- a venture's low-stock listings on the seller's overview (emptiest first, at most 50);
 - the seller's orders list and numbers (orders by ``paid_at``).
 
 Revision ID: 0019_page_indexes
@@ -32,6 +33,7 @@ NEW = {
     "ix_product_popular": ["status", "units_sold", "id"],
     "ix_product_price": ["status", "price", "id"],
     "ix_product_venture_listing": ["venture_id", "status", "created_at", "id"],
+    "ix_product_low_stock": ["venture_id", "status", "stock"],
 }
 
 

@@ -25,6 +25,7 @@ class Product(Base):
         Index("ix_product_popular", "status", "units_sold", "id"),
         Index("ix_product_price", "status", "price", "id"),
         Index("ix_product_venture_listing", "venture_id", "status", "created_at", "id"),
+        Index("ix_product_low_stock", "venture_id", "status", "stock"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -102,8 +102,11 @@ def listings(db: Session, venture_id: int, include_archived: bool = False) -> li
     return list(db.scalars(stmt.order_by(Product.status.desc(), Product.created_at.desc())))
 
 
-def low_stock(db: Session, venture_id: int, threshold: int = LOW_STOCK) -> list[Product]:
-    """Published listings at or below the threshold, emptiest first."""
+def low_stock(
+    db: Session, venture_id: int, threshold: int = LOW_STOCK, limit: int = 50
+) -> list[Product]:
+    """Published listings at or below the threshold, emptiest first: at most ``limit``, read
+    from ix_product_low_stock whatever the size of the catalogue."""
     return list(
         db.scalars(
             select(Product)
@@ -113,6 +116,7 @@ def low_stock(db: Session, venture_id: int, threshold: int = LOW_STOCK) -> list[
                 Product.stock <= threshold,
             )
             .order_by(Product.stock, Product.title)
+            .limit(limit)
         )
     )
 

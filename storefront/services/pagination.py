@@ -70,7 +70,8 @@ def _key(expression: Any) -> tuple[ColumnElement[Any], bool]:
     return expression, False
 
 
-def _encode(values: Sequence[Any]) -> str:
+def encode_cursor(values: Sequence[Any]) -> str:
+    """The cursor of a row whose ordering keys have these values (for ``after=``/``before=``)."""
     plain = [["dt", v.isoformat()] if isinstance(v, datetime) else v for v in values]
     raw = json.dumps(plain, separators=(",", ":"), ensure_ascii=False).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -173,8 +174,8 @@ def paginate(
     if backwards:
         rows.reverse()
     items = [row[0] if width == 1 else tuple(row[:width]) for row in rows]
-    first = _encode(rows[0][width:]) if rows else ""
-    last = _encode(rows[-1][width:]) if rows else ""
+    first = encode_cursor(rows[0][width:]) if rows else ""
+    last = encode_cursor(rows[-1][width:]) if rows else ""
     if backwards:
         next_cursor, prev_cursor = last, first if more else ""
     else:

@@ -149,3 +149,15 @@ def test_public_and_seller_pages_cost_the_same_with_many_products_orders_and_ent
     add(120, 150)
     large = {url: queries_for(client, count_queries, url) for url in pages + later}
     assert large == small
+
+
+def test_the_seller_overview_lists_only_the_emptiest_low_stock_listings(session, shop):
+    from storefront.services import listings
+
+    venture = make_venture(session)
+    for stock in (3, 0, 2, 1, 4):
+        make_product(session, venture, title=f"재고 {stock}", stock=stock)
+    make_product(session, venture, title="넉넉", stock=50)
+    session.commit()
+    found = listings.low_stock(session, venture.id, threshold=3, limit=3)
+    assert [p.stock for p in found] == [0, 1, 2]
