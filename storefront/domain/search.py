@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 WORD = re.compile(r"[^\W_]+")
+# A word's pieces in one pass: a run of Hangul syllables, or a run of other letters/digits.
+PIECE = re.compile(r"([\uac00-\ud7a3]+)|[^\W_\uac00-\ud7a3]+")
 
 # Particles (josa) a shopper may type after a noun, longest first. Stripped only from the
 # query, and only as an alternative, so a word that merely ends like one still matches.
@@ -76,7 +78,9 @@ Clause = tuple[Alternative, ...]  # any may match
 
 def normalise(text: str) -> str:
     """Fold width, compatibility forms and case, so ``ＳＯＡＰ`` reads as ``soap``."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.casefold()
 
 
 def _pieces(word: str) -> list[tuple[str, bool]]:
@@ -103,11 +107,14 @@ def bigrams(run: str) -> list[str]:
 def tokens(text: str) -> list[str]:
     """Return the index tokens of a text, in order (repeats kept, for ranking)."""
     found: list[str] = []
-    for word in WORD.findall(normalise(text)):
-        for piece, hangul in _pieces(word):
-            found.extend(bigrams(piece) if hangul else [piece])
-            if len(found) >= MAX_TOKENS:
-                return found[:MAX_TOKENS]
+    for piece in PIECE.finditer(normalise(text)):
+        run = piece.group()
+        if piece.group(1) and len(run) > 1:
+            found.extend([run[i : i + 2] for i in range(len(run) - 1)])
+        else:
+            found.append(run)
+        if len(found) >= MAX_TOKENS:
+            return found[:MAX_TOKENS]
     return found
 
 
