@@ -36,7 +36,11 @@ def upgrade():
             "product_id INTEGER PRIMARY KEY REFERENCES product (id) ON DELETE CASCADE, "
             "document TSVECTOR NOT NULL)"
         )
-        op.execute("CREATE INDEX ix_product_search_document ON product_search USING gin (document) WITH (fastupdate = off)")
+        # fastupdate off: a search never scans a pending list (bulk loads turn it on a while)
+        op.execute(
+            "CREATE INDEX ix_product_search_document ON product_search "
+            "USING gin (document) WITH (fastupdate = off)"
+        )
     else:
         op.execute(
             "CREATE VIRTUAL TABLE product_search USING fts5("

@@ -166,7 +166,7 @@ class SqliteIndex:
         )
 
     def match(self, stmt: Select[Any], clauses: Sequence[Clause]) -> tuple[Select[Any], Any]:
-        docs = literal_column(TABLE)
+        docs: ColumnElement[Any] = literal_column(TABLE)
         stmt = stmt.join(self.documents, self.documents.c.rowid == Product.id).where(
             docs.op("MATCH")(self.fts_query(clauses))
         )
@@ -222,7 +222,7 @@ def match(db: Session, stmt: Select[Any], text_: str) -> tuple[Select[Any], Any]
     return index_for(db.get_bind().dialect.name).match(stmt, clauses)
 
 
-def _source() -> Select[Any]:
+def _source() -> Select[*tuple[Any, ...]]:
     return (
         select(Product.id, Product.title, Product.description, Venture.name)
         .join(Venture, Venture.id == Product.venture_id)
