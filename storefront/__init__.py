@@ -15,6 +15,7 @@ from storefront import config as settings
 from storefront import sqlite
 from storefront.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from storefront.models import User
+from storefront.models import search as search_index
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,7 +73,13 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         sqlite.configure(db.engine)
         sqlite.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        include_object=search_index.include_object,  # the index is the migrations' own
+    )
     csrf.init_app(app)
     babel.init_app(
         app,

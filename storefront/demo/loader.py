@@ -32,7 +32,7 @@ from storefront.models import (
     utcnow,
 )
 from storefront.payments.test_provider import TestProvider, paid_session
-from storefront.services import funds, impact, notices, payments, payouts
+from storefront.services import funds, impact, notices, payments, payouts, search
 from storefront.services.cart import Cart, CartItem
 from storefront.services.checkout import ShopperDetails, ShopRules, place_order
 
@@ -361,6 +361,7 @@ def load_scaled(db: Session, total_products: int, batch: int = 5000) -> int:
     now = utcnow()
     words = ["유기농", "수제", "업사이클", "친환경", "로컬", "선물세트", "한정판", "데일리"]
     added = 0
+    last_id = db.scalar(select(func.max(Product.id))) or 0
     while existing + added < total_products:
         rows: list[dict[str, object]] = []
         for _ in range(min(batch, total_products - existing - added)):
@@ -384,5 +385,8 @@ def load_scaled(db: Session, total_products: int, batch: int = 5000) -> int:
             )
         db.execute(insert(Product), rows)
         added += len(rows)
+    search.reindex_all(db.connection(), after_id=last_id)  # bulk inserts skip the ORM's hook
     db.execute(text("ANALYZE product"))  # fresh planner statistics, as a live shop would have
+    if db.get_bind().dialect.name == "postgresql":  # a few rows never wake autovacuum
+        db.execute(text("ANALYZE venture, product_search"))
     return added

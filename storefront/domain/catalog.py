@@ -12,5 +12,5 @@ MISSIONS = (
     "environment",
     "local",
 )
-SORTS = ("newest", "price_asc", "price_desc", "popular")
+SORTS = ("relevance", "newest", "price_asc", "price_desc", "popular")  # relevance: searches only
 LOW_STOCK = 5  # at or below this, the shop says "only N left"

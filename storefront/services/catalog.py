@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, UnaryExpression, or_, select
+from sqlalchemy import Select, UnaryExpression, false, select
 from sqlalchemy.orm import Session, contains_eager
 
 from storefront.domain.catalog import CATEGORIES, SORTS
 from storefront.models import Product, Venture
+from storefront.services import search
 from storefront.services.pagination import Page, PageRequest, paginate
 
 COUNT_UP_TO = 1000  # a result larger than this says "more than 1,000 products"
@@ -20,7 +21,7 @@ class ProductQuery:
     q: str = ""
     category: str = ""
     venture: str = ""  # slug
-    sort: str = "newest"
+    sort: str = ""  # "" picks relevance when searching, newest otherwise
     start: PageRequest = field(default_factory=PageRequest)
 
 
@@ -34,38 +35,44 @@ def visible_products() -> Select[Product]:
     )
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def effective_sort(query: ProductQuery) -> str:
+    """The shopper's sort if known; else best match first when searching, newest otherwise."""
+    searching = bool(query.q.strip())
+    if query.sort in SORTS and (query.sort != "relevance" or searching):
+        return query.sort
+    return "relevance" if searching else "newest"
 
 
 def search_products(
     db: Session, query: ProductQuery, per_page: int, count: bool = True
 ) -> Page[Product]:
     """Return one page of products matching the query (two SQL queries: the page, and a count
-    up to ``COUNT_UP_TO`` unless ``count`` is off)."""
+    up to ``COUNT_UP_TO`` unless ``count`` is off).
+
+    With search text, products are found through the search index and, unless the shopper
+    picked another sort, ranked best match first.
+    """
     stmt = visible_products()
     if query.category in CATEGORIES:
         stmt = stmt.where(Product.category == query.category)
     if query.venture:
         stmt = stmt.where(Venture.slug == query.venture)
     text = query.q.strip()[:100]
-    if text:
-        pattern = f"%{_escape_like(text)}%"
-        stmt = stmt.where(
-            or_(
-                Product.title.ilike(pattern, escape="\\"),
-                Product.description.ilike(pattern, escape="\\"),
-                Venture.name.ilike(pattern, escape="\\"),
-            )
-        )
-    sort = query.sort if query.sort in SORTS else "newest"
+    found = search.match(db, stmt, text) if text else None
+    if found is not None:
+        stmt, relevance = found
+    sort = effective_sort(query)
     orderings: dict[str, tuple[UnaryExpression[Any], ...]] = {
         "newest": (Product.created_at.desc(), Product.id.desc()),
         "price_asc": (Product.price.asc(), Product.id.asc()),
         "price_desc": (Product.price.desc(), Product.id.desc()),
         "popular": (Product.units_sold.desc(), Product.id.desc()),
     }
-    order_by = orderings[sort]
+    if found is not None:
+        orderings["relevance"] = (relevance, Product.id.desc())
+    elif text:  # nothing searchable in it (only punctuation, say): nothing matches
+        stmt = stmt.where(false())
+    order_by = orderings.get(sort, orderings["newest"])
     return paginate(db, stmt, order_by, query.start, per_page, COUNT_UP_TO if count else 0)
 
 

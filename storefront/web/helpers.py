@@ -34,6 +34,7 @@ MISSION_LABELS = {
     "local": _l("Local communities"),
 }
 SORT_LABELS = {
+    "relevance": _l("Best match"),
     "newest": _l("Newest"),
     "price_asc": _l("Price: low to high"),
     "price_desc": _l("Price: high to low"),

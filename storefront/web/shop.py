@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import (
     Blueprint,
     abort,
@@ -43,16 +45,17 @@ def products() -> str:
         q=args.get("q", ""),
         category=args.get("category", ""),
         venture=args.get("venture", ""),
-        sort=args.get("sort", "newest"),
+        sort=args.get("sort", ""),
         start=page_request(),
     )
+    query = replace(query, sort=catalog.effective_sort(query))
     page = catalog.search_products(db.session(), query, current_app.config["PRODUCTS_PER_PAGE"])
     return render_template(
         "shop/products.html",
         page=page,
         query=query,
         categories=CATEGORIES,
-        sorts=SORTS,
+        sorts=[s for s in SORTS if s != "relevance" or query.q.strip()],
         ventures=catalog.approved_ventures(db.session()),
     )
 

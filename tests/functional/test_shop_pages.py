@@ -164,3 +164,12 @@ def test_product_counts_stay_out_of_archived(client, session, shop):
     session.get(Product, shop.cheap.id).status = "archived"
     session.commit()
     assert shop.cheap.title not in text(client.get("/products"))
+
+
+def test_best_match_is_offered_and_chosen_only_while_searching(client, shop):
+    searching = text(client.get("/products?q=쿠키", headers={"Accept-Language": "ko"}))
+    assert '<option value="relevance" selected>정확도순</option>' in searching
+    assert 'value="relevance"' not in text(client.get("/products"))
+    assert 'value="newest" selected' in text(client.get("/products?sort=relevance"))
+    by_price = text(client.get("/products?q=쿠키&sort=price_asc"))
+    assert 'value="price_asc" selected' in by_price and shop.product.title in by_price

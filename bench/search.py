@@ -1,0 +1,92 @@
+"""Time catalogue searches on an existing database, and show their plans.
+
+    createdb -h 127.0.0.1 -U postgres search_bench
+    export FLASK_APP=storefront DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/search_bench
+    .venv/bin/flask db upgrade && .venv/bin/flask demo load --products 100000
+    .venv/bin/python bench/search.py                 # median and p99 of each query's page
+    .venv/bin/python bench/search.py --explain 노트   # EXPLAIN ANALYZE of its count and page
+
+Each run calls ``catalog.search_products`` (the count and the page, as /products?q= does)
+through the app's own session, without HTTP or templates: bench/http.py measures whole pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from storefront import create_app
+from storefront.extensions import db
+from storefront.services import catalog
+
+QUERIES = [
+    "노트",
+    "비누",
+    "비누를",
+    "노트에",
+    "쿠키",
+    "원목 도마",
+    "햇살",
+    "수제",
+    "soap",
+    "soa",
+    "a5",
+]
+
+
+def page_sql(query: catalog.ProductQuery, per_page: int) -> list[tuple[str, object]]:
+    """The two statements search_products runs, with their parameters."""
+    statements: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append((statement, parameters))
+
+    from sqlalchemy import event
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        catalog.search_products(db.session(), query, per_page)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return statements
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--explain", metavar="QUERY", help="EXPLAIN ANALYZE this query (PG)")
+    args = parser.parse_args()
+    app = create_app()
+    per_page = app.config["PRODUCTS_PER_PAGE"]
+    with app.app_context():
+        session = db.session()
+        if args.explain:
+            for statement, parameters in page_sql(catalog.ProductQuery(q=args.explain), per_page):
+                plan = session.connection().exec_driver_sql(
+                    "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
+                )
+                print("\n".join(row[0] for row in plan), end="\n\n")
+            return
+        print(f"{'query':12s} {'found':>7s} {'median ms':>10s} {'p99 ms':>8s}")
+        for q in QUERIES:
+            query = catalog.ProductQuery(q=q)
+            times = []
+            for _ in range(args.runs):
+                start = time.perf_counter()
+                page = catalog.search_products(session, query, per_page)
+                times.append((time.perf_counter() - start) * 1000)
+                session.rollback()
+            times.sort()
+            p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+            print(
+                f"{q:12s} {page.total:7d} {statistics.median(times):10.1f} {p99:8.1f}", flush=True
+            )
+
+
+if __name__ == "__main__":
+    main()

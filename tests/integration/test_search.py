@@ -1,0 +1,131 @@
+"""Search through the index, on SQLite (FTS5) and PostgreSQL (tsvector + GIN) alike."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from storefront.services import catalog, listings, ventures
+from storefront.services.search import reindex_all
+from tests.factories import make_product, make_venture
+
+
+def found(session, q, **fields):
+    page = catalog.search_products(session, catalog.ProductQuery(q=q, **fields), per_page=50)
+    return [p.title for p in page.items]
+
+
+@pytest.fixture
+def catalogue(session):
+    crafts = make_venture(session, name="햇살공방")
+    green = make_venture(session, name="Green Hands")
+    products = {
+        "note": make_product(session, crafts, title="재생지 노트북 세트", description="줄 노트"),
+        "soap": make_product(session, green, title="올리브 수제비누", description="Handmade soap"),
+        "bag": make_product(session, green, title="업사이클 가방", description="비누 향 없음"),
+        "candle": make_product(session, crafts, title="Soy Candle", description="콩 왁스 캔들"),
+    }
+    session.commit()
+    return {**products, "crafts": crafts, "green": green}
+
+
+@pytest.mark.parametrize(
+    ("q", "titles"),
+    [
+        ("노트", {"재생지 노트북 세트"}),
+        ("노트에", {"재생지 노트북 세트"}),
+        ("비누를", {"올리브 수제비누", "업사이클 가방"}),
+        ("수제비누", {"올리브 수제비누"}),
+        ("햇살공방", {"재생지 노트북 세트", "Soy Candle"}),
+        ("green", {"올리브 수제비누", "업사이클 가방"}),
+        ("SOAP", {"올리브 수제비누"}),
+        ("soa", {"올리브 수제비누"}),
+        ("candle 콩", {"Soy Candle"}),
+        ("노트 soap", set()),
+        ("없는말", set()),
+        ("%", set()),
+    ],
+)
+def test_korean_english_venture_and_mixed_queries(session, catalogue, q, titles):
+    assert set(found(session, q)) == titles
+
+
+def test_a_title_match_ranks_above_a_description_match(session, catalogue):
+    assert found(session, "비누") == ["올리브 수제비누", "업사이클 가방"]
+    cheap_first = found(session, "비누", sort="price_asc")
+    assert set(cheap_first) == {"올리브 수제비누", "업사이클 가방"}
+
+
+def test_hidden_products_are_never_found(session):
+    pending = make_venture(session, name="대기공방", status="pending")
+    approved = make_venture(session, name="열린공방")
+    make_product(session, pending, title="숨은 도자기 컵")
+    make_product(session, approved, title="초안 도자기 접시", status="draft")
+    make_product(session, approved, title="보관 도자기 그릇", status="archived")
+    make_product(session, approved, title="판매 도자기 화병")
+    session.commit()
+    assert found(session, "도자기") == ["판매 도자기 화병"]
+
+
+def test_an_edited_title_is_found_by_its_new_word_and_not_its_old(session, catalogue):
+    product = catalogue["bag"]
+    data = listings.ListingInput("재활용 지갑", product.description, "fashion", 20000, 1)
+    listings.update(session, product, data)
+    session.commit()
+    assert found(session, "지갑") == ["재활용 지갑"]
+    assert found(session, "가방") == []
+
+
+def test_archiving_hides_and_restoring_shows_again(session, catalogue):
+    listings.change_status(session, catalogue["note"], "archive")
+    session.commit()
+    assert found(session, "노트") == []
+
+
+def test_a_new_listing_is_found_once_published(session, catalogue):
+    venture = catalogue["crafts"]
+    data = listings.ListingInput("대나무 칫솔", "", "living", 3000, 5)
+    product = listings.create(session, venture, data, catalogue["note"].created_at)
+    session.commit()
+    assert found(session, "칫솔") == []
+    listings.change_status(session, product, "publish")
+    session.commit()
+    assert found(session, "칫솔") == ["대나무 칫솔"]
+
+
+def test_approving_a_venture_makes_its_products_findable(session):
+    venture = make_venture(session, name="새싹협동조합", status="pending")
+    make_product(session, venture, title="새싹 보리차")
+    session.commit()
+    assert found(session, "보리차") == []
+    ventures.review(session, venture, approve=True, note="", now=venture.created_at)
+    session.commit()
+    assert found(session, "보리차") == ["새싹 보리차"]
+
+
+def test_a_renamed_venture_is_found_by_its_new_name(session, catalogue):
+    venture = catalogue["crafts"]
+    venture.name = "달빛작업실"
+    session.commit()
+    assert set(found(session, "달빛작업실")) == {"재생지 노트북 세트", "Soy Candle"}
+    assert found(session, "햇살공방") == []
+
+
+def test_a_product_moved_to_another_venture_is_found_by_that_name(session, catalogue):
+    catalogue["candle"].venture_id = catalogue["soap"].venture_id
+    session.commit()
+    assert "Soy Candle" in found(session, "green hands")
+
+
+def test_reindexing_everything_gives_the_same_answers(session, catalogue):
+    session.execute(text("DELETE FROM product_search"))
+    assert found(session, "노트") == []
+    assert reindex_all(session.connection()) == 4
+    session.commit()
+    assert found(session, "노트") == ["재생지 노트북 세트"]
+
+
+def test_search_keeps_its_two_queries(session, catalogue, count_queries):
+    with count_queries() as q:
+        found(session, "비누를")
+    assert q.count == 2
