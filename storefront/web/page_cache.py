@@ -33,6 +33,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from werkzeug.wrappers import Response
 
 from storefront.extensions import cache
 
@@ -83,6 +84,22 @@ _down_until = [0.0]
 def init_app(app: Flask) -> None:
     cache.init_app(app)
     app.jinja_env.globals["csrf_slot"] = csrf_slot
+    app.after_request(revalidate)
+
+
+def revalidate(response: Response) -> Response:
+    """Let browsers keep a shared page and ask again with ``If-None-Match`` (a 304 when
+    nothing changed). ``private``: the page holds the session's cart count and account links,
+    so no proxy may keep it; ``no-cache``: a changed price must show on the next visit."""
+    if not g.get("shared_page") or response.status_code != 200:
+        return response
+    if request.method not in {"GET", "HEAD"}:
+        return response
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    response.vary.update(("Cookie", "Accept-Language"))
+    response.add_etag()  # of the body as sent: the cart count and CSRF token are in it
+    return response.make_conditional(request)
 
 
 def enabled() -> bool:
@@ -135,7 +152,7 @@ def csrf_slot() -> str:
     for the cache, filled with this session's token when the page is sent."""
     if g.get("page_cache_rendering"):
         return Markup(CSRF_SLOT)  # noqa: S704 - a constant
-    return generate_csrf()  # type: ignore[no-any-return]
+    return generate_csrf()
 
 
 def _fill(html: str) -> Markup:
@@ -166,6 +183,7 @@ def cached_page(template: str, parts: Iterable[str], load: Callable[[], dict[str
 
     ``load`` runs only on a miss; it may abort (404), and nothing is stored then.
     """
+    g.shared_page = True
     token = generations(parts)
     if token is None:
         return render_template(template, **load())
