@@ -36,9 +36,10 @@ def test_a_cached_page_is_served_without_the_database(client, shop, count_querie
 
 
 def test_the_null_cache_renders_every_time(make_app, shop, count_queries):
-    client, page = make_app(CACHE_TYPE="NullCache").test_client(), f"/products/{shop.product.id}"
+    app, page = make_app(CACHE_TYPE="NullCache"), f"/products/{shop.product.id}"
+    client = app.test_client()
     client.get(page)
-    with count_queries() as queries:
+    with app.app_context(), count_queries() as queries:  # this app's engine
         client.get(page)
     assert queries.count > 0
 
