@@ -91,9 +91,12 @@ CACHE_TYPES = ("RedisCache", "SimpleCache", "NullCache")
 
 
 def _cache(env: Mapping[str, str], production: bool, limits_uri: str) -> dict[str, Any]:
-    """Flask-Caching's settings: Redis shared by every worker in production, the process's
-    memory in the demo and tests; ``CACHE_TYPE=NullCache`` turns the page cache off."""
-    kind = env.get("CACHE_TYPE") or ("RedisCache" if production else "SimpleCache")
+    """Flask-Caching's settings: Redis shared by every worker in production (and wherever a
+    Redis is configured), the process's memory in the demo and tests; ``CACHE_TYPE=NullCache``
+    turns the page cache off."""
+    redis_url = env.get("CACHE_REDIS_URL") or env.get("REDIS_URL") or ""
+    shared = production or redis_url.startswith(REDIS_SCHEMES)
+    kind = env.get("CACHE_TYPE") or ("RedisCache" if shared else "SimpleCache")
     if kind not in CACHE_TYPES:
         raise ConfigError(f"CACHE_TYPE must be one of {', '.join(CACHE_TYPES)}, got {kind!r}")
     if production and kind == "SimpleCache":
@@ -110,7 +113,7 @@ def _cache(env: Mapping[str, str], production: bool, limits_uri: str) -> dict[st
         "PAGE_CACHE_SECONDS": _int(env, "PAGE_CACHE_SECONDS", 60),
     }
     if kind == "RedisCache":
-        url = env.get("CACHE_REDIS_URL") or env.get("REDIS_URL") or limits_uri
+        url = redis_url or limits_uri
         if not url.startswith(REDIS_SCHEMES):
             raise ConfigError("CACHE_TYPE=RedisCache needs CACHE_REDIS_URL (or REDIS_URL)")
         settings["CACHE_REDIS_URL"] = url

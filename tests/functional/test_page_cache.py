@@ -217,6 +217,8 @@ def test_production_shares_the_cache_through_redis(tmp_path):
     with pytest.raises(settings.ConfigError):
         settings.load(str(tmp_path), {**env, "CACHE_TYPE": "SimpleCache"})
     assert settings.load(str(tmp_path), {})["CACHE_TYPE"] == "SimpleCache"
+    with_redis = {"REDIS_URL": "redis://127.0.0.1:6379/0"}
+    assert settings.load(str(tmp_path), with_redis)["CACHE_TYPE"] == "RedisCache"
 
 
 def test_a_shared_page_answers_a_conditional_get_with_304(client, shop):
