@@ -67,7 +67,7 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from storefront.web.i18n import select_locale
+    from storefront.web import i18n, page_cache
 
     db.init_app(app)
     with app.app_context():
@@ -83,9 +83,11 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(
         app,
-        locale_selector=select_locale,
+        locale_selector=i18n.select_locale,
         default_translation_directories=str(ROOT / "storefront" / "translations"),
     )
+    i18n.init_app(app)  # catalogues parsed once per process, not per request
+    page_cache.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -87,6 +87,41 @@ def _list(env: Mapping[str, str], name: str) -> list[str] | None:
     return [item.strip() for item in raw.split(",") if item.strip()] or None
 
 
+CACHE_TYPES = ("RedisCache", "SimpleCache", "NullCache")
+
+
+def _cache(env: Mapping[str, str], production: bool, limits_uri: str) -> dict[str, Any]:
+    """Flask-Caching's settings: Redis shared by every worker in production (and wherever a
+    Redis is configured), the process's memory in the demo and tests; ``CACHE_TYPE=NullCache``
+    turns the page cache off."""
+    redis_url = env.get("CACHE_REDIS_URL") or env.get("REDIS_URL") or ""
+    shared = production or redis_url.startswith(REDIS_SCHEMES)
+    kind = env.get("CACHE_TYPE") or ("RedisCache" if shared else "SimpleCache")
+    if kind not in CACHE_TYPES:
+        raise ConfigError(f"CACHE_TYPE must be one of {', '.join(CACHE_TYPES)}, got {kind!r}")
+    if production and kind == "SimpleCache":
+        # Each worker would keep its own pages, and a change seen by one would not reach the rest.
+        raise ConfigError("CACHE_TYPE=SimpleCache is for one process: use RedisCache in production")
+    settings: dict[str, Any] = {
+        "CACHE_TYPE": kind,
+        "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX") or "sangsaeng:",
+        "CACHE_DEFAULT_TIMEOUT": 300,
+        "CACHE_THRESHOLD": 2000,  # SimpleCache's entries before it prunes
+        "CACHE_NO_NULL_WARNING": True,
+        # A cached page lives at most this long, which bounds what time alone changes (a fund
+        # opening at a set hour, a new day in the impact report) and a renewal Redis missed.
+        "PAGE_CACHE_SECONDS": _int(env, "PAGE_CACHE_SECONDS", 60),
+    }
+    if kind == "RedisCache":
+        url = redis_url or limits_uri
+        if not url.startswith(REDIS_SCHEMES):
+            raise ConfigError("CACHE_TYPE=RedisCache needs CACHE_REDIS_URL (or REDIS_URL)")
+        settings["CACHE_REDIS_URL"] = url
+        # Redis away: a page waits at most a second for it, then renders from the database.
+        settings["CACHE_OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    return settings
+
+
 def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from environment variables."""
     env = os.environ if env is None else env
@@ -128,6 +163,7 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         # An in-memory queue dies with the process that holds it; the worker must share it.
         raise ConfigError("JOBS_BROKER_URL must be a redis:// URI in production")
     in_process = env.get("JOBS_IN_PROCESS", "")
+    cache = _cache(env, production, limits_uri)
 
     return {
         "ENV_MODE": mode,
@@ -201,6 +237,8 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
+        # The page cache (docs/architecture.md, "Caching")
+        **cache,
         # Operations (docs/deploy.md)
         "LOG_FORMAT": env.get("LOG_FORMAT") or ("json" if production else "plain"),
         "REDIS_URL": env.get("REDIS_URL", ""),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -19,4 +20,5 @@ csrf = CSRFProtect()
 babel = Babel()
 mail = Mail()
 login_manager = LoginManager()
+cache = Cache()  # the page cache: storefront/web/page_cache.py
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

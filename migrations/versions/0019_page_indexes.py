@@ -9,7 +9,7 @@ the id so that the database walks them in exactly that order and stops after one
 - the seller's orders list and numbers (orders by ``paid_at``).
 
 Revision ID: 0019_page_indexes
-Revises: 0017_search
+Revises: 0018_rendered_descriptions
 Create Date: 2026-12-01 23:30:00
 
 """
@@ -17,7 +17,7 @@ Create Date: 2026-12-01 23:30:00
 from alembic import op
 
 revision = "0019_page_indexes"
-down_revision = "0017_search"
+down_revision = "0018_rendered_descriptions"
 branch_labels = None
 depends_on = None
 

@@ -21,6 +21,7 @@ from storefront.domain.impact import (
     quarters_between,
 )
 from storefront.domain.periods import local_date, local_today, to_utc
+from storefront.domain.rich_text import markdown_to_html
 from storefront.models import (
     Cause,
     ImpactReport,
@@ -360,6 +361,8 @@ def load_scaled(db: Session, total_products: int, batch: int = 5000) -> int:
     rng = random.Random(SEED + 2)
     now = utcnow()
     words = ["유기농", "수제", "업사이클", "친환경", "로컬", "선물세트", "한정판", "데일리"]
+    description = "벤치마크용 상품입니다."
+    description_html = markdown_to_html(description)  # core inserts skip the model's rendering
     added = 0
     last_id = db.scalar(select(func.max(Product.id))) or 0
     while existing + added < total_products:
@@ -371,7 +374,8 @@ def load_scaled(db: Session, total_products: int, batch: int = 5000) -> int:
                 {
                     "venture_id": ventures[n % len(ventures)],
                     "title": f"{rng.choice(words)} {category} 상품 {n}",
-                    "description": "벤치마크용 상품입니다.",
+                    "description": description,
+                    "description_html": description_html,
                     "category": category,
                     "price": rng.randint(30, 1200) * 100,
                     "currency": "KRW",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from storefront.domain.rich_text import markdown_to_html
 from storefront.models.base import Base, utcnow
 from storefront.models.ventures import Venture
 
@@ -32,6 +33,8 @@ class Product(Base):
     venture_id: Mapped[int] = mapped_column(ForeignKey("venture.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # The description rendered to safe HTML whenever it is set (see ``_render``): pages copy it.
+    description_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     category: Mapped[str] = mapped_column(String(40))
     price: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3), default="KRW")
@@ -43,6 +46,12 @@ class Product(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     venture: Mapped[Venture] = relationship(back_populates="products", lazy="raise")
+
+    @validates("description")
+    def _render(self, _key: str, value: str | None) -> str:
+        """Render the Markdown once, when it is saved, rather than on every page view."""
+        self.description_html = markdown_to_html(value)
+        return value or ""
 
 
 class ProductOption(Base):

@@ -14,7 +14,7 @@ from werkzeug.routing import IntegerConverter, Map
 from storefront.domain.money import format_rate_bp, to_decimal
 from storefront.services.cart import Cart
 from storefront.web.guards import owns
-from storefront.web.rich_text import render_markdown
+from storefront.web.rich_text import render_markdown, stored_html
 
 CATEGORY_LABELS = {
     "food": _l("Food"),
@@ -148,7 +148,13 @@ class IdConverter(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        money=money, rate=rate, when=when, day=day, markdown=render_markdown, phone=phone
+        money=money,
+        rate=rate,
+        when=when,
+        day=day,
+        markdown=render_markdown,
+        stored_html=stored_html,
+        phone=phone,
     )
     app.jinja_env.globals.update(
         CATEGORY_LABELS=CATEGORY_LABELS,

@@ -25,15 +25,19 @@ from storefront.models import Order, Payout
 from storefront.services import ledger, payouts
 from storefront.web.common import page_request
 from storefront.web.exports import csv_stream, json_stream
+from storefront.web.page_cache import LEDGER, cached_page
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
 
 @bp.get("")
 def index() -> str:
+    return cached_page("ledger/index.html", (LEDGER,), _index)
+
+
+def _index() -> dict[str, Any]:
     rows = payouts.listing(db.session(), limit=20)
-    return render_template(
-        "ledger/index.html",
+    return dict(
         total=ledger.total_pledged(db.session()),
         by_cause=ledger.totals_by_cause(db.session()),
         balances=payouts.cause_balances(db.session()),

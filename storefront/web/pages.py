@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, current_app, render_template
 
 from storefront.domain.catalog import LOW_STOCK
@@ -16,18 +18,26 @@ from storefront.web.forms import AddToCartForm
 
 def product_page(product_id: int) -> str:
     """The shop's page of a product for sale; a 404 for one that is not."""
+    return render_template("shop/product.html", **product_context(product_id))
+
+
+def product_context(product_id: int) -> dict[str, Any]:
+    """What the shop's page of a product for sale shows; a 404 for one that is not."""
     item = catalog.get_visible_product(db.session(), product_id)
     if item is None:
         abort(404)
-    return render_product(item, item.venture, preview=False)
+    return _context(item, item.venture, preview=False)
 
 
 def render_product(item: Product, venture: Venture, *, preview: bool) -> str:
     """The product page; a preview shows a seller what shoppers will see, without buying."""
+    return render_template("shop/product.html", **_context(item, venture, preview=preview))
+
+
+def _context(item: Product, venture: Venture, *, preview: bool) -> dict[str, Any]:
     donation = DonationRule(venture.giving_rate_bp, 0).donation(item.price)
     offer = funds.offer_for(db.session(), item, utcnow(), current_app.config["SHOP_CURRENCY"])
-    return render_template(
-        "shop/product.html",
+    return dict(
         product=item,
         venture=venture,
         donation=donation,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -10,7 +11,6 @@ from flask import (
     current_app,
     make_response,
     redirect,
-    render_template,
     request,
     send_from_directory,
     url_for,
@@ -23,15 +23,19 @@ from storefront.services import catalog, ledger
 from storefront.web.common import page_request
 from storefront.web.helpers import safe_next
 from storefront.web.i18n import LANG_COOKIE
-from storefront.web.pages import product_page
+from storefront.web.page_cache import CATALOG, LEDGER, cached_page
+from storefront.web.pages import product_context
 
 bp = Blueprint("shop", __name__)
 
 
 @bp.get("/")
 def home() -> str:
-    return render_template(
-        "shop/home.html",
+    return cached_page("shop/home.html", (CATALOG, LEDGER), _home)
+
+
+def _home() -> dict[str, Any]:
+    return dict(
         ventures=catalog.featured_ventures(db.session()),
         products=catalog.popular_products(db.session()),
         total_given=ledger.total_pledged(db.session()),
@@ -40,6 +44,10 @@ def home() -> str:
 
 @bp.get("/products")
 def products() -> str:
+    return cached_page("shop/products.html", (CATALOG,), _products)
+
+
+def _products() -> dict[str, Any]:
     args = request.args
     query = catalog.ProductQuery(
         q=args.get("q", ""),
@@ -50,8 +58,7 @@ def products() -> str:
     )
     query = replace(query, sort=catalog.effective_sort(query))
     page = catalog.search_products(db.session(), query, current_app.config["PRODUCTS_PER_PAGE"])
-    return render_template(
-        "shop/products.html",
+    return dict(
         page=page,
         query=query,
         categories=CATEGORIES,
@@ -62,28 +69,31 @@ def products() -> str:
 
 @bp.get("/products/<id:product_id>")
 def product(product_id: int) -> str:
-    return product_page(product_id)
+    return cached_page("shop/product.html", (CATALOG,), lambda: product_context(product_id))
 
 
 @bp.get("/ventures")
 def ventures() -> str:
-    return render_template("shop/ventures.html", ventures=catalog.approved_ventures(db.session()))
+    return cached_page(
+        "shop/ventures.html",
+        (CATALOG,),
+        lambda: dict(ventures=catalog.approved_ventures(db.session())),
+    )
 
 
 @bp.get("/ventures/<slug>")
 def venture(slug: str) -> str:
+    return cached_page("shop/venture.html", (CATALOG, LEDGER), lambda: _venture(slug))
+
+
+def _venture(slug: str) -> dict[str, Any]:
     item = catalog.get_approved_venture(db.session(), slug)
     if item is None:
         abort(404)
     query = catalog.ProductQuery(venture=slug, start=page_request())
     per_page = current_app.config["PRODUCTS_PER_PAGE"]
     page = catalog.search_products(db.session(), query, per_page, count=False)
-    return render_template(
-        "shop/venture.html",
-        venture=item,
-        page=page,
-        given=ledger.given_by_venture(db.session(), item.id),
-    )
+    return dict(venture=item, page=page, given=ledger.given_by_venture(db.session(), item.id))
 
 
 @bp.get("/favicon.ico")

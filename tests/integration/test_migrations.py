@@ -89,3 +89,26 @@ def test_every_user_gets_a_fresh_random_session_token_once(app, db):
     with db.engine.connect() as connection:
         nonces = connection.execute(text("SELECT reset_nonce FROM user_account")).scalars().all()
     assert len(set(nonces)) == 3 and all(len(nonce) == 32 for nonce in nonces)
+
+
+def test_existing_descriptions_are_rendered_when_the_column_is_added(app, db):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from tests.factories import make_cause, make_product, make_venture
+
+    product_id = make_product(db.session, make_venture(db.session, make_cause(db.session))).id
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0016_payout_guards")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE product SET description = :d WHERE id = :id"),
+            {"d": "**우리밀** <script>x</script>", "id": product_id},
+        )
+    upgrade()
+    with db.engine.connect() as connection:
+        html = connection.execute(
+            text("SELECT description_html FROM product WHERE id = :id"), {"id": product_id}
+        ).scalar_one()
+    assert html.startswith("<p><strong>우리밀</strong>") and "<script>" not in html

@@ -46,3 +46,13 @@ def test_no_script_gets_through(hostile):
 def test_links_are_kept_but_marked_as_user_content():
     html = render_markdown("[우리 가게](https://shop.example/)")
     assert 'href="https://shop.example/"' in html and "nofollow" in html
+
+
+def test_a_product_keeps_its_description_rendered_whenever_it_is_set():
+    from storefront.models import Product
+
+    product = Product(description="**국산** 우리밀")
+    assert product.description_html == "<p><strong>국산</strong> 우리밀</p>\n"
+    product.description = "<b>굵게</b> [링크](https://shop.example/)"
+    assert "<b>" not in product.description_html
+    assert 'href="https://shop.example/"' in product.description_html

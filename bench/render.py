@@ -1,0 +1,102 @@
+"""CPU per request of the shop's public pages, through the WSGI app (no network, no server).
+
+    .venv/bin/python bench/render.py                      # uncached (CACHE_TYPE=NullCache)
+    .venv/bin/python bench/render.py --cache SimpleCache  # served from the page cache
+    .venv/bin/python bench/render.py --profile /products/1  # cProfile's top functions
+
+It migrates a fresh SQLite file, loads the demo catalogue, its funds and 60 paid orders, warms
+each page once (templates, translations, the cache), then requests it ``--repeat`` times and
+prints the process CPU time per request (median and p95) and the SQL statements per request.
+CPU rather than wall time: the machine is shared, and rendering is what this measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask_migrate import upgrade
+from sqlalchemy import event, select
+
+from bench.timing import bench_app
+from storefront.demo import loader
+from storefront.extensions import db
+from storefront.models import Product, Venture
+from storefront.services.checkout import ShopRules
+
+PAGES = [
+    ("home", "/"),
+    ("product list", "/products"),
+    ("product page", "/products/{product_id}"),
+    ("venture page", "/ventures/{venture_slug}"),
+    ("ledger", "/ledger"),
+    ("impact", "/impact"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cache", default="NullCache", help="CACHE_TYPE for the app")
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--lang", default="ko", choices=["ko", "en"])
+    parser.add_argument("--profile", default="", help="profile this path instead of timing")
+    args = parser.parse_args()
+
+    app, tmp = bench_app("", CACHE_TYPE=args.cache, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        upgrade()
+        session = db.session()
+        loader.load_catalogue(session, tmp / "media")
+        loader.load_funds(session, app.config["SHOP_CURRENCY"])
+        loader.load_orders(session, ShopRules.from_config(app.config))
+        session.commit()
+        product_id = session.scalar(select(Product.id).order_by(Product.id).limit(1))
+        venture_slug = session.scalar(select(Venture.slug).order_by(Venture.id).limit(1))
+        engine = db.engine
+    client = app.test_client()
+    client.set_cookie("lang", args.lang)
+    pages = [(n, p.format(product_id=product_id, venture_slug=venture_slug)) for n, p in PAGES]
+
+    if args.profile:
+        for _ in range(5):
+            client.get(args.profile)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.repeat):
+            client.get(args.profile)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        return
+
+    statements = [0]
+
+    def count(*_args: object) -> None:
+        statements[0] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    print(f"CACHE_TYPE={args.cache}, lang={args.lang}, {args.repeat} requests a page")
+    print(f"{'page':16} {'CPU median ms':>14} {'CPU p95 ms':>11} {'queries':>8}")
+    for name, path in pages:
+        assert client.get(path).status_code == 200, path  # warm
+        timings = []
+        for _ in range(args.repeat):
+            statements[0] = 0
+            started = time.process_time()
+            response = client.get(path)
+            timings.append((time.process_time() - started) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+        timings.sort()
+        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+        print(f"{name:16} {statistics.median(timings):14.2f} {p95:11.2f} {statements[0]:8d}")
+    event.remove(engine, "before_cursor_execute", count)
+
+
+if __name__ == "__main__":
+    main()
