@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -154,10 +154,7 @@ def audit(db: Session) -> Findings:
     and link, the running totals recomputed, and the payouts against what each cause was owed
     when they were recorded. Memory stays the same whatever the ledger's length."""
     payouts = _payout_facts(db)
-    columns = [getattr(LedgerEntry, name) for name in ledger_audit.COLUMNS]
-    found = ledger_audit.Audit(payouts).add_all(
-        _stream(db, select(*columns).order_by(LedgerEntry.id))
-    )
+    found = ledger_audit.Audit(payouts).add_all(_entry_rows(db))
     sums = select(
         LedgerSum.cause_id, LedgerSum.venture_id, LedgerSum.month, LedgerSum.kind,
         LedgerSum.amount, LedgerSum.entries,
@@ -176,6 +173,30 @@ def audit(db: Session) -> Findings:
         payout_rules.bad_corrections(payouts),
         payout_rules.overpaid_given(payouts, owed),
     )
+
+
+def _entry_rows(db: Session) -> Iterator[tuple[Any, ...]]:
+    """Every entry's ``audit.COLUMNS`` in id order, straight from the driver: a million rows
+    cost a third of what SQLAlchemy's rows and type conversions would. ``created_at`` comes
+    back aware, as the model's column type gives it."""
+    columns = [getattr(LedgerEntry, name) for name in ledger_audit.COLUMNS]
+    sql = str(select(*columns).order_by(LedgerEntry.id).compile(dialect=db.get_bind().dialect))
+    raw: Any = db.connection().connection.driver_connection  # in the session's transaction
+    if db.get_bind().dialect.name == "postgresql":
+        cursor = raw.cursor(name="ledger_audit")  # server-side: a batch in memory at a time
+        cursor.itersize = STREAM_BATCH
+    else:
+        cursor = raw.cursor()  # SQLite steps through the rows as they are read
+    try:
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(STREAM_BATCH):
+            for row in batch:
+                created = row[1]
+                if isinstance(created, str):  # SQLite keeps naive UTC text
+                    created = datetime.fromisoformat(created).replace(tzinfo=UTC)
+                yield (row[0], created, *row[2:])
+    finally:
+        cursor.close()
 
 
 def _owed_by_time(db: Session, cause_id: int, moment: datetime) -> int:

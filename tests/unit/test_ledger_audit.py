@@ -32,6 +32,14 @@ def test_canonical_row_writes_the_bytes_canonical_writes(entry):
     assert chain.canonical_row(*[entry[name] for name in chain.ROW]) == chain.canonical(entry)
 
 
+@settings(max_examples=500)
+@given(fields, st.tuples(*[st.integers()] * 5))
+def test_canonical_row_writes_canonicals_bytes_for_rows_of_the_usual_types(entry, numbers):
+    names = ("amount", "cause_id", "order_id", "order_line_id", "venture_id")
+    entry.update(zip(names, numbers, strict=True))
+    assert chain.canonical_row(*[entry[name] for name in chain.ROW]) == chain.canonical(entry)
+
+
 def test_canonical_row_matches_canonical_on_values_json_writes_its_own_way():
     entry = dict.fromkeys(chain.ROW, None)
     entry.update(created_at="x", amount=True, cause_id=1.5, rule='\u2028"\\\x00', fund_id=False)
