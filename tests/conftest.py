@@ -20,12 +20,18 @@ import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import settings
 from sqlalchemy import create_engine, event, text
 
 from storefront import create_app
 from storefront.extensions import db as _db
 from tests import factories
 from tests.helpers import WEBHOOK_SECRET
+
+# Tests assert behaviour, never time: Hypothesis's per-example deadline (200 ms) turns a busy
+# machine into a failure, so it is off.
+settings.register_profile("sangsaeng", deadline=None)
+settings.load_profile("sangsaeng")
 
 BACKEND = os.environ.get("SANGSAENG_TEST_DB", "sqlite")
 PG_ADMIN_URL = os.environ.get(
