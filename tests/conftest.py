@@ -174,6 +174,14 @@ def session(db: Any) -> Any:
 
 
 @pytest.fixture
+def uncached(app: Flask) -> Flask:
+    """Render every page from the database: for tests that count a page's queries, which a
+    page served from the page cache (storefront/web/page_cache.py) would not run."""
+    app.config["CACHE_TYPE"] = "NullCache"
+    return app
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

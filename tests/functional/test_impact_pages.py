@@ -65,7 +65,7 @@ def test_the_impact_page_speaks_korean_and_is_linked_from_every_page(client, ses
 
 
 def test_the_impact_page_runs_the_same_queries_for_two_or_twenty_ventures(
-    client, session, count_queries
+    client, session, count_queries, uncached
 ):
     for _ in range(2):
         listed_venture(session)

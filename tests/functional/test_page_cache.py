@@ -21,7 +21,7 @@ PRICE = 'data-testid="price">'
 
 
 def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert found, "no CSRF token"
     return found.group(1)
 

@@ -5,6 +5,9 @@ import pytest
 from tests.factories import make_product, make_venture
 from tests.helpers import buy
 
+# The queries of rendering a page, not of the page cache answering from memory.
+pytestmark = pytest.mark.usefixtures("uncached")
+
 
 def grow(session, ventures, per_venture):
     for venture in ventures:
