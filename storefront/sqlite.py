@@ -43,6 +43,8 @@ from typing import Any, TypeVar
 from flask import Flask, g, has_app_context, request, session
 from sqlalchemy import Engine, event
 
+from storefront.domain.errors import WriteInReadTransaction
+
 log = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -58,10 +60,6 @@ class _Reading:
 
     in_view: bool = True  # False once the view returned (a streamed body): too late to rerun
     wrote: bool = False
-
-
-class WriteInReadTransaction(Exception):
-    """A safe-method view tried to write in a deferred transaction; it runs again IMMEDIATE."""
 
 
 def writes(view: View) -> View:

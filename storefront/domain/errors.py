@@ -216,3 +216,7 @@ class WebhookRejected(Exception):
 
 class ConfigError(RuntimeError):
     """The environment does not describe a runnable shop."""
+
+
+class WriteInReadTransaction(Exception):
+    """A GET view tried to write in SQLite's read snapshot; storefront/sqlite.py runs it again."""
