@@ -323,3 +323,19 @@ def test_proofs_read_from_tiles_are_the_same(size):
         assert merkle.consistency_proof(tiles, m + 1, size) == merkle.consistency_proof(
             tree, m + 1, size
         )
+
+
+def test_a_proof_of_another_size_is_refused_even_against_its_own_root():
+    """RFC 9162's checks that the path ends exactly at the root of the size claimed."""
+    tree = merkle.MemoryTree(leaves(3))
+    first, second = merkle.leaf_hash(leaves(3)[0]), merkle.leaf_hash(leaves(3)[1])
+    # the proof of leaf 0 in the tree of 2, passed off as one in a tree of 3
+    proof = merkle.inclusion_proof(tree, 0, 2)
+    assert merkle.verify_inclusion(0, 2, first, proof, tree.root(2))
+    assert not merkle.verify_inclusion(0, 3, first, proof, tree.root(2))
+    # a leaf passed off as the only leaf of a tree whose root has it as a child
+    assert not merkle.verify_inclusion(0, 1, second, [first], merkle.node_hash(first, second))
+    # the tree of 2 passed off as a tree of 3 that extends the tree of 1
+    proof = merkle.consistency_proof(tree, 1, 2)
+    assert merkle.verify_consistency(1, 2, tree.root(1), tree.root(2), proof)
+    assert not merkle.verify_consistency(1, 3, tree.root(1), tree.root(2), proof)
