@@ -126,7 +126,7 @@ class VerifierKey:
             return False
         try:
             Ed25519PublicKey.from_public_bytes(self.public_key).verify(signature, message)
-        except InvalidSignature:
+        except (InvalidSignature, ValueError):
             return False
         return True
 
@@ -362,8 +362,10 @@ def open_checkpoint(
     log_keys: Sequence[VerifierKey],
     witness_keys: Sequence[VerifierKey] = (),
 ) -> SignedCheckpoint:
-    """Check a signed checkpoint: at least one of ``log_keys`` (type ``ED25519``) signed it;
-    cosignatures by ``witness_keys`` (type ``COSIGNATURE_V1``) are checked and returned.
+    """Check a signed checkpoint: at least one of ``log_keys`` (type ``ED25519``) whose name
+    is the checkpoint's origin signed it (so one log's key never vouches for another log's
+    checkpoint); cosignatures by ``witness_keys`` (type ``COSIGNATURE_V1``) are checked and
+    returned.
 
     :raises LogRefused: as :func:`open_note`, ``log.unverified`` when no log key signed it,
         and ``log.bad_checkpoint`` when its text is not a checkpoint.
@@ -373,7 +375,12 @@ def open_checkpoint(
     ):
         raise LogRefused("log.bad_key")
     opened = open_note(note, [*log_keys, *witness_keys])
-    signed_by_log = tuple(key for key, _ in opened.verified if key.algorithm == ED25519)
+    checkpoint = Checkpoint.parse(opened.text)
+    signed_by_log = tuple(
+        key
+        for key, _ in opened.verified
+        if key.algorithm == ED25519 and key.name == checkpoint.origin
+    )
     if not signed_by_log:
         raise LogRefused("log.unverified")
     cosignatures = tuple(
@@ -381,7 +388,6 @@ def open_checkpoint(
         for key, signature in opened.verified
         if key.algorithm == COSIGNATURE_V1
     )
-    checkpoint = Checkpoint.parse(opened.text)
     text = note.decode() if isinstance(note, bytes) else note
     return SignedCheckpoint(checkpoint, signed_by_log, cosignatures, text)
 

@@ -244,6 +244,13 @@ def test_a_forged_or_edited_checkpoint_is_refused():
         notes.open_checkpoint(bigger, [log.verifier_key])
 
 
+def test_a_log_key_vouches_only_for_checkpoints_of_its_own_origin():
+    other_log = notes.Signer.generate("other.example/log")
+    note = a_checkpoint().sign(other_log)  # its origin is ORIGIN, not other.example/log
+    with refused("log.unverified"):
+        notes.open_checkpoint(note, [other_log.verifier_key])
+
+
 def test_a_note_that_is_no_checkpoint_is_refused_even_when_signed():
     log = notes.Signer.generate(ORIGIN)
     with refused("log.bad_checkpoint"):
