@@ -201,6 +201,14 @@ class AlreadyReported(DomainError):
     default_code = "report.sales_reported"
 
 
+# --- the donation log: Merkle proofs, signed notes, checkpoints, cosignatures ---------------
+
+
+class LogRefused(DomainError):
+    """A proof asked for a leaf or a size the log does not have, or a note, checkpoint, key or
+    cosignature that is malformed or whose signature does not check."""
+
+
 # --- failures of the machinery, not refusals by a rule --------------------------------------
 # They stand apart from DomainError on purpose: a caller that turns refusals into 4xx answers
 # must not swallow them (a provider that did not answer is retried, not refused).

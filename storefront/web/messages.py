@@ -149,6 +149,19 @@ MESSAGES: dict[str, Message] = {
     ),
     "report.sales": _l("Enter a whole number of won, 0 or more."),
     "report.sales_reported": _l("Your sales before joining were reported already."),
+    # --- the donation log ---
+    "log.bad_size": _l("A log cannot have %(size)d entries."),
+    "log.bad_sizes": _l(
+        "A log of %(old_size)d entries cannot grow into one of %(new_size)d entries."
+    ),
+    "log.bad_range": _l("Entries %(start)d to %(end)d are not a subtree of the log."),
+    "log.leaf_out_of_range": _l("Entry %(index)d is not in the log of %(size)d entries."),
+    "log.bad_key": _l("That key is not a well-formed Ed25519 note key."),
+    "log.ambiguous_key": _l("Two different keys named %(name)s have the same key ID."),
+    "log.bad_note": _l("That is not a well-formed signed note."),
+    "log.bad_signature": _l("The signature by %(name)s does not check: the note was changed."),
+    "log.unverified": _l("No key we know signed this note."),
+    "log.bad_checkpoint": _l("That is not a well-formed checkpoint."),
 }
 
 # Refusals where the shop's state stands in the way (409); every other one is a bad request.
