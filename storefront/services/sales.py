@@ -154,6 +154,13 @@ def restate(db: Session, order_id: int) -> None:
             p[1] += sign * item.revenue
             p[2] = max(p[2], item.title)
     shoppers = {(i.venture_id, i.shopper) for i in [*before, *now]}
+    if db.get_bind().dialect.name == "postgresql":
+        # Two orders of one shopper paid at once would each miss the other when deciding
+        # which is her first: restate a shopper's purchases with a venture one at a time.
+        for venture_id, shopper in sorted(shoppers):
+            db.execute(
+                select(func.pg_advisory_xact_lock(func.hashtext(f"sales:{venture_id}:{shopper}")))
+            )
     old = {key: day_figures(_purchases(db, *key)) for key in shoppers}
     db.execute(delete(SalesItem).where(SalesItem.order_id == order_id))
     for item in now:
