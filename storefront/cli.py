@@ -22,6 +22,7 @@ ledger_cli = AppGroup("ledger", help="The donation ledger.")
 ventures_cli = AppGroup("ventures", help="Review venture applications.")
 jobs_cli = AppGroup("jobs", help="The task queue that sends emails and releases holds.")
 payments_cli = AppGroup("payments", help="The payment provider's side.")
+stats_cli = AppGroup("stats", help="The running totals of the ventures' sales.")
 
 
 @demo.command("load")
@@ -140,6 +141,29 @@ def reject_venture(slug: str, note: str) -> None:
     click.echo(f"{slug} rejected.")
 
 
+@stats_cli.command("verify")
+def verify_stats() -> None:
+    """Recompute the sales totals from the orders and name every stored row that differs."""
+    from storefront.services import sales
+
+    problems = sales.verify(db.session())
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise SystemExit(1)
+    click.echo("The sales totals match the orders.")
+
+
+@stats_cli.command("rebuild")
+def rebuild_stats() -> None:
+    """Replace the sales totals with ones recomputed from the orders (after a bulk load)."""
+    from storefront.services import sales
+
+    totals = sales.rebuild(db.session())
+    db.session.commit()
+    click.echo(f"Rebuilt the sales totals: {len(totals.days)} venture days.")
+
+
 @ledger_cli.command("verify")
 def verify_ledger() -> None:
     """Recompute the hash chain and name the first entry that does not match; check the
@@ -219,3 +243,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(ledger_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(payments_cli)
+    app.cli.add_command(stats_cli)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storefront.models import Cause, MatchingFund, Product, Refund, User, Venture
-from storefront.services import ledger
+from storefront.services import ledger, sales
 from tests.helpers import PASSWORD
 
 _seq = itertools.count(1)
@@ -220,6 +220,7 @@ def make_paid_order(
     for line, spec in zip(order.lines, lines, strict=True):
         line.status = spec.status
     session.flush()
+    sales.restate(session, order.id)
     return order
 
 
@@ -236,4 +237,5 @@ def refund_line(session: Any, order: Any, line: Any, when: Any) -> Any:
     session.add(refund)
     session.flush()
     line.status, line.cancelled_at = "cancelled", when
+    sales.restate(session, order.id)
     return ledger.reverse_line(session, line, refund, when)

@@ -10,6 +10,7 @@ from storefront.models.ledger import LedgerEntry, LedgerSum, Payout
 from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
 from storefront.models.payments import TestPaymentEvent, TestPaymentSession, WebhookEvent
+from storefront.models.sales import SalesDay, SalesItem, SalesProductDay
 from storefront.models.ventures import Cause, Venture
 
 __all__ = [
@@ -30,6 +31,9 @@ __all__ = [
     "ProductOption",
     "Refund",
     "SalesBeforeJoining",
+    "SalesDay",
+    "SalesItem",
+    "SalesProductDay",
     "TestPaymentEvent",
     "TestPaymentSession",
     "User",

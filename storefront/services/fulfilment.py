@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from storefront.domain.errors import FulfilmentRefused
 from storefront.models import Order, OrderLine, Product, Refund
 from storefront.payments import PaymentError, PaymentProvider
-from storefront.services import ledger, notify, refunds, stock
+from storefront.services import ledger, notify, refunds, sales, stock
 from storefront.services.pagination import Page, PageRequest, paginate
 
 CARRIERS = ("cj", "epost", "hanjin", "lotte", "logen", "kdexp", "other")
@@ -131,6 +131,7 @@ def cancel_line(db: Session, provider: PaymentProvider, line: OrderLine, now: da
     # the last (and its shipping refunded) even when two are cancelled at once.
     db.execute(select(Order.id).where(Order.id == order.id).with_for_update())
     _move(db, line, {"paid", "preparing"}, "cancelled", cancelled_at=now)
+    sales.restate(db, order.id)
     others_active = db.scalar(
         select(func.count())
         .select_from(OrderLine)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, Date, cast, func, select, update
 from sqlalchemy.orm import Session
 
 from storefront.domain.errors import AlreadyReported
@@ -27,18 +27,16 @@ from storefront.domain.impact import (
     monthly_average,
     quarters_between,
 )
-from storefront.domain.periods import Window, local_date, shift, to_utc
+from storefront.domain.periods import Window, local_date, shift
 from storefront.models import (
     ImpactReport,
     LedgerSum,
-    Order,
-    OrderLine,
     SalesBeforeJoining,
+    SalesDay,
     User,
     Venture,
 )
 from storefront.services import ledger, payouts
-from storefront.services.stats import SOLD, SOLD_LINES, bucket
 
 CHART_MONTHS = 12
 CHART_QUARTERS = 8
@@ -76,39 +74,37 @@ class Impact:
     jobs_by_quarter: list[QuarterJobs] = field(default_factory=list)
 
 
-def _months_later(db: Session, column: Any, months: int) -> ColumnElement[Any]:
-    """``column`` plus a number of calendar months, in SQL."""
-    if db.get_bind().dialect.name == "postgresql":
-        return column + func.make_interval(0, months)
-    return func.datetime(column, f"+{months} months")
-
-
 def _first_months_sales(db: Session) -> dict[int, dict[date, int]]:
     """Goods sold per approved venture and Seoul month, in the months just after joining.
 
-    Sales are counted as on the seller's numbers page (stats.py): goods of sold lines that
-    were not cancelled, by the day the order was paid. The SQL bound (five months after
-    approval) only trims rows; the exact months are picked in Python.
+    Sales are counted as on the seller's numbers page (the running totals of sales.py). The
+    SQL bound (the days from approval to six months after) only trims rows; the exact months
+    are picked in Python.
     """
-    month = bucket(db, Order.paid_at, "month").label("month")
     rows = db.execute(
-        select(OrderLine.venture_id, month, func.sum(OrderLine.goods_amount))
-        .join(Order, Order.id == OrderLine.order_id)
-        .join(Venture, Venture.id == OrderLine.venture_id)
+        select(SalesDay.venture_id, SalesDay.day, SalesDay.revenue)
+        .join(Venture, Venture.id == SalesDay.venture_id)
         .where(
             Venture.status == "approved",
             Venture.reviewed_at.is_not(None),
-            OrderLine.status.in_(SOLD_LINES),
-            Order.status.in_(SOLD),
-            Order.paid_at >= Venture.reviewed_at,
-            Order.paid_at < _months_later(db, Venture.reviewed_at, 5),
+            SalesDay.day >= _day_of(db, Venture.reviewed_at, 0),
+            SalesDay.day < _day_of(db, Venture.reviewed_at, 6),
         )
-        .group_by(OrderLine.venture_id, month)
     ).all()
     sales: dict[int, dict[date, int]] = {}
-    for venture_id, start, amount in rows:
-        sales.setdefault(int(venture_id), {})[date.fromisoformat(str(start)[:10])] = int(amount)
+    for venture_id, day, amount in rows:
+        month = date.fromisoformat(str(day)[:10]).replace(day=1)
+        monthly = sales.setdefault(int(venture_id), {})
+        monthly[month] = monthly.get(month, 0) + int(amount)
     return sales
+
+
+def _day_of(db: Session, column: Any, months: int) -> ColumnElement[Any]:
+    """The UTC date of ``column`` plus a number of calendar months, in SQL (a loose bound:
+    a Seoul date is never before the UTC one)."""
+    if db.get_bind().dialect.name == "postgresql":
+        return cast(func.timezone("UTC", column + func.make_interval(0, months)), Date)
+    return func.date(column, f"+{months} months")
 
 
 def first_months_sales(db: Session) -> dict[int, int]:
@@ -355,14 +351,10 @@ def first_months_of(
     joined = local_date(venture.reviewed_at)
     months = first_months(joined)
     total = db.scalar(
-        select(func.coalesce(func.sum(OrderLine.goods_amount), 0))
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(
-            OrderLine.venture_id == venture.id,
-            OrderLine.status.in_(SOLD_LINES),
-            Order.status.in_(SOLD),
-            Order.paid_at >= to_utc(months[0]),
-            Order.paid_at < to_utc(shift(months[-1], "month", 1)),
+        select(func.coalesce(func.sum(SalesDay.revenue), 0)).where(
+            SalesDay.venture_id == venture.id,
+            SalesDay.day >= months[0],
+            SalesDay.day < shift(months[-1], "month", 1),
         )
     )
     average = monthly_average(int(total or 0))

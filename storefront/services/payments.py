@@ -18,7 +18,7 @@ from storefront.domain.errors import PaymentRejected
 from storefront.models import Order, OrderLine, Product, Refund, WebhookEvent
 from storefront.payments import PaymentProvider, SessionState
 from storefront.payments.base import PaymentEvent
-from storefront.services import funds, ledger, notify, refunds, stock
+from storefront.services import funds, ledger, notify, refunds, sales, stock
 from storefront.services.checkout import HOLDING, release
 
 log = logging.getLogger(__name__)
@@ -155,6 +155,7 @@ def fulfil(
         )
     funds.draw(db, order)
     ledger.record_order(db, order, now)
+    sales.restate(db, order.id)
     notify.order_confirmation(db, order)
     return "paid"
 

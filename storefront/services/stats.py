@@ -12,17 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, distinct, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from storefront.domain.money import apply_rate_bp
-from storefront.domain.periods import Window, change_bp, shift, to_utc
-from storefront.models import LedgerEntry, Order, OrderLine, Refund
-
-SOLD = ("paid", "refunded")  # orders whose lines count once not cancelled
-# Lines that were sold: a line stays "new" when its payment was refunded on arrival because
-# the stock was gone (the order is then "refunded" but nothing was ever sold).
-SOLD_LINES = ("paid", "preparing", "shipped", "delivered")
+from storefront.domain.periods import Window, change_bp, period_start, shift, to_utc
+from storefront.models import LedgerEntry, Order, OrderLine, Refund, SalesDay, SalesProductDay
+from storefront.services.sales import SOLD
 
 
 def bucket(db: Session, column: Any, grain: str) -> ColumnElement[str]:
@@ -85,77 +81,46 @@ class Dashboard:
         return max((p.revenue for p in self.periods), default=0)
 
 
-def _sold_lines(venture_id: int, begins: datetime, ends: datetime) -> list[Any]:
-    return [
-        OrderLine.venture_id == venture_id,
-        OrderLine.status.in_(SOLD_LINES),
-        Order.status.in_(SOLD),
-        Order.paid_at >= begins,
-        Order.paid_at < ends,
-    ]
-
-
 def dashboard(db: Session, venture_id: int, window: Window, best: int = 5) -> Dashboard:
-    """Figures per period of the window, and the best sellers over it (three queries)."""
-    when = bucket(db, Order.paid_at, window.grain).label("period")
+    """Figures per period of the window, and the best sellers over it (two queries on the
+    running totals of services/sales.py, bounded by the days of the window)."""
+    first, end = window.starts[0], shift(window.starts[-1], window.grain, 1)
     rows = db.execute(
         select(
-            when,
-            func.sum(OrderLine.goods_amount),
-            func.count(distinct(Order.id)),
-            func.sum(OrderLine.quantity),
-            func.sum(OrderLine.donation_amount),
-        )
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(*_sold_lines(venture_id, window.begins_at, window.ends_at))
-        .group_by(when)
+            SalesDay.day,
+            SalesDay.revenue,
+            SalesDay.orders,
+            SalesDay.units,
+            SalesDay.donations,
+            SalesDay.returning_orders,
+        ).where(SalesDay.venture_id == venture_id, SalesDay.day >= first, SalesDay.day < end)
     ).all()
     figures = {start: PeriodFigures(start) for start in window.starts}
-    for period, revenue, orders, units, donations in rows:
-        found = figures.get(date.fromisoformat(str(period)[:10]))
+    for day, revenue, orders, units, donations, returning in rows:
+        found = figures.get(period_start(_as_date(day), window.grain))
         if found is not None:
-            found.revenue, found.orders = int(revenue or 0), int(orders or 0)
-            found.units, found.donations = int(units or 0), int(donations or 0)
+            found.revenue += int(revenue)
+            found.orders += int(orders)
+            found.units += int(units)
+            found.donations += int(donations)
+            found.returning_orders += int(returning)
 
-    shopper = func.lower(Order.email)
-    first_purchase = (
-        select(shopper.label("shopper"), func.min(Order.paid_at).label("first_paid"))
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .where(
-            OrderLine.venture_id == venture_id,
-            OrderLine.status.in_(SOLD_LINES),
-            Order.status.in_(SOLD),
-        )
-        .group_by(shopper)
-        .subquery()
-    )
-    returning = db.execute(
-        select(when, func.count(distinct(Order.id)))
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .join(first_purchase, first_purchase.c.shopper == shopper)
-        .where(
-            *_sold_lines(venture_id, window.begins_at, window.ends_at),
-            Order.paid_at > first_purchase.c.first_paid,
-        )
-        .group_by(when)
-    ).all()
-    for period, count in returning:
-        found = figures.get(date.fromisoformat(str(period)[:10]))
-        if found is not None:
-            found.returning_orders = int(count)
-
-    units_sold = func.sum(OrderLine.quantity)
+    units_sold = func.sum(SalesProductDay.units)
     best_rows = db.execute(
         select(
-            OrderLine.product_id,
-            func.max(OrderLine.title),
+            SalesProductDay.product_id,
+            func.max(SalesProductDay.title),
             units_sold,
-            func.sum(OrderLine.goods_amount),
+            func.sum(SalesProductDay.revenue),
         )
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(*_sold_lines(venture_id, window.begins_at, window.ends_at))
-        .group_by(OrderLine.product_id)
-        .order_by(units_sold.desc(), OrderLine.product_id)
+        .where(
+            SalesProductDay.venture_id == venture_id,
+            SalesProductDay.day >= first,
+            SalesProductDay.day < end,
+        )
+        .group_by(SalesProductDay.product_id)
+        .having(units_sold > 0)
+        .order_by(units_sold.desc(), SalesProductDay.product_id)
         .limit(best)
     ).all()
     return Dashboard(
@@ -163,6 +128,10 @@ def dashboard(db: Session, venture_id: int, window: Window, best: int = 5) -> Da
         periods=[figures[start] for start in window.starts],
         best_sellers=[BestSeller(int(p), str(t), int(u), int(r)) for p, t, u, r in best_rows],
     )
+
+
+def _as_date(day: Any) -> date:
+    return day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
 
 
 @dataclass(frozen=True)

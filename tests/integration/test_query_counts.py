@@ -164,3 +164,34 @@ def test_the_seller_overview_lists_only_the_emptiest_low_stock_listings(session,
     session.commit()
     found = listings.low_stock(session, venture.id, threshold=3, limit=3)
     assert [p.stock for p in found] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("grain", ["day", "week", "month"])
+def test_the_numbers_page_and_impact_read_the_running_totals_not_the_order_lines(
+    client, session, count_queries, shop, owner, grain
+):
+    """The seller's numbers and /impact read services/sales.py's totals: no statement they
+    run reads ``order_line`` (the figures themselves are checked in test_stats.py)."""
+    import re
+
+    from storefront.domain.periods import local_today
+    from storefront.models import utcnow
+    from storefront.services import impact
+    from tests.factories import Line, make_paid_order
+
+    make_paid_order(session, shop.venture, [Line(shop.product)], when=utcnow())
+    session.commit()
+    url = f"/seller/ventures/{shop.venture.id}/numbers?grain={grain}"
+    client.get(url)
+    with count_queries() as counted:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "15,000" in response.get_data(as_text=True)
+    assert any("sales_day" in s for s in counted.statements)
+    # /impact is served from the page cache once warm: run its figures directly
+    with count_queries() as public:
+        impact.impact(session, local_today())
+        impact.first_months_sales(session)
+    assert any("sales_day" in s for s in public.statements)
+    for statement in counted.statements + public.statements:
+        assert not re.search(r"\border_line\b", statement), statement
