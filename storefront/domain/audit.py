@@ -40,10 +40,13 @@ class Audit:
                 wanted[p.ledger_head_id].add(p.cause_id)
         self._heads = sorted(wanted.items(), reverse=True)  # popped from the end
         self._next_head = self._heads[-1][0] if self._heads else _NEVER
-        self._month: tuple[datetime, datetime, str] | None = None
+        # the Seoul month of the last entry, bounds as chain text: the same format compares
+        # in time order, so the next entries of the month need no parsing
+        self._month: tuple[str, str, str] | None = None
 
     def add(self, row: Sequence[Any]) -> None:
-        """One entry, as the values of ``COLUMNS``."""
+        """One entry, as the values of ``COLUMNS``; ``created_at`` either a datetime or already
+        the chain's text (``chain.iso``), which is what ``flask ledger verify`` reads."""
         entry_id = row[0]
         if entry_id > self._next_head:
             self._reach(entry_id)
@@ -54,6 +57,8 @@ class Audit:
                 self.first_break = entry_id
             self._previous = row[14]
         created, amount, cause_id = row[1], row[3], row[8]
+        if type(created) is not str:
+            created = chain.iso(created)
         month = self._month
         if month is None or not month[0] <= created < month[1]:
             month = self._month = _month_of(created)
@@ -88,9 +93,11 @@ class Audit:
         return sorted(k for k in keys if recomputed.get(k) != stored.get(k))
 
 
-def _month_of(moment: datetime) -> tuple[datetime, datetime, str]:
-    """The Seoul month of a moment, with its bounds (so the next entries skip the time zone)."""
+def _month_of(created: str) -> tuple[str, str, str]:
+    """The Seoul month of a moment given as ``chain.iso`` text, with its bounds in the same
+    form (so the next entries skip the parsing and the time zone)."""
+    moment = datetime.fromisoformat(created)
     local = moment.astimezone(SEOUL)
     start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     after = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
-    return start, after, seoul_month(moment)
+    return chain.iso(start), chain.iso(after), seoul_month(moment)
