@@ -27,12 +27,19 @@ _NEVER = 1 << 62
 class Audit:
     """Feed it every entry in id order (``add``), then ``finish``; read the findings."""
 
-    def __init__(self, payouts: Iterable[PayoutFacts] = ()) -> None:
+    def __init__(
+        self, payouts: Iterable[PayoutFacts] = (), previous: str | None = chain.GENESIS
+    ) -> None:
+        """``previous``: the hash the first entry links to; None for a range of the chain that
+        starts after other entries (its first link is kept as ``first_link``, for ``joined``).
+        """
         self.checked = 0
+        self.first_id: int | None = None
+        self.first_link: str | None = None
         self.first_break: int | None = None
         self.sums: dict[SumKey, list[int]] = {}  # [amount, entries] per running total
         self.owed_at: dict[tuple[int, int], int] = {}  # (head id, cause) -> net pledges
-        self._previous = chain.GENESIS
+        self._previous = previous
         self._net: dict[int, int] = defaultdict(int)
         wanted: dict[int, set[int]] = defaultdict(set)
         for p in payouts:
@@ -70,6 +77,13 @@ class Audit:
         self._net[cause_id] += amount
 
     def add_all(self, rows: Iterable[Sequence[Any]]) -> Audit:
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is not None:
+            self.first_id = first[0]
+            if self._previous is None:
+                self._previous = self.first_link = first[13]
+            self.add(first)
         for row in rows:
             self.add(row)
         return self.finish()
@@ -91,6 +105,34 @@ class Audit:
         recomputed = {key: (v[0], v[1]) for key, v in self.sums.items()}
         keys = recomputed.keys() | stored.keys()
         return sorted(k for k in keys if recomputed.get(k) != stored.get(k))
+
+
+def joined(parts: Sequence[Audit]) -> Audit:
+    """The audit of the whole chain from the audits of its consecutive id ranges, in id order:
+    the first from ``GENESIS``, the others each given the payouts whose heads fall in its range
+    and ``previous=None``. A range's first link must be the hash its predecessor ended on; the
+    first break is the first in id order; the running totals add up; the net pledges at a head
+    are those of the ranges before it plus its own range's up to the head."""
+    whole = Audit()
+    previous = chain.GENESIS
+    for part in parts:
+        whole.checked += part.checked
+        if whole.first_break is None and part.checked:
+            if part.first_link is not None and part.first_link != previous:
+                whole.first_break = part.first_id
+            else:
+                whole.first_break = part.first_break
+            previous = part._previous or previous
+        for (head, cause_id), owed in part.owed_at.items():
+            whole.owed_at[(head, cause_id)] = whole._net.get(cause_id, 0) + owed
+        for key, (amount, entries) in part.sums.items():
+            total = whole.sums.setdefault(key, [0, 0])
+            total[0] += amount
+            total[1] += entries
+        for cause_id, net in part._net.items():
+            whole._net[cause_id] += net
+    whole._heads = []
+    return whole
 
 
 def _month_of(created: str) -> tuple[str, str, str]:

@@ -125,7 +125,7 @@ def _stream(db: Session, stmt: Select[Any]) -> Any:
     return db.execute(stmt.execution_options(yield_per=STREAM_BATCH))
 
 
-def _payout_facts(db: Session) -> list[payout_rules.PayoutFacts]:
+def payout_facts(db: Session) -> list[payout_rules.PayoutFacts]:
     return [
         payout_rules.PayoutFacts(*row)
         for row in db.execute(
@@ -152,9 +152,16 @@ class Findings:
 def audit(db: Session) -> Findings:
     """Check the whole ledger in one streamed pass over the entries in chain order: every hash
     and link, the running totals recomputed, and the payouts against what each cause was owed
-    when they were recorded. Memory stays the same whatever the ledger's length."""
-    payouts = _payout_facts(db)
-    found = ledger_audit.Audit(payouts).add_all(_entry_rows(db))
+    when they were recorded. Memory stays the same whatever the ledger's length.
+    (``ledger_verify.audit`` does the same in parallel, in one snapshot.)"""
+    payouts = payout_facts(db)
+    return findings(db, payouts, ledger_audit.Audit(payouts).add_all(_entry_rows(db)))
+
+
+def findings(
+    db: Session, payouts: list[payout_rules.PayoutFacts], found: ledger_audit.Audit
+) -> Findings:
+    """What an audit of every entry found, against the running totals and payouts in ``db``."""
     sums = select(
         LedgerSum.cause_id, LedgerSum.venture_id, LedgerSum.month, LedgerSum.kind,
         LedgerSum.amount, LedgerSum.entries,
@@ -190,11 +197,23 @@ def _entry_rows(db: Session) -> Iterator[Sequence[Any]]:
     """Every entry's ``audit.COLUMNS`` in id order, straight from the driver (a million rows
     cost a third of what SQLAlchemy's rows and type conversions would), ``created_at`` as
     ``chain.iso`` text (``CANONICAL_CREATED``)."""
-    dialect = db.get_bind().dialect
+    raw: Any = db.connection().connection.driver_connection  # in the session's transaction
+    return entry_rows(raw, db.get_bind().dialect)
+
+
+def entry_rows(
+    raw: Any, dialect: Any, after: int | None = None, upto: int | None = None
+) -> Iterator[Sequence[Any]]:
+    """``_entry_rows`` through a driver connection, of the entries after ``after`` up to
+    ``upto`` (ids) when given."""
     columns: list[Any] = [getattr(LedgerEntry, name) for name in ledger_audit.COLUMNS]
     columns[1] = literal_column(CANONICAL_CREATED[dialect.name])
-    sql = str(select(*columns).order_by(LedgerEntry.id).compile(dialect=dialect))
-    raw: Any = db.connection().connection.driver_connection  # in the session's transaction
+    stmt = select(*columns).order_by(LedgerEntry.id)
+    if after is not None:
+        stmt = stmt.where(LedgerEntry.id > after)
+    if upto is not None:
+        stmt = stmt.where(LedgerEntry.id <= upto)
+    sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     if dialect.name == "postgresql":
         cursor = raw.cursor(name="ledger_audit")  # server-side: a batch in memory at a time
         cursor.itersize = STREAM_BATCH
