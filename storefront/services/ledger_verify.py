@@ -7,13 +7,14 @@ Every process reads the same state of the database:
   (``pg_export_snapshot``); each worker's transaction imports it (``SET TRANSACTION SNAPSHOT``)
   before reading. The entries, the running totals and the payouts are all read in that one
   snapshot, so a payment committed mid-verify is in none of them.
-- SQLite: the parent's transaction begins IMMEDIATE, as every transaction outside a GET
-  request does (``storefront.sqlite``): it holds the write lock until the verify ends, so no
-  writer commits between the parent's reads and the workers' read transactions (which begin
-  DEFERRED and take no lock in WAL mode): they all see the same database. Payments wait for
-  the lock meanwhile (up to the busy timeout), as they did for the single pass. The ranges end
-  at the greatest id the parent read, and entries are never updated or deleted (triggers), so
-  even a snapshot taken later would hold the same entries in them.
+- SQLite: the parent reads in the session's own transaction, which begins IMMEDIATE, as
+  every transaction outside a GET request does (``storefront.sqlite``): it holds the write
+  lock until the verify ends, so no writer commits between the parent's reads and the
+  workers' read transactions (which begin DEFERRED and take no lock in WAL mode): they all
+  see the same database. Payments wait for the lock meanwhile (up to the busy timeout), as
+  they did for the single pass. The ranges end at the greatest id the parent read, and
+  entries are never updated or deleted (triggers), so even a snapshot taken later would hold
+  the same entries in them. What the session has not committed, the workers do not see.
 
 The parent audits the first range itself while the workers audit the others. ``jobs=1`` is
 the single pass, in the same transaction.
@@ -49,41 +50,45 @@ def default_jobs(entries: int) -> int:
 
 def audit(db: Session, jobs: int | None = None) -> ledger.Findings:
     """``ledger.audit`` of every entry, in ``jobs`` processes (``default_jobs`` if None), all
-    reading one snapshot. It opens its own transaction on the session's engine: what the
-    session has not committed is not seen."""
+    reading one snapshot. On PostgreSQL it opens a transaction of its own (what the session
+    has not committed is not seen); on SQLite it reads in the session's (workers see only what
+    is committed)."""
     engine = db.get_bind()
     assert isinstance(engine, Engine)
-    in_memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
+    if engine.dialect.name != "postgresql":  # SQLite: the session's own transaction
+        return _audit_in(db, engine, jobs)
     with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
-            connection = connection.execution_options(isolation_level="REPEATABLE READ")
-        with Session(bind=connection) as session:
-            snapshot = None
-            if engine.dialect.name == "postgresql":
-                snapshot = session.scalar(text("SELECT pg_export_snapshot()"))
-            first, last = session.execute(
-                select(func.min(LedgerEntry.id), func.max(LedgerEntry.id))
-            ).one()
-            payouts = ledger.payout_facts(session)
-            if jobs is None:
-                jobs = default_jobs((last or 0) - (first or 0) + 1)
-            if in_memory or first is None:
-                jobs = 1
-            ranges = _ranges(first or 0, last or 0, jobs)
-            raw: Any = session.connection().connection.driver_connection
-            if jobs == 1:
-                parts = [_audit(raw, engine.dialect, ranges[0], payouts, first=True)]
-            else:
-                url = engine.url.render_as_string(hide_password=False)
-                with ProcessPoolExecutor(jobs - 1, mp_context=get_context("spawn")) as pool:
-                    futures = [
-                        pool.submit(_worker, url, snapshot, span, _heads_in(payouts, ranges, k))
-                        for k, span in enumerate(ranges) if k > 0
-                    ]  # fmt: skip
-                    own = _heads_in(payouts, ranges, 0)
-                    parts = [_audit(raw, engine.dialect, ranges[0], own, first=True)]
-                    parts += [f.result() for f in futures]
-            return ledger.findings(session, payouts, ledger_audit.joined(parts))
+        repeatable = connection.execution_options(isolation_level="REPEATABLE READ")
+        with Session(bind=repeatable) as session:
+            return _audit_in(session, engine, jobs)
+
+
+def _audit_in(session: Session, engine: Engine, jobs: int | None) -> ledger.Findings:
+    in_memory = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
+    snapshot = None
+    if engine.dialect.name == "postgresql":
+        snapshot = session.scalar(text("SELECT pg_export_snapshot()"))
+    first, last = session.execute(select(func.min(LedgerEntry.id), func.max(LedgerEntry.id))).one()
+    payouts = ledger.payout_facts(session)
+    if jobs is None:
+        jobs = default_jobs((last or 0) - (first or 0) + 1)
+    if in_memory or first is None:
+        jobs = 1
+    ranges = _ranges(first or 0, last or 0, jobs)
+    raw: Any = session.connection().connection.driver_connection
+    if jobs == 1:
+        parts = [_audit(raw, engine.dialect, ranges[0], payouts, first=True)]
+    else:
+        url = engine.url.render_as_string(hide_password=False)
+        with ProcessPoolExecutor(jobs - 1, mp_context=get_context("spawn")) as pool:
+            futures = [
+                pool.submit(_worker, url, snapshot, span, _heads_in(payouts, ranges, k))
+                for k, span in enumerate(ranges) if k > 0
+            ]  # fmt: skip
+            own = _heads_in(payouts, ranges, 0)
+            parts = [_audit(raw, engine.dialect, ranges[0], own, first=True)]
+            parts += [f.result() for f in futures]
+    return ledger.findings(session, payouts, ledger_audit.joined(parts))
 
 
 def _ranges(first: int, last: int, jobs: int) -> list[tuple[int, int]]:
