@@ -27,12 +27,19 @@ _NEVER = 1 << 62
 class Audit:
     """Feed it every entry in id order (``add``), then ``finish``; read the findings."""
 
-    def __init__(self, payouts: Iterable[PayoutFacts] = ()) -> None:
+    def __init__(
+        self, payouts: Iterable[PayoutFacts] = (), previous: str | None = chain.GENESIS
+    ) -> None:
+        """``previous``: the hash the first entry links to; None for a range of the chain that
+        starts after other entries (its first link is kept as ``first_link``, for ``joined``).
+        """
         self.checked = 0
+        self.first_id: int | None = None
+        self.first_link: str | None = None
         self.first_break: int | None = None
         self.sums: dict[SumKey, list[int]] = {}  # [amount, entries] per running total
         self.owed_at: dict[tuple[int, int], int] = {}  # (head id, cause) -> net pledges
-        self._previous = chain.GENESIS
+        self._previous = previous
         self._net: dict[int, int] = defaultdict(int)
         wanted: dict[int, set[int]] = defaultdict(set)
         for p in payouts:
@@ -40,10 +47,13 @@ class Audit:
                 wanted[p.ledger_head_id].add(p.cause_id)
         self._heads = sorted(wanted.items(), reverse=True)  # popped from the end
         self._next_head = self._heads[-1][0] if self._heads else _NEVER
-        self._month: tuple[datetime, datetime, str] | None = None
+        # the Seoul month of the last entry, bounds as chain text: the same format compares
+        # in time order, so the next entries of the month need no parsing
+        self._month: tuple[str, str, str] | None = None
 
     def add(self, row: Sequence[Any]) -> None:
-        """One entry, as the values of ``COLUMNS``."""
+        """One entry, as the values of ``COLUMNS``; ``created_at`` either a datetime or already
+        the chain's text (``chain.iso``), which is what ``flask ledger verify`` reads."""
         entry_id = row[0]
         if entry_id > self._next_head:
             self._reach(entry_id)
@@ -54,6 +64,8 @@ class Audit:
                 self.first_break = entry_id
             self._previous = row[14]
         created, amount, cause_id = row[1], row[3], row[8]
+        if type(created) is not str:
+            created = chain.iso(created)
         month = self._month
         if month is None or not month[0] <= created < month[1]:
             month = self._month = _month_of(created)
@@ -65,6 +77,13 @@ class Audit:
         self._net[cause_id] += amount
 
     def add_all(self, rows: Iterable[Sequence[Any]]) -> Audit:
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is not None:
+            self.first_id = first[0]
+            if self._previous is None:
+                self._previous = self.first_link = first[13]
+            self.add(first)
         for row in rows:
             self.add(row)
         return self.finish()
@@ -88,9 +107,39 @@ class Audit:
         return sorted(k for k in keys if recomputed.get(k) != stored.get(k))
 
 
-def _month_of(moment: datetime) -> tuple[datetime, datetime, str]:
-    """The Seoul month of a moment, with its bounds (so the next entries skip the time zone)."""
+def joined(parts: Sequence[Audit]) -> Audit:
+    """The audit of the whole chain from the audits of its consecutive id ranges, in id order:
+    the first from ``GENESIS``, the others each given the payouts whose heads fall in its range
+    and ``previous=None``. A range's first link must be the hash its predecessor ended on; the
+    first break is the first in id order; the running totals add up; the net pledges at a head
+    are those of the ranges before it plus its own range's up to the head."""
+    whole = Audit()
+    previous = chain.GENESIS
+    for part in parts:
+        whole.checked += part.checked
+        if whole.first_break is None and part.checked:
+            if part.first_link is not None and part.first_link != previous:
+                whole.first_break = part.first_id
+            else:
+                whole.first_break = part.first_break
+            previous = part._previous or previous
+        for (head, cause_id), owed in part.owed_at.items():
+            whole.owed_at[(head, cause_id)] = whole._net.get(cause_id, 0) + owed
+        for key, (amount, entries) in part.sums.items():
+            total = whole.sums.setdefault(key, [0, 0])
+            total[0] += amount
+            total[1] += entries
+        for cause_id, net in part._net.items():
+            whole._net[cause_id] += net
+    whole._heads = []
+    return whole
+
+
+def _month_of(created: str) -> tuple[str, str, str]:
+    """The Seoul month of a moment given as ``chain.iso`` text, with its bounds in the same
+    form (so the next entries skip the parsing and the time zone)."""
+    moment = datetime.fromisoformat(created)
     local = moment.astimezone(SEOUL)
     start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     after = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
-    return start, after, seoul_month(moment)
+    return chain.iso(start), chain.iso(after), seoul_month(moment)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
@@ -125,7 +125,7 @@ def _stream(db: Session, stmt: Select[Any]) -> Any:
     return db.execute(stmt.execution_options(yield_per=STREAM_BATCH))
 
 
-def _payout_facts(db: Session) -> list[payout_rules.PayoutFacts]:
+def payout_facts(db: Session) -> list[payout_rules.PayoutFacts]:
     return [
         payout_rules.PayoutFacts(*row)
         for row in db.execute(
@@ -152,9 +152,16 @@ class Findings:
 def audit(db: Session) -> Findings:
     """Check the whole ledger in one streamed pass over the entries in chain order: every hash
     and link, the running totals recomputed, and the payouts against what each cause was owed
-    when they were recorded. Memory stays the same whatever the ledger's length."""
-    payouts = _payout_facts(db)
-    found = ledger_audit.Audit(payouts).add_all(_entry_rows(db))
+    when they were recorded. Memory stays the same whatever the ledger's length.
+    (``ledger_verify.audit`` does the same in parallel, in one snapshot.)"""
+    payouts = payout_facts(db)
+    return findings(db, payouts, ledger_audit.Audit(payouts).add_all(_entry_rows(db)))
+
+
+def findings(
+    db: Session, payouts: list[payout_rules.PayoutFacts], found: ledger_audit.Audit
+) -> Findings:
+    """What an audit of every entry found, against the running totals and payouts in ``db``."""
     sums = select(
         LedgerSum.cause_id, LedgerSum.venture_id, LedgerSum.month, LedgerSum.kind,
         LedgerSum.amount, LedgerSum.entries,
@@ -175,14 +182,39 @@ def audit(db: Session) -> Findings:
     )
 
 
-def _entry_rows(db: Session) -> Iterator[tuple[Any, ...]]:
-    """Every entry's ``audit.COLUMNS`` in id order, straight from the driver: a million rows
-    cost a third of what SQLAlchemy's rows and type conversions would. ``created_at`` comes
-    back aware, as the model's column type gives it."""
-    columns = [getattr(LedgerEntry, name) for name in ledger_audit.COLUMNS]
-    sql = str(select(*columns).order_by(LedgerEntry.id).compile(dialect=db.get_bind().dialect))
+# ``created_at`` as the chain writes it (``chain.iso``), formatted by the database: parsing
+# and formatting a datetime per entry in Python is a third of the cost of a verify.
+CANONICAL_CREATED = {
+    "postgresql": "to_char(ledger_entry.created_at AT TIME ZONE 'UTC', "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:00'",
+    # SQLAlchemy keeps a DateTime as 'YYYY-MM-DD HH:MM:SS.ffffff' text, in UTC here
+    "sqlite": "replace(ledger_entry.created_at, ' ', 'T') || '+00:00'",
+}
+_CANONICAL_LENGTH = len("2026-01-01T00:00:00.000000+00:00")
+
+
+def _entry_rows(db: Session) -> Iterator[Sequence[Any]]:
+    """Every entry's ``audit.COLUMNS`` in id order, straight from the driver (a million rows
+    cost a third of what SQLAlchemy's rows and type conversions would), ``created_at`` as
+    ``chain.iso`` text (``CANONICAL_CREATED``)."""
     raw: Any = db.connection().connection.driver_connection  # in the session's transaction
-    if db.get_bind().dialect.name == "postgresql":
+    return entry_rows(raw, db.get_bind().dialect)
+
+
+def entry_rows(
+    raw: Any, dialect: Any, after: int | None = None, upto: int | None = None
+) -> Iterator[Sequence[Any]]:
+    """``_entry_rows`` through a driver connection, of the entries after ``after`` up to
+    ``upto`` (ids) when given."""
+    columns: list[Any] = [getattr(LedgerEntry, name) for name in ledger_audit.COLUMNS]
+    columns[1] = literal_column(CANONICAL_CREATED[dialect.name])
+    stmt = select(*columns).order_by(LedgerEntry.id)
+    if after is not None:
+        stmt = stmt.where(LedgerEntry.id > after)
+    if upto is not None:
+        stmt = stmt.where(LedgerEntry.id <= upto)
+    sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    if dialect.name == "postgresql":
         cursor = raw.cursor(name="ledger_audit")  # server-side: a batch in memory at a time
         cursor.itersize = STREAM_BATCH
     else:
@@ -191,12 +223,17 @@ def _entry_rows(db: Session) -> Iterator[tuple[Any, ...]]:
         cursor.execute(sql)
         while batch := cursor.fetchmany(STREAM_BATCH):
             for row in batch:
-                created = row[1]
-                if isinstance(created, str):  # SQLite keeps naive UTC text
-                    created = datetime.fromisoformat(created).replace(tzinfo=UTC)
-                yield (row[0], created, *row[2:])
+                if len(row[1]) == _CANONICAL_LENGTH:
+                    yield row
+                else:  # text written without microseconds (not by SQLAlchemy), or odd years
+                    yield (row[0], _reformat(row[1]), *row[2:])
     finally:
         cursor.close()
+
+
+def _reformat(created: str) -> str:
+    moment = datetime.fromisoformat(created)
+    return chain.iso(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def _owed_by_time(db: Session, cause_id: int, moment: datetime) -> int:

@@ -1,12 +1,13 @@
 """The one-pass ledger check: the fast encoder writes exactly ``chain.canonical``'s bytes, and
 the audit finds what the older whole-list functions found."""
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storefront.domain import chain, payouts
+from storefront.domain import audit, chain, payouts
 from storefront.domain.audit import COLUMNS, Audit
 from storefront.domain.periods import seoul_month
 
@@ -119,3 +120,40 @@ def test_owed_at_each_head_is_what_the_whole_list_rule_finds(steps, paid):
         return audit.owed_at[(p.ledger_head_id, p.cause_id)]
 
     assert payouts.overpaid_given(facts, owed) == payouts.overpaid(entries, facts)
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=24 * 20), min_size=1, max_size=30),
+    st.lists(st.integers(0, 31), max_size=3),  # where the ranges are cut (ids)
+    st.lists(st.tuples(st.integers(1, 2), st.integers(0, 32)), max_size=6),  # payout heads
+    st.sampled_from([None, "edit", "delete"]),
+    st.integers(0, 29),
+)
+def test_audits_of_consecutive_ranges_join_into_the_audit_of_the_whole(
+    steps, cuts, heads, damage, where
+):
+    rows = ledger_rows(steps)
+    if damage == "edit":
+        rows[where % len(rows)]["amount"] += 1
+    elif damage == "delete":
+        del rows[where % len(rows)]
+    facts = [
+        payouts.PayoutFacts(n, cause, 1, None, head, START)
+        for n, (cause, head) in enumerate(heads, 1)
+    ]
+    whole = run(rows, facts)
+    bounds = [-1, *sorted(set(cuts)), None]
+    parts = []
+    for k, (after, upto) in enumerate(itertools.pairwise(bounds)):
+        mine = [
+            p for p in facts
+            if (k == 0 or p.ledger_head_id > after)
+            and (upto is None or p.ledger_head_id <= upto)
+        ]  # fmt: skip
+        part = Audit(mine, previous=chain.GENESIS if k == 0 else None)
+        span = [r for r in rows if r["id"] > after and (upto is None or r["id"] <= upto)]
+        parts.append(part.add_all([tuple(row[c] for c in COLUMNS) for row in span]))
+    joined = audit.joined(parts)
+    assert (joined.checked, joined.first_break) == (whole.checked, whole.first_break)
+    assert joined.sums == whole.sums
+    assert joined.owed_at == whole.owed_at
