@@ -46,9 +46,7 @@ def upgrade():
             "CREATE VIRTUAL TABLE product_search USING fts5("
             "title, venture, body, tokenize = 'unicode61 remove_diacritics 0')"
         )
-        reindex_all(bind)
-    # PostgreSQL's rows are written by 0021_search_tiers, once it has added the ``head``
-    # column that today's writer fills too
+    reindex_all(bind)
 
 
 def downgrade():

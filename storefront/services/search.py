@@ -5,11 +5,7 @@ shopper may see is decided by the catalogue's own filter, so publishing, archivi
 venture's approval never touch it). It holds the tokens of storefront.domain.search for the
 title, the venture's name and the description, weighted in that order:
 
-- PostgreSQL: a ``tsvector`` column under a GIN index finds the matches; a second, small
-  ``head`` tsvector (title and venture only, never toasted) ranks them in tiers by two cheap
-  ``@@`` tests (all words in the title, else in title + venture name, else elsewhere), newest
-  first within a tier. ``ts_rank`` over every match (detoasting each document) was too slow
-  for common words at 100,000 products (docs/search.md);
+- PostgreSQL: a ``tsvector`` column under a GIN index, ranked by ``ts_rank``;
 - SQLite: an FTS5 table whose rowid is the product id, ranked by ``bm25``.
 
 Both are built from tokens made here in Python, never by the database's own parser, so the
@@ -30,7 +26,6 @@ from sqlalchemy import (
     Connection,
     Select,
     bindparam,
-    case,
     column,
     event,
     func,
@@ -75,41 +70,29 @@ class Index(Protocol):
     def bulk(self, conn: Connection) -> AbstractContextManager[None]: ...
 
 
-def _pg_term(term: Term, weights: str = "") -> str:
+def _pg_term(term: Term) -> str:
     quoted = "'" + term.token.replace("\\", "\\\\").replace("'", "''") + "'"
-    if term.prefix:
-        return quoted + ":*" + weights
-    return quoted + ":" + weights if weights else quoted
+    return quoted + ":*" if term.prefix else quoted
 
 
 class PostgresIndex:
-    """A tsvector per product (title A, venture B, description C) under a GIN index, and a
-    small one (``head``: title A, venture B) that ranks the matches in tiers."""
+    """A tsvector per product (title A, venture B, description C) under a GIN index."""
 
-    documents = table(TABLE, column("product_id"), column("document"), column("head"))
+    documents = table(TABLE, column("product_id"), column("document"))
 
     @staticmethod
-    def tsquery(clauses: Sequence[Clause], weights: str = "") -> str:
-        """The query's tsquery; with ``weights`` ("A"), every term must match at those weights."""
+    def tsquery(clauses: Sequence[Clause]) -> str:
         return " & ".join(
-            "("
-            + " | ".join(
-                "(" + " & ".join(_pg_term(term, weights) for term in alt) + ")" for alt in clause
-            )
-            + ")"
+            "(" + " | ".join("(" + " & ".join(map(_pg_term, alt)) + ")" for alt in clause) + ")"
             for clause in clauses
         )
 
     @staticmethod
-    def tsvector(doc: Document, head: bool = False) -> str:
-        """The tsvector's text form (of the title and venture only, with ``head``). Tokens are
-        letters and digits only: no quoting needed."""
+    def tsvector(doc: Document) -> str:
+        """The tsvector's text form. Tokens are letters and digits only: no quoting needed."""
         positions: dict[str, list[str]] = {}
         position = 0
-        fields = [("A", doc.title), ("B", doc.venture)]
-        if not head:
-            fields.append(("C", doc.body))
-        for weight, field in fields:
+        for weight, field in (("A", doc.title), ("B", doc.venture), ("C", doc.body)):
             for token in field:
                 position += 1
                 places = positions.setdefault(token, [])
@@ -120,33 +103,26 @@ class PostgresIndex:
         return " ".join(entries)
 
     def match(self, stmt: Select[Any], clauses: Sequence[Clause]) -> tuple[Select[Any], Any]:
-        """Rank by tier: 2 when the title holds every word, 1 when title and venture name do,
-        0 when the description is needed (two ``@@`` tests on the small ``head``)."""
         docs = self.documents
         query: ColumnElement[Any] = literal(self.tsquery(clauses), TSQUERY)
-        in_title: ColumnElement[Any] = literal(self.tsquery(clauses, "A"), TSQUERY)
         stmt = stmt.join(docs, docs.c.product_id == Product.id).where(
             docs.c.document.op("@@")(query)
         )
-        tier = case((docs.c.head.op("@@")(in_title), 2), (docs.c.head.op("@@")(query), 1), else_=0)
-        return stmt, tier.desc()
+        return stmt, func.ts_rank(docs.c.document, query).desc()
 
     def write(self, conn: Connection, documents: list[Document]) -> None:
         if not documents:
             return
         conn.execute(
             text(
-                "INSERT INTO product_search (product_id, document, head) "
-                "SELECT id, CAST(doc AS tsvector), CAST(head AS tsvector) "
-                "FROM unnest(CAST(:ids AS integer[]), CAST(:docs AS text[]), "
-                "CAST(:heads AS text[])) AS t(id, doc, head) "
-                "ON CONFLICT (product_id) DO UPDATE "
-                "SET document = excluded.document, head = excluded.head"
+                "INSERT INTO product_search (product_id, document) "
+                "SELECT id, CAST(doc AS tsvector) "
+                "FROM unnest(CAST(:ids AS integer[]), CAST(:docs AS text[])) AS t(id, doc) "
+                "ON CONFLICT (product_id) DO UPDATE SET document = excluded.document"
             ),
             {
                 "ids": [doc.product_id for doc in documents],
                 "docs": [self.tsvector(doc) for doc in documents],
-                "heads": [self.tsvector(doc, head=True) for doc in documents],
             },
         )
 
