@@ -84,7 +84,7 @@ def main() -> None:
             times.sort()
             p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
             print(
-                f"{q:12s} {page.total:7d} {statistics.median(times):10.1f} {p99:8.1f}", flush=True
+                f"{q:12s} {page.count:7d} {statistics.median(times):10.1f} {p99:8.1f}", flush=True
             )
 
 

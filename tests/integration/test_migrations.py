@@ -112,3 +112,20 @@ def test_existing_descriptions_are_rendered_when_the_column_is_added(app, db):
             text("SELECT description_html FROM product WHERE id = :id"), {"id": product_id}
         ).scalar_one()
     assert html.startswith("<p><strong>우리밀</strong>") and "<script>" not in html
+
+
+def test_products_made_before_the_search_index_are_found_after_upgrading(app, db):
+    from flask_migrate import downgrade, upgrade
+
+    from storefront.services import catalog
+    from tests.factories import make_cause, make_product, make_venture
+
+    venture = make_venture(db.session, make_cause(db.session), name="옛날공방")
+    make_product(db.session, venture, title="오래된 도자기 컵", description="손으로 빚은 잔")
+    make_product(db.session, venture, title="나무 접시", description="도자기 같은 나무")
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0016_payout_guards")
+    upgrade()
+    page = catalog.search_products(db.session, catalog.ProductQuery(q="도자기"), per_page=10)
+    assert [p.title for p in page.items] == ["오래된 도자기 컵", "나무 접시"]
