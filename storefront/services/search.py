@@ -24,8 +24,10 @@ from typing import Any, Protocol
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Double,
     Select,
     bindparam,
+    cast,
     column,
     event,
     func,
@@ -108,7 +110,9 @@ class PostgresIndex:
         stmt = stmt.join(docs, docs.c.product_id == Product.id).where(
             docs.c.document.op("@@")(query)
         )
-        return stmt, func.ts_rank(docs.c.document, query).desc()
+        # ts_rank is a float4; as a float8 its value survives the page cursor's trip through
+        # JSON exactly, so the next page starts right after the last row's rank
+        return stmt, cast(func.ts_rank(docs.c.document, query), Double).desc()
 
     def write(self, conn: Connection, documents: list[Document]) -> None:
         if not documents:
