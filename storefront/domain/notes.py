@@ -72,6 +72,19 @@ def _b64decode(text: str) -> bytes | None:
     return raw if base64.b64encode(raw).decode() == text else None
 
 
+def _key_fields(text: str) -> tuple[str, str, int, bytes]:
+    """Split ``name+hash+base64(algorithm || 32 bytes)`` (a verifier key, or a private key
+    after its prefix) into its name, hex key hash, algorithm byte and key bytes."""
+    parts = text.split("+", 2)
+    if len(parts) != 3 or not is_key_name(parts[0]):
+        raise LogRefused("log.bad_key")
+    name, hash_hex, material = parts
+    raw = _b64decode(material)
+    if raw is None or len(raw) != 33 or raw[0] not in ALGORITHMS:
+        raise LogRefused("log.bad_key")
+    return name, hash_hex, raw[0], raw[1:]
+
+
 def _b64encode(raw: bytes) -> str:
     return base64.b64encode(raw).decode()
 
@@ -99,14 +112,8 @@ class VerifierKey:
     @classmethod
     def parse(cls, text: str) -> VerifierKey:
         """Read a verifier key string; refuse anything but its exact canonical form."""
-        parts = text.split("+", 2)
-        if len(parts) != 3 or not is_key_name(parts[0]):
-            raise LogRefused("log.bad_key")
-        name, hash_hex, material = parts
-        raw = _b64decode(material)
-        if raw is None or len(raw) != 33 or raw[0] not in ALGORITHMS:
-            raise LogRefused("log.bad_key")
-        key = cls(name, raw[0], raw[1:])
+        name, hash_hex, algorithm, material = _key_fields(text)
+        key = cls(name, algorithm, material)
         if hash_hex != key.key_id.hex():
             raise LogRefused("log.bad_key")
         return key
@@ -155,14 +162,8 @@ class Signer:
         text = text.strip()
         if not text.startswith(PRIVATE_PREFIX):
             raise LogRefused("log.bad_key")
-        parts = text[len(PRIVATE_PREFIX) :].split("+", 2)
-        if len(parts) != 3 or not is_key_name(parts[0]):
-            raise LogRefused("log.bad_key")
-        name, hash_hex, material = parts
-        raw = _b64decode(material)
-        if raw is None or len(raw) != 33 or raw[0] not in ALGORITHMS:
-            raise LogRefused("log.bad_key")
-        signer = cls(name, Ed25519PrivateKey.from_private_bytes(raw[1:]), raw[0])
+        name, hash_hex, algorithm, seed = _key_fields(text[len(PRIVATE_PREFIX) :])
+        signer = cls(name, Ed25519PrivateKey.from_private_bytes(seed), algorithm)
         if hash_hex != signer.verifier_key.key_id.hex():
             raise LogRefused("log.bad_key")
         return signer
