@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -23,9 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from bench.timing import bench_app
+from bench.timing import bench_app, time_pages
 from storefront.demo import loader
 from storefront.extensions import db
 from storefront.models import Product, Venture
@@ -75,27 +74,8 @@ def main() -> None:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
         return
 
-    statements = [0]
-
-    def count(*_args: object) -> None:
-        statements[0] += 1
-
-    event.listen(engine, "before_cursor_execute", count)
-    print(f"CACHE_TYPE={args.cache}, lang={args.lang}, {args.repeat} requests a page")
-    print(f"{'page':16} {'CPU median ms':>14} {'CPU p95 ms':>11} {'queries':>8}")
-    for name, path in pages:
-        assert client.get(path).status_code == 200, path  # warm
-        timings = []
-        for _ in range(args.repeat):
-            statements[0] = 0
-            started = time.process_time()
-            response = client.get(path)
-            timings.append((time.process_time() - started) * 1000)
-            assert response.status_code == 200, (path, response.status_code)
-        timings.sort()
-        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-        print(f"{name:16} {statistics.median(timings):14.2f} {p95:11.2f} {statements[0]:8d}")
-    event.remove(engine, "before_cursor_execute", count)
+    print(f"CACHE_TYPE={args.cache}, lang={args.lang}, {args.repeat} requests a page (CPU ms)")
+    time_pages(client, engine, pages, args.repeat, clock=time.process_time)
 
 
 if __name__ == "__main__":
