@@ -16,6 +16,8 @@ from typing import Any
 import stripe
 from flask.testing import FlaskClient
 from PIL import Image
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, IndirectObject
 from sqlalchemy import func, select
 
 from storefront.domain.errors import OutOfStock
@@ -70,6 +72,45 @@ def cell(html: str, testid: str) -> str:
     found = re.search(rf'data-testid="{testid}"[^>]*>(.*?)</', html, re.S)
     assert found, f"no {testid}"
     return found.group(1).strip()
+
+
+def pdf_fonts(data: bytes) -> dict[str, set[str]]:
+    """Every font object in a PDF file (used by a page or not): its name, with the keys of its
+    font descriptor (``/FontFile2`` when a TrueType font is embedded), as ``pdffonts`` shows."""
+    reader = PdfReader(BytesIO(data))
+    numbers = [(n, g) for g, objects in reader.xref.items() for n in objects]
+    numbers += [(n, 0) for n in reader.xref_objStm]
+    fonts: dict[str, set[str]] = {}
+    for number, generation in numbers:
+        found = IndirectObject(number, generation, reader).get_object()
+        if not isinstance(found, DictionaryObject) or found.get("/Type") != "/Font":
+            continue
+        font = found
+        if "/DescendantFonts" in font:  # a Type 0 (CID) font keeps its glyphs in its descendant
+            font = font["/DescendantFonts"][0].get_object()
+        descriptor = font.get("/FontDescriptor")
+        fonts[str(found["/BaseFont"]).removeprefix("/")] = (
+            set(descriptor.get_object()) if descriptor else set()
+        )
+    return fonts
+
+
+def embedded_font_subsets(data: bytes) -> set[str]:
+    """The fonts of a PDF by name without their subset tag, after checking that each one is
+    embedded (``/FontFile2``) and is a subset (its name starts with a tag like ``ABCDEF+``)."""
+    names = set()
+    for name, descriptor in pdf_fonts(data).items():
+        assert re.fullmatch(r"[A-Z]{6}\+\S+", name), f"{name} is not a subset"
+        assert "/FontFile2" in descriptor, f"{name} is not embedded"
+        names.add(name.split("+", 1)[1])
+    return names
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of every page of a PDF, without white space (so lines wrapped where the PDF
+    wrapped them compare equal to the text that was rendered)."""
+    pages = PdfReader(BytesIO(data)).pages
+    return "".join("".join(page.extract_text().split()) for page in pages)
 
 
 def count(session: Any, model: Any) -> int:

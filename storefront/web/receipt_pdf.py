@@ -1,11 +1,9 @@
 """Donation receipts and statements as PDF, drawn with reportlab in the request's language.
 
-Korean is set in reportlab's built-in CID font HYGothic-Medium: the PDF names the font and the
-reader supplies the glyphs, so no font file ships with the shop. Latin text, digits and
-punctuation are set in Helvetica (a font every reader has), because a reader that substitutes
-its own Korean font for HYGothic spaces Latin letters by HYGothic's widths, which looks broken.
-The won sign U+20A9 is not in the Korean CID font's character map, so it is written as the
-full-width won sign U+FFE6 that Korean documents use.
+Every text is set in NanumGothic (regular and bold), and the PDF embeds the subset of each
+font that the document uses, so the file prints the same on any reader or printer, with or
+without Korean fonts installed. The fonts come from the ``koreanize-matplotlib`` package
+(pyproject.toml says why that one); docs/receipts.md gives their license.
 """
 
 from __future__ import annotations
@@ -13,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from functools import cache
+from importlib.metadata import distribution
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -24,7 +23,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -33,30 +32,45 @@ from storefront.services.receipts import CauseGiving, DonationStatement, Receipt
 from storefront.web.helpers import money, when
 from storefront.web.receipt_text import RECEIPT_KIND_LABELS
 
-FONT = "HYGothic-Medium"
-LATIN = "Helvetica"
-WON, FULL_WIDTH_WON = "\u20a9", "\uffe6"
+FONT, BOLD = "NanumGothic", "NanumGothic-Bold"
+FONT_PACKAGE = "koreanize-matplotlib"
+FONT_FILES = {FONT: "NanumGothic.ttf", BOLD: "NanumGothicBold.ttf"}
 GREEN = colors.HexColor("#214d39")
 LINE = colors.HexColor("#cfc9bc")
 SHADE = colors.HexColor("#f1ede4")
 
 
+def _font_path(name: str) -> str:
+    """Where the package keeps the font file ``name``, found without importing the package
+    (its ``__init__`` would load matplotlib)."""
+    path = distribution(FONT_PACKAGE).locate_file(f"koreanize_matplotlib/fonts/{FONT_FILES[name]}")
+    return str(path)
+
+
 @cache
-def _font() -> str:
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
+def _fonts() -> tuple[str, str]:
+    """Register the regular and bold fonts once per process; reportlab embeds, in each PDF,
+    only the glyphs that PDF uses."""
+    for name in (FONT, BOLD):
+        pdfmetrics.registerFont(TTFont(name, _font_path(name)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+    return FONT, BOLD
 
 
 @cache
 def _styles() -> dict[str, ParagraphStyle]:
-    font = _font()
-    body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13)
+    regular, bold = _fonts()
+    body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=13)
+    heading = ParagraphStyle("heading", parent=body, fontName=bold)
+    small = ParagraphStyle("small", parent=body, fontSize=8, leading=10.5)
     return {
         "body": body,
-        "brand": ParagraphStyle("brand", parent=body, fontSize=11, textColor=GREEN),
-        "title": ParagraphStyle("title", parent=body, fontSize=18, leading=24, spaceAfter=4),
-        "h2": ParagraphStyle("h2", parent=body, fontSize=11.5, leading=16, spaceBefore=10),
-        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10.5),
+        "brand": ParagraphStyle("brand", parent=heading, fontSize=11, textColor=GREEN),
+        "title": ParagraphStyle("title", parent=heading, fontSize=18, leading=24, spaceAfter=4),
+        "h2": ParagraphStyle("h2", parent=heading, fontSize=11.5, leading=16, spaceBefore=10),
+        "small": small,
+        "th": ParagraphStyle("th", parent=small, fontName=bold),
+        "strong": heading,
         "note": ParagraphStyle(
             "note", parent=body, fontSize=8, leading=10.5, textColor=colors.grey
         ),
@@ -64,40 +78,15 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _is_latin(char: str) -> bool:
-    """Whether Helvetica (WinAnsi encoding) has the character."""
-    try:
-        char.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def mixed(text: str) -> str:
-    """Paragraph markup for ``text``: Latin runs in Helvetica, the rest in the Korean font."""
-    text = text.replace(WON, FULL_WIDTH_WON)
-    runs: list[tuple[bool, str]] = []
-    for char in text:
-        latin = _is_latin(char) or (char == " " and bool(runs) and runs[-1][0])
-        if runs and runs[-1][0] == latin:
-            runs[-1] = (latin, runs[-1][1] + char)
-        else:
-            runs.append((latin, char))
-    return "".join(
-        f'<font name="{LATIN}">{escape(run)}</font>' if latin else escape(run)
-        for latin, run in runs
-    )
-
-
 def _p(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(mixed(text), _styles()[style])
+    return Paragraph(escape(text), _styles()[style])
 
 
 def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float], footer_rows: int = 0) -> Table:
     """A ruled table with a shaded header; numbers (last columns) are plain right-aligned text."""
     table = Table(list(rows), colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     style = [
-        ("FONT", (0, 0), (-1, -1), _font(), 9),
+        ("FONT", (0, 0), (-1, -1), _fonts()[0], 9),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("GRID", (0, 0), (-1, -1), 0.4, LINE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -119,6 +108,7 @@ def _meta(pairs: Sequence[tuple[str, str]]) -> Table:
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), _fonts()[0], 9),  # else Helvetica, not embedded
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, -1), (-1, -1), 0.8, GREEN),
                 ("TOPPADDING", (0, 0), (-1, -1), 1),
@@ -132,10 +122,10 @@ def _meta(pairs: Sequence[tuple[str, str]]) -> Table:
 def _causes_table(causes: Sequence[CauseGiving], currency: str) -> Table:
     rows: list[list[Any]] = [
         [
-            _p(_("Recipient"), "small"),
-            _p(_("Registration number"), "small"),
-            _p(str(RECEIPT_KIND_LABELS["donation"]), "small"),
-            _p(str(RECEIPT_KIND_LABELS["match"]), "small"),
+            _p(_("Recipient"), "th"),
+            _p(_("Registration number"), "th"),
+            _p(str(RECEIPT_KIND_LABELS["donation"]), "th"),
+            _p(str(RECEIPT_KIND_LABELS["match"]), "th"),
         ]
     ]
     for c in causes:
@@ -151,7 +141,7 @@ def _causes_table(causes: Sequence[CauseGiving], currency: str) -> Table:
     donation, match = total.donation, total.match
     rows.append(
         [
-            _p(_("Total")),
+            _p(_("Total"), "strong"),
             "",
             _p(money(donation, currency), "num"),
             _p(money(match, currency), "num"),
@@ -159,7 +149,7 @@ def _causes_table(causes: Sequence[CauseGiving], currency: str) -> Table:
     )
     rows.append(
         [
-            _p(_("Total pledged, net of refunds")),
+            _p(_("Total pledged, net of refunds"), "strong"),
             "",
             "",
             _p(money(donation + match, currency), "num"),
@@ -177,7 +167,7 @@ def _note(note: Sequence[tuple[str, str]]) -> list[Flowable]:
 def _footer(label: str) -> Any:
     def draw(canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
-        canvas.setFont(LATIN if all(map(_is_latin, label)) else _font(), 7.5)
+        canvas.setFont(_fonts()[0], 7.5)
         canvas.setFillColor(colors.grey)
         canvas.drawString(18 * mm, 10 * mm, label)
         canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, str(doc.page))
@@ -197,6 +187,7 @@ def _build(story: list[Flowable], title: str, footer: str) -> bytes:
         bottomMargin=18 * mm,
         title=title,
         author="Sangsaeng",
+        initialFontName=_fonts()[0],  # else each page starts in Helvetica, which no PDF embeds
     )
     draw = _footer(footer)
     doc.build(story, onFirstPage=draw, onLaterPages=draw)
@@ -227,7 +218,7 @@ def receipt(found: Receipt, ledger_url: str, note: Sequence[tuple[str, str]]) ->
     if found.reversals:
         story += [_p(_("Reversals after refunds"), "h2"), Spacer(1, 2 * mm)]
         rows: list[list[Any]] = [
-            [_p(h, "small") for h in (_("Date"), _("Recipient"), _("Kind"), _("Amount"))]
+            [_p(h, "th") for h in (_("Date"), _("Recipient"), _("Kind"), _("Amount"))]
         ]
         for e in found.reversals:
             rows.append(
@@ -238,7 +229,7 @@ def receipt(found: Receipt, ledger_url: str, note: Sequence[tuple[str, str]]) ->
                     _p(money(e.amount, cur), "num"),
                 ]
             )
-        story.append(_table(rows, [40 * mm, 52 * mm, 46 * mm, 30 * mm]))
+        story.append(_table(rows, [44 * mm, 48 * mm, 46 * mm, 30 * mm]))
     story += [_p(_("Check it in the public ledger"), "h2")]
     story.append(
         _p(
@@ -250,7 +241,7 @@ def receipt(found: Receipt, ledger_url: str, note: Sequence[tuple[str, str]]) ->
         )
     )
     story += [_p(ledger_url, "small"), Spacer(1, 2 * mm)]
-    rows = [[_p(h, "small") for h in ("#", _("When"), _("Kind"), _("Amount"), _("Hash"))]]
+    rows = [[_p(h, "th") for h in ("#", _("When"), _("Kind"), _("Amount"), _("Hash"))]]
     for e in found.entries:
         rows.append(
             [
@@ -261,7 +252,7 @@ def receipt(found: Receipt, ledger_url: str, note: Sequence[tuple[str, str]]) ->
                 _p(e.hash_prefix + "…", "small"),
             ]
         )
-    story.append(_table(rows, [12 * mm, 38 * mm, 66 * mm, 26 * mm, 26 * mm]))
+    story.append(_table(rows, [12 * mm, 44 * mm, 60 * mm, 26 * mm, 26 * mm]))
     story += _note(note)
     title = _("Donation receipt %(number)s", number=found.number)
     return _build(story, title, f"Sangsaeng · {found.number}")
@@ -288,17 +279,17 @@ def statement(found: DonationStatement, note: Sequence[tuple[str, str]]) -> byte
         story += [_p(_("Per order"), "h2"), Spacer(1, 2 * mm)]
         rows: list[list[Any]] = [
             [
-                _p(_("Order"), "small"),
-                _p(_("Recipient"), "small"),
-                _p(str(RECEIPT_KIND_LABELS["donation"]), "small"),
-                _p(str(RECEIPT_KIND_LABELS["match"]), "small"),
+                _p(_("Order"), "th"),
+                _p(_("Recipient"), "th"),
+                _p(str(RECEIPT_KIND_LABELS["donation"]), "th"),
+                _p(str(RECEIPT_KIND_LABELS["match"]), "th"),
             ]
         ]
         for order in found.orders:
             lines = [order.number, f"{when(order.paid_at)} · {_('Receipt')} {order.receipt_number}"]
             if order.net.fully_reversed:
                 lines.append(_("Refunded: every donation of this order was reversed."))
-            first = Paragraph("<br/>".join(mixed(line) for line in lines), _styles()["small"])
+            first = Paragraph("<br/>".join(escape(line) for line in lines), _styles()["small"])
             if not order.causes:
                 rows.append([first, _p(_("This order pledged no donation."), "small"), "", ""])
             for i, c in enumerate(order.causes):

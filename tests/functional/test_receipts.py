@@ -1,16 +1,28 @@
 """A paid order's donation receipt, as a printable page and a PDF, read from the ledger."""
 
 import io
+import sys
 from datetime import UTC, datetime
 
 import pytest
+from flask_babel import force_locale
 from pypdf import PdfReader
 
 from storefront.models import Order
 from storefront.services import ledger
-from storefront.web.receipt_pdf import mixed
+from storefront.web.receipt_text import NOT_A_TAX_RECEIPT
 from tests.factories import Line, make_paid_order, refund_line
-from tests.helpers import amounts, buy, cell, english, row, text
+from tests.helpers import (
+    amounts,
+    buy,
+    cell,
+    embedded_font_subsets,
+    english,
+    pdf_fonts,
+    pdf_text,
+    row,
+    text,
+)
 
 PAID = datetime(2026, 3, 10, 1, 30, tzinfo=UTC)  # 10:30 in Seoul
 REFUNDED = datetime(2026, 3, 12, 6, 0, tzinfo=UTC)
@@ -127,13 +139,11 @@ def test_the_pdf_receipt_holds_the_same_figures_in_korean(client, shop, order):
         f'inline; filename="sangsaeng-receipt-{order.number}.pdf"'
     )
     assert response.data.startswith(b"%PDF-")
-    assert b"HYGothic-Medium" in response.data
     content = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
     assert "DR-" + order.number.removeprefix("SS-") in content
     assert "징검다리재단" in content and "802-82-12345" in content
     assert "기부 확인서" in content and "후원 매칭" in content
-    # The Korean CID font has no U+20A9, so the PDF writes the full-width won sign U+FFE6.
-    assert "￦2,250" in content and "￦4,500" in content and "-￦165" in content
+    assert "₩2,250" in content and "₩4,500" in content and "-₩165" in content
     assert "Ki***@example.com" in content and "Kim.Minji" not in content
     assert f"/ledger/orders/{order.number}" in content
 
@@ -216,8 +226,30 @@ def test_the_receipt_runs_the_same_queries_however_many_entries(
     assert queries(small.number) == queries(large.number) <= 3
 
 
-def test_pdf_text_sets_latin_in_helvetica_and_the_won_sign_full_width():
-    assert mixed("징검다리 ₩1,500") == (
-        '징검다리<font name="Helvetica"> </font>￦<font name="Helvetica">1,500</font>'
-    )
-    assert mixed("A&B <x>") == '<font name="Helvetica">A&amp;B &lt;x&gt;</font>'
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_the_pdf_receipt_embeds_a_subset_of_every_font_it_uses(client, order, language):
+    if language == "en":
+        english(client)
+    data = client.get(f"/orders/{order.number}/receipt.pdf?token=secret-token").data
+    assert embedded_font_subsets(data) == {"NanumGothic", "NanumGothicBold"}
+    assert b"HYGothic" not in data and b"Helvetica" not in data
+    assert "matplotlib" not in sys.modules  # the font package is read, never imported
+
+
+def test_every_korean_text_of_the_pdf_receipt_extracts_back_as_rendered(
+    app, client, session, shop, order
+):
+    # More distinct syllables than one 256-glyph subset of the font holds, spread over the
+    # whole Hangul block, so the text is drawn from several embedded subsets. (A cause's name
+    # holds at most 200 characters: the two causes take half each.)
+    syllables = "".join(chr(0xAC00 + 37 * i) for i in range(300))
+    shop.cause.name, shop.other_cause.name = syllables[:150], syllables[150:]
+    session.commit()
+    data = client.get(f"/orders/{order.number}/receipt.pdf?token=secret-token").data
+    assert len(pdf_fonts(data)) > 2
+    content = pdf_text(data)
+    with app.test_request_context(), force_locale("ko"):
+        note = str(NOT_A_TAX_RECEIPT)
+    for rendered in [syllables[:150], syllables[150:], "상생", "기부 확인서", "구매자", note]:
+        assert "".join(rendered.split()) in content, rendered
+    assert "￦" not in content  # the won sign is U+20A9, as on the web page

@@ -14,7 +14,15 @@ from storefront.domain.receipts import StatementPeriod
 from storefront.models import utcnow
 from storefront.services.receipts import StatementLinks
 from tests.factories import Line, make_paid_order, refund_line
-from tests.helpers import amounts, cell, english, row, text
+from tests.helpers import (
+    amounts,
+    cell,
+    embedded_font_subsets,
+    english,
+    pdf_text,
+    row,
+    text,
+)
 
 YEAR_2026 = StatementPeriod(date(2026, 1, 1), date(2026, 12, 31))
 REFUNDED = datetime(2026, 3, 12, 6, 0, tzinfo=UTC)
@@ -177,8 +185,16 @@ def test_the_statement_pdf_holds_the_totals(app, client, shop, history):
     )
     content = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
     assert "기부 내역서" in content and "징검다리재단" in content
-    assert "￦2,250" in content and "￦3,000" in content and "￦6,000" in content
+    assert "₩2,250" in content and "₩3,000" in content and "₩6,000" in content
     assert "SS-260720-EEEEE" in content and "SS-270101-CCCCC" not in content
+
+
+def test_the_statement_pdf_embeds_a_subset_of_every_font_it_uses(app, client, shop, history):
+    data = client.get(statement_url(app) + "/pdf").data
+    assert embedded_font_subsets(data) == {"NanumGothic", "NanumGothicBold"}
+    assert b"HYGothic" not in data and b"Helvetica" not in data
+    content = pdf_text(data)
+    assert "기부내역서" in content and "푸른물결기금" in content and "기부처별합계" in content
 
 
 def test_a_statement_with_no_orders_says_so(app, client, shop):
