@@ -16,7 +16,9 @@ few hundred payouts are recorded against chain heads spread over the ledger. The
 ``flask ledger verify`` and downloads both exports, each in a child process under
 ``/usr/bin/time -v``, and prints wall time and peak memory (RSS).
 
-``--skip-build`` times an existing bench database again.
+``--skip-build`` times an existing bench database again; ``--jobs N`` (repeatable) times
+``flask ledger verify --jobs N``, ``--in-python`` the Python pass beside it (what verify did
+before the database did the work), ``--no-exports`` skips the downloads.
 """
 
 from __future__ import annotations
