@@ -33,7 +33,8 @@ import itertools
 import json
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from datetime import datetime
 from multiprocessing import get_context
 from typing import Any
 
@@ -241,7 +242,8 @@ def in_database(
     leader and ``jobs - 1`` parallel workers, within PostgreSQL's own limits). Three scans: the
     hashes and the running totals (grouped by Seoul month through the bounds
     ``audit.month_starts`` computes, so the months are the Python pass's to the microsecond),
-    the links in id order, and the net pledges per payout head."""
+    the links in id order, and the net pledges per payout head; with more than one job, the
+    last two on a second connection in the same snapshot, beside the first."""
     first_id, last_id, first, last = session.execute(
         select(
             func.min(LedgerEntry.id), func.max(LedgerEntry.id),
@@ -258,6 +260,25 @@ def in_database(
         session.execute(text("SET LOCAL parallel_setup_cost = 0"))
         session.execute(text("SET LOCAL min_parallel_table_scan_size = 0"))
     starts = ledger_audit.month_starts(first, last)
+    if jobs == 1:
+        totals = _totals(session, starts)
+        first_bad_link, net = _links_and_heads(session, payouts)
+    else:  # the links and heads beside the totals, on a connection of their own
+        snapshot = session.scalar(text("SELECT pg_export_snapshot()"))
+        engine = session.get_bind().engine
+        with ThreadPoolExecutor(1) as beside:
+            later = beside.submit(_links_and_heads_beside, engine, snapshot, payouts)
+            totals = _totals(session, starts)
+            first_bad_link, net = later.result()
+    checked, first_bad_hash, sums = totals
+    breaks = [i for i in (first_bad_hash, first_bad_link) if i is not None]
+    return ledger_audit.grouped(payouts, checked, min(breaks, default=None), sums, net)
+
+
+def _totals(
+    session: Session, starts: list[datetime]
+) -> tuple[int, int | None, dict[ledger_audit.SumKey, list[int]]]:
+    """How many entries, the first whose hash does not match, the running totals."""
     months = [seoul_month(start) for start in starts]
     checked, first_bad_hash = 0, None
     sums: dict[ledger_audit.SumKey, list[int]] = {}
@@ -271,8 +292,14 @@ def in_database(
         checked += count
         if bad is not None and (first_bad_hash is None or bad < first_bad_hash):
             first_bad_hash = bad
+    return checked, first_bad_hash, sums
+
+
+def _links_and_heads(
+    session: Session, payouts: list[PayoutFacts]
+) -> tuple[int | None, dict[tuple[int, int], int]]:
+    """The first entry whose link does not match; the net pledges per cause and head bucket."""
     first_bad_link = session.scalar(_FIRST_BAD_LINK, {"genesis": chain.GENESIS})
-    breaks = [i for i in (first_bad_hash, first_bad_link) if i is not None]
     heads = ledger_audit.head_bounds(payouts)
     net: dict[tuple[int, int], int] = {}
     if heads:
@@ -282,4 +309,17 @@ def in_database(
             _NET_PER_HEAD, {"after": after, "causes": causes}
         ):
             net[(cause_id, bucket)] = int(amount)
-    return ledger_audit.grouped(payouts, checked, min(breaks, default=None), sums, net)
+    return first_bad_link, net
+
+
+def _links_and_heads_beside(
+    engine: Engine, snapshot: str, payouts: list[PayoutFacts]
+) -> tuple[int | None, dict[tuple[int, int], int]]:
+    """``_links_and_heads`` on a connection of its own, in the snapshot ``snapshot``."""
+    assert _SNAPSHOT.fullmatch(snapshot)
+    with engine.connect() as connection:
+        repeatable = connection.execution_options(isolation_level="REPEATABLE READ")
+        with Session(bind=repeatable) as session:
+            session.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))  # the first statement
+            session.execute(text("SET TRANSACTION READ ONLY"))
+            return _links_and_heads(session, payouts)
