@@ -16,7 +16,9 @@ few hundred payouts are recorded against chain heads spread over the ledger. The
 ``flask ledger verify`` and downloads both exports, each in a child process under
 ``/usr/bin/time -v``, and prints wall time and peak memory (RSS).
 
-``--skip-build`` times an existing bench database again.
+``--skip-build`` times an existing bench database again; ``--jobs N`` (repeatable) times
+``flask ledger verify --jobs N``, ``--in-python`` the Python pass beside it (what verify did
+before the database did the work), ``--no-exports`` skips the downloads.
 """
 
 from __future__ import annotations
@@ -171,23 +173,53 @@ def download(path: str) -> None:
     print(f"{path}: {size:,} bytes in {time.perf_counter() - started:.1f} s, {response.status}")
 
 
+def python_pass(jobs: int) -> None:
+    """The audit ``flask ledger verify`` makes, by the Python pass that read every entry
+    before the database did the work (run as a child process; ``jobs`` 0: the default)."""
+    from storefront import create_app
+    from storefront.extensions import db
+    from storefront.services import ledger_verify
+
+    with create_app().app_context():
+        found = ledger_verify.audit(db.session(), jobs or None, in_python=True)
+    print(f"{found.checked} entries, first break {found.first_break}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--download", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--jobs", type=int, action="append", help="time verify with --jobs N (repeatable)"
+    )
+    parser.add_argument("--no-exports", action="store_true", help="time verify only")
+    parser.add_argument(
+        "--in-python", action="store_true",
+        help="also time the Python pass (ledger_verify.audit(in_python=True)) beside verify",
+    )  # fmt: skip
+    parser.add_argument("--python-pass", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.download:
         download(args.download)
+        return
+    if args.python_pass is not None:
+        python_pass(args.python_pass)
         return
     if not args.skip_build:
         build(args.database_url, args.entries)
     env = {**os.environ, "DATABASE_URL": args.database_url, "FLASK_APP": "storefront"}
     python = sys.executable
     flask = str(Path(python).with_name("flask"))
-    measure("flask ledger verify", [flask, "ledger", "verify"], env)
-    for path in ("/ledger/export.json", "/ledger/export.csv"):
+    for jobs in args.jobs or [None]:
+        option = [] if jobs is None else ["--jobs", str(jobs)]
+        label = " ".join(["flask ledger verify", *option])
+        measure(label, [flask, "ledger", "verify", *option], env)
+        if args.in_python:
+            argv = [python, __file__, "--database-url", args.database_url]
+            measure(f"Python pass --jobs {jobs}", [*argv, "--python-pass", str(jobs or 0)], env)
+    for path in () if args.no_exports else ("/ledger/export.json", "/ledger/export.csv"):
         argv = [python, __file__, "--database-url", args.database_url, "--download", path]
         measure(path, argv, env)
 

@@ -9,9 +9,11 @@ of any length is checked in constant memory.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from itertools import accumulate
 from typing import Any
 
 from storefront.domain import chain
@@ -143,3 +145,55 @@ def _month_of(created: str) -> tuple[str, str, str]:
     start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     after = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
     return chain.iso(start), chain.iso(after), seoul_month(moment)
+
+
+# The same audit when the database did the per-entry work (``ledger_verify`` on PostgreSQL):
+# it groups the entries by Seoul month bucket and by payout head bucket, and these functions
+# give the bounds of those buckets and put the grouped sums back into an ``Audit``.
+
+
+def month_starts(first: datetime, last: datetime) -> list[datetime]:
+    """The starts of the Seoul months from the one holding ``first`` to the one after the
+    one holding ``last`` (aware moments): an entry made at ``t`` is in the month of the
+    last start at or before ``t``, the rule ``Audit`` applies (``seoul_month``)."""
+    local = first.astimezone(SEOUL)
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    starts = [start]
+    while start <= last:
+        start = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+        starts.append(start)
+    return starts
+
+
+def head_bounds(payouts: Iterable[PayoutFacts]) -> list[int]:
+    """The distinct chain heads the payouts name, in id order: an entry's head bucket is how
+    many of them are before it (``bisect_left(bounds, entry id)``)."""
+    return sorted({p.ledger_head_id for p in payouts if p.ledger_head_id is not None})
+
+
+def grouped(
+    payouts: Iterable[PayoutFacts],
+    checked: int,
+    first_break: int | None,
+    sums: Mapping[SumKey, Sequence[int]],
+    net_in_bucket: Mapping[tuple[int, int], int],
+) -> Audit:
+    """The audit of the whole chain from sums the database grouped: how many entries,
+    the first break in id order, the running totals (amount, entries), and each cause's net
+    pledges per head bucket (cause, bucket: ``head_bounds``), which add up to its net
+    pledges at every head."""
+    found = Audit()
+    found.checked, found.first_break = checked, first_break
+    found.sums = {key: [int(amount), int(entries)] for key, (amount, entries) in sums.items()}
+    bounds = head_bounds(payouts := list(payouts))
+    upto: dict[int, list[int]] = {}  # cause -> its net pledges up to each head, in order
+    for p in payouts:
+        if p.ledger_head_id is None:
+            continue
+        if p.cause_id not in upto:
+            nets = (net_in_bucket.get((p.cause_id, b), 0) for b in range(len(bounds)))
+            upto[p.cause_id] = list(accumulate(nets))
+        head = bisect_left(bounds, p.ledger_head_id)
+        found.owed_at[(p.ledger_head_id, p.cause_id)] = upto[p.cause_id][head]
+    found._heads = []
+    return found

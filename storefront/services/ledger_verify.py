@@ -18,24 +18,48 @@ Every process reads the same state of the database:
 
 The parent audits the first range itself while the workers audit the others. ``jobs=1`` is
 the single pass, in the same transaction.
+
+On PostgreSQL the database does the per-entry work instead (``in_database``), in parallel
+worker processes of its own: it writes each entry's canonical encoding (the bytes
+``chain.canonical_row`` writes), hashes it and compares it with the stored hash, compares
+each link with the hash before it (``lag``), and sums the entries per running total and per
+payout head; only the first break and the sums come back. The Python pass stays the
+reference (``in_python=True``, and on SQLite), and the tests hold both to the same findings.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from datetime import datetime
 from multiprocessing import get_context
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Engine,
+    String,
+    bindparam,
+    cast,
+    create_engine,
+    func,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from storefront.domain import audit as ledger_audit
 from storefront.domain import chain
 from storefront.domain.payouts import PayoutFacts
+from storefront.domain.periods import seoul_month
 from storefront.models import LedgerEntry
 from storefront.services import ledger
 
@@ -48,11 +72,12 @@ def default_jobs(entries: int) -> int:
     return min(2, os.cpu_count() or 1) if entries >= PARALLEL_FROM else 1
 
 
-def audit(db: Session, jobs: int | None = None) -> ledger.Findings:
+def audit(db: Session, jobs: int | None = None, in_python: bool = False) -> ledger.Findings:
     """``ledger.audit`` of every entry, in ``jobs`` processes (``default_jobs`` if None), all
     reading one snapshot. On PostgreSQL it opens a transaction of its own (what the session
-    has not committed is not seen); on SQLite it reads in the session's (workers see only what
-    is committed)."""
+    has not committed is not seen) and has the database check the entries (``in_database``)
+    unless told ``in_python``; on SQLite it reads in the session's (workers see only what is
+    committed)."""
     engine = db.get_bind()
     assert isinstance(engine, Engine)
     if engine.dialect.name != "postgresql":  # SQLite: the session's own transaction
@@ -60,7 +85,10 @@ def audit(db: Session, jobs: int | None = None) -> ledger.Findings:
     with engine.connect() as connection:
         repeatable = connection.execution_options(isolation_level="REPEATABLE READ")
         with Session(bind=repeatable) as session:
-            return _audit_in(session, engine, jobs)
+            if in_python or session.scalar(text("SHOW server_encoding")) != "UTF8":
+                return _audit_in(session, engine, jobs)
+            payouts = ledger.payout_facts(session)
+            return ledger.findings(session, payouts, in_database(session, payouts, jobs))
 
 
 def _audit_in(session: Session, engine: Engine, jobs: int | None) -> ledger.Findings:
@@ -147,3 +175,151 @@ def _worker(
                 raw.rollback()
     finally:
         engine.dispose()
+
+
+def canonical_sql() -> str:
+    """``chain.canonical_row`` as a PostgreSQL expression over a ``ledger_entry`` row: the keys
+    sorted, an integer as its decimal text, a string through ``to_json`` (which escapes exactly
+    the characters ``json.dumps`` escapes, and in the same way; a test holds them to it), a
+    missing value as ``null``, an optional field only when set."""
+    parts = []
+    for n, name in enumerate(sorted((*chain.FIELDS, *chain.OPTIONAL))):
+        key = ("{" if n == 0 else ",") + json.dumps(name) + ":"
+        column = getattr(LedgerEntry, name).expression
+        if name == "created_at":
+            value = f"'\"' || {ledger.CANONICAL_CREATED['postgresql']} || '\"'"
+        elif column.type.python_type is str:
+            value = f"to_json(ledger_entry.{name})::text"
+        else:
+            assert column.type.python_type is int, name
+            value = f"ledger_entry.{name}::text"
+        if name in chain.OPTIONAL:
+            assert n > 0, name
+            parts.append(f"coalesce('{key}' || {value}, '')")
+        else:
+            parts.append(f"'{key}' || coalesce({value}, 'null')")
+    return " || ".join([*parts, "'}'"])
+
+
+_BAD_HASH = literal_column(
+    f"encode(sha256(convert_to({canonical_sql()}, 'UTF8')), 'hex') "
+    "IS DISTINCT FROM ledger_entry.hash",
+    Boolean,
+)
+_TOTALS = select(
+    LedgerEntry.cause_id, LedgerEntry.venture_id,
+    func.width_bucket(
+        LedgerEntry.created_at, cast(bindparam("months"), ARRAY(DateTime(timezone=True)))
+    ),
+    LedgerEntry.kind, func.sum(LedgerEntry.amount), func.count(),
+    func.min(LedgerEntry.id).filter(_BAD_HASH),
+).group_by(*(literal_column(str(n)) for n in range(1, 5)))  # fmt: skip
+_LINKS = select(
+    LedgerEntry.id,
+    LedgerEntry.prev_hash.is_distinct_from(
+        func.lag(LedgerEntry.hash, 1, cast(bindparam("genesis"), String)).over(
+            order_by=LedgerEntry.id
+        )
+    ).label("broken"),
+).subquery("links")
+_FIRST_BAD_LINK = select(func.min(_LINKS.c.id)).where(_LINKS.c.broken)
+_NET_PER_HEAD = (
+    select(
+        LedgerEntry.cause_id,
+        func.width_bucket(LedgerEntry.id, cast(bindparam("after"), ARRAY(BigInteger))),
+        func.sum(LedgerEntry.amount),
+    )
+    .where(LedgerEntry.cause_id == func.any(cast(bindparam("causes"), ARRAY(BigInteger))))
+    .group_by(literal_column("1"), literal_column("2"))
+)
+
+
+def in_database(
+    session: Session, payouts: list[PayoutFacts], jobs: int | None = None
+) -> ledger_audit.Audit:
+    """The audit of every entry, the per-entry work done by PostgreSQL in this session's
+    transaction (its snapshot): ``jobs`` processes (``default_jobs`` if None: the query's
+    leader and ``jobs - 1`` parallel workers, within PostgreSQL's own limits). Three scans: the
+    hashes and the running totals (grouped by Seoul month through the bounds
+    ``audit.month_starts`` computes, so the months are the Python pass's to the microsecond),
+    the links in id order, and the net pledges per payout head; with more than one job, the
+    last two on a second connection in the same snapshot, beside the first."""
+    first_id, last_id, first, last = session.execute(
+        select(
+            func.min(LedgerEntry.id), func.max(LedgerEntry.id),
+            func.min(LedgerEntry.created_at), func.max(LedgerEntry.created_at),
+        )
+    ).one()  # fmt: skip
+    if first is None:
+        return ledger_audit.grouped(payouts, 0, None, {}, {})
+    if jobs is None:
+        jobs = default_jobs(last_id - first_id + 1)
+    session.execute(text("SET LOCAL work_mem = '64MB'"))  # the totals' groups in a hash table
+    session.execute(text(f"SET LOCAL max_parallel_workers_per_gather = {int(jobs) - 1}"))
+    if jobs > 1:  # as told, even for a ledger the planner finds small
+        session.execute(text("SET LOCAL parallel_setup_cost = 0"))
+        session.execute(text("SET LOCAL min_parallel_table_scan_size = 0"))
+    starts = ledger_audit.month_starts(first, last)
+    if jobs == 1:
+        totals = _totals(session, starts)
+        first_bad_link, net = _links_and_heads(session, payouts)
+    else:  # the links and heads beside the totals, on a connection of their own
+        snapshot = session.scalar(text("SELECT pg_export_snapshot()"))
+        engine = session.get_bind().engine
+        with ThreadPoolExecutor(1) as beside:
+            later = beside.submit(_links_and_heads_beside, engine, snapshot, payouts)
+            totals = _totals(session, starts)
+            first_bad_link, net = later.result()
+    checked, first_bad_hash, sums = totals
+    breaks = [i for i in (first_bad_hash, first_bad_link) if i is not None]
+    return ledger_audit.grouped(payouts, checked, min(breaks, default=None), sums, net)
+
+
+def _totals(
+    session: Session, starts: list[datetime]
+) -> tuple[int, int | None, dict[ledger_audit.SumKey, list[int]]]:
+    """How many entries, the first whose hash does not match, the running totals."""
+    months = [seoul_month(start) for start in starts]
+    checked, first_bad_hash = 0, None
+    sums: dict[ledger_audit.SumKey, list[int]] = {}
+    for cause_id, venture_id, bucket, kind, amount, count, bad in session.execute(
+        _TOTALS, {"months": starts}
+    ):
+        assert 0 < bucket < len(starts)  # between the first start and the last, by their choice
+        total = sums.setdefault((cause_id, venture_id, months[bucket - 1], kind), [0, 0])
+        total[0] += int(amount)
+        total[1] += count
+        checked += count
+        if bad is not None and (first_bad_hash is None or bad < first_bad_hash):
+            first_bad_hash = bad
+    return checked, first_bad_hash, sums
+
+
+def _links_and_heads(
+    session: Session, payouts: list[PayoutFacts]
+) -> tuple[int | None, dict[tuple[int, int], int]]:
+    """The first entry whose link does not match; the net pledges per cause and head bucket."""
+    first_bad_link = session.scalar(_FIRST_BAD_LINK, {"genesis": chain.GENESIS})
+    heads = ledger_audit.head_bounds(payouts)
+    net: dict[tuple[int, int], int] = {}
+    if heads:
+        causes = sorted({p.cause_id for p in payouts if p.ledger_head_id is not None})
+        after = [head + 1 for head in heads]  # an entry's bucket: how many heads are before it
+        for cause_id, bucket, amount in session.execute(
+            _NET_PER_HEAD, {"after": after, "causes": causes}
+        ):
+            net[(cause_id, bucket)] = int(amount)
+    return first_bad_link, net
+
+
+def _links_and_heads_beside(
+    engine: Engine, snapshot: str, payouts: list[PayoutFacts]
+) -> tuple[int | None, dict[tuple[int, int], int]]:
+    """``_links_and_heads`` on a connection of its own, in the snapshot ``snapshot``."""
+    assert _SNAPSHOT.fullmatch(snapshot)
+    with engine.connect() as connection:
+        repeatable = connection.execution_options(isolation_level="REPEATABLE READ")
+        with Session(bind=repeatable) as session:
+            session.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))  # the first statement
+            session.execute(text("SET TRANSACTION READ ONLY"))
+            return _links_and_heads(session, payouts)

@@ -1,6 +1,7 @@
 """The one-pass ledger check: the fast encoder writes exactly ``chain.canonical``'s bytes, and
 the audit finds what the older whole-list functions found."""
 
+import bisect
 import itertools
 from datetime import UTC, datetime, timedelta
 
@@ -157,3 +158,53 @@ def test_audits_of_consecutive_ranges_join_into_the_audit_of_the_whole(
     assert (joined.checked, joined.first_break) == (whole.checked, whole.first_break)
     assert joined.sums == whole.sums
     assert joined.owed_at == whole.owed_at
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=24 * 40), min_size=2, max_size=30),
+    st.lists(st.tuples(st.integers(1, 2), st.integers(0, 32)), max_size=6),  # payout heads
+    st.sampled_from([None, "edit", "delete"]),
+    st.integers(0, 29),
+)
+def test_sums_grouped_by_month_and_head_buckets_make_the_audit_of_the_whole(
+    steps, heads, damage, where
+):
+    """What PostgreSQL's grouped pass returns (``width_bucket``: how many bounds are at or
+    before a value) makes the same audit as the pass over every entry."""
+    rows = ledger_rows(steps)
+    if damage == "edit":
+        rows[where % len(rows)]["amount"] += 1
+    elif damage == "delete":
+        del rows[where % len(rows)]
+    facts = [
+        payouts.PayoutFacts(n, cause, 1, None, head, START)
+        for n, (cause, head) in enumerate(heads, 1)
+    ]
+    whole = run(rows, facts)
+    starts = audit.month_starts(rows[0]["created_at"], rows[-1]["created_at"])
+    after = [head + 1 for head in audit.head_bounds(facts)]
+    sums, net = {}, {}
+    for row in rows:
+        month = bisect.bisect_right(starts, row["created_at"])
+        assert 0 < month < len(starts)
+        key = (row["cause_id"], 7, seoul_month(starts[month - 1]), "donation")
+        total = sums.setdefault(key, [0, 0])
+        total[0] += row["amount"]
+        total[1] += 1
+        bucket = (row["cause_id"], bisect.bisect_right(after, row["id"]))
+        net[bucket] = net.get(bucket, 0) + row["amount"]
+    grouped = audit.grouped(facts, len(rows), whole.first_break, sums, net)
+    assert grouped.sums == whole.sums
+    assert grouped.owed_at == whole.owed_at
+    assert (grouped.checked, grouped.first_break) == (whole.checked, whole.first_break)
+
+
+def test_month_starts_are_seoul_midnights_on_the_first():
+    first = datetime(2026, 1, 31, 15, 0, tzinfo=UTC)  # 1 February, midnight in Seoul
+    starts = audit.month_starts(first, datetime(2026, 3, 31, 14, 59, 59, 999_999, tzinfo=UTC))
+    assert [s.astimezone(UTC) for s in starts] == [
+        datetime(2026, 1, 31, 15, tzinfo=UTC),
+        datetime(2026, 2, 28, 15, tzinfo=UTC),
+        datetime(2026, 3, 31, 15, tzinfo=UTC),
+    ]
+    assert [seoul_month(s) for s in starts] == ["2026-02", "2026-03", "2026-04"]
