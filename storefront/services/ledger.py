@@ -29,7 +29,7 @@ from storefront.models import (
     Refund,
     Venture,
 )
-from storefront.services import funds
+from storefront.services import funds, log
 from storefront.services.pagination import Page, PageRequest, paginate
 
 CHAIN_LOCK = 727_001  # PostgreSQL advisory lock key: one writer extends the chain at a time
@@ -69,6 +69,7 @@ def append(db: Session, entries: list[LedgerEntry]) -> None:
         db.add(entry)
         db.flush()  # ids in chain order
     _add_to_sums(db, entries)
+    log.append(db, list(entries))
 
 
 SumKey = ledger_audit.SumKey  # cause, venture, Seoul month, kind
