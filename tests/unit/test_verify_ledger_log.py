@@ -825,3 +825,24 @@ def test_a_generated_witness_key_is_private_and_reads_as_the_shops_domain_code_d
     log_key.write_text(LOG.private_key_string())
     wrong = run("witness", "--key-file", log_key, "--show-key")
     assert wrong.returncode == 2 and "is not a witness key" in wrong.stderr
+
+
+def test_the_witness_refuses_a_larger_checkpoint_without_a_consistency_proof(
+    shop, witness_key, tmp_path
+):
+    state = tmp_path / "state.json"
+    tree = merkle.MemoryTree(leaves(20))
+    seen(shop, witness_key, state, tree, 10)
+    shop.publish(tree, 20)
+    answer = shop.answer
+
+    def wrong_proof(method, path, body):  # a proof, but from another size
+        if path.startswith("/ledger/log/proof/consistency"):
+            proof = [b64(h) for h in merkle.consistency_proof(tree, 9, 20)]
+            return 200, json.dumps({"old": 9, "new": 20, "proof": proof}).encode()
+        return answer(method, path, body)
+
+    shop.answer = wrong_proof
+    result = witness(shop, witness_key, state)
+    assert result.returncode == 1 and "did not answer with a proof from 10 to 20" in result.stderr
+    assert json.loads(state.read_text())["size"] == 10 and len(shop.posted) == 1
