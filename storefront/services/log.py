@@ -10,17 +10,34 @@ and the tiles they changed: O(log n) work per leaf, never a recompute.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import logging
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, exists, func, insert, literal_column, or_, select, update
 from sqlalchemy.orm import Session
 
-from storefront.domain import chain, merkle
-from storefront.domain.errors import LogRefused
-from storefront.models import LedgerEntry, LogCheckpoint, LogLeaf, LogTile, Payout
+from storefront.domain import chain, merkle, notes
+from storefront.domain.errors import ConfigError, LogRefused
+from storefront.models import (
+    Job,
+    LedgerEntry,
+    LogCheckpoint,
+    LogCosignature,
+    LogLeaf,
+    LogTile,
+    LogWitness,
+    Payout,
+)
+from storefront.services import jobs
 
 BATCH = 5_000  # leaves written at a time by a bulk append
+CHECKPOINT_JOB = "log.checkpoint"
+log = logging.getLogger(__name__)
 TileKey = tuple[int, int]  # tile level, tile index
 
 
@@ -56,6 +73,18 @@ def append(db: Session, leaves: list[LedgerEntry | Payout]) -> None:
             for row in leaves
         ),
     )
+    want_checkpoint(db)
+
+
+def want_checkpoint(db: Session) -> None:
+    """Ask the job queue for a checkpoint of the log, unless one is already asked for: the
+    appends made while a checkpoint job waits are signed together by it."""
+    if jobs.added(db, CHECKPOINT_JOB):
+        return
+    pending = select(Job.id).where(Job.kind == CHECKPOINT_JOB, Job.status == "pending")
+    if db.scalar(select(exists(pending))):
+        return
+    jobs.add(db, CHECKPOINT_JOB, {})
 
 
 def append_bulk(db: Session, leaves: Iterable[tuple[int | None, int | None, bytes]]) -> int:
@@ -256,3 +285,350 @@ def root(db: Session, tree_size: int) -> bytes:
         raise LogRefused("log.bad_size", size=tree_size)
     _published(db, tree_size)
     return merkle.root_hash(source(db, tree_size), tree_size)
+
+
+# --- checkpoints -----------------------------------------------------------------------------
+
+
+def default_origin(config: Mapping[str, Any]) -> str:
+    """The log's origin: ``LOG_ORIGIN``, else the public host and ``/ledger``."""
+    return config.get("LOG_ORIGIN") or f"{config.get('SERVER_NAME') or 'localhost'}/ledger"
+
+
+def signer(config: Mapping[str, Any]) -> notes.Signer:
+    """The key that signs the log's checkpoints, from ``LOG_SIGNING_KEY`` (a ``PRIVATE+KEY+...``
+    string) or the file ``LOG_SIGNING_KEY_FILE``; its name is the log's origin.
+
+    Outside production a missing file is generated once (0600), named for the origin of the
+    time; a development key read from a file keeps its name as the origin when ``LOG_ORIGIN``
+    is not set, so the demo's log does not change its origin with ``PUBLIC_URL``.
+
+    :raises ConfigError: no key, an unreadable or malformed one, or (production, or
+        ``LOG_ORIGIN`` set) a key whose name is not the origin.
+    """
+    origin = default_origin(config)
+    production = config.get("ENV_MODE") == "production"
+    text, from_file = config.get("LOG_SIGNING_KEY") or "", False
+    if not text:
+        path = config.get("LOG_SIGNING_KEY_FILE") or ""
+        if not path:
+            raise ConfigError("LOG_SIGNING_KEY or LOG_SIGNING_KEY_FILE must be set")
+        text, from_file = _key_file(Path(path), origin, generate=not production), True
+    try:
+        key = notes.Signer.parse(text)
+    except LogRefused:
+        raise ConfigError(
+            "the log signing key must be a PRIVATE+KEY+<name>+<hash>+<key> string "
+            "(flask ledger log-key --generate writes one)"
+        ) from None
+    if key.algorithm != notes.ED25519:
+        raise ConfigError("the log signing key must be an Ed25519 key (type 0x01)")
+    if key.name != origin:
+        if from_file and not production and not config.get("LOG_ORIGIN"):
+            return key  # the demo's generated key: its log keeps the origin it began with
+        raise ConfigError(
+            f"the log signing key is named {key.name!r} but the log's origin is {origin!r}: "
+            "set LOG_ORIGIN to the key's name, or use a key named after the origin"
+        )
+    return key
+
+
+def verifier_keys(config: Mapping[str, Any], key: notes.Signer) -> list[notes.VerifierKey]:
+    """The keys the log's checkpoints are checked with: the signing key's, then the ones it
+    replaced (``LOG_PREVIOUS_VERIFIER_KEYS``), which keep old checkpoints checkable.
+
+    :raises ConfigError: a previous key that is not an Ed25519 verifier key of this origin."""
+    keys = [key.verifier_key]
+    for text in config.get("LOG_PREVIOUS_VERIFIER_KEYS") or []:
+        try:
+            previous = notes.VerifierKey.parse(text)
+        except LogRefused:
+            raise ConfigError(
+                f"LOG_PREVIOUS_VERIFIER_KEYS: {text!r} is not a verifier key"
+            ) from None
+        if previous.algorithm != notes.ED25519 or previous.name != key.name:
+            raise ConfigError(
+                f"LOG_PREVIOUS_VERIFIER_KEYS: {text!r} is not an Ed25519 key named {key.name!r}"
+            )
+        if previous not in keys:
+            keys.append(previous)
+    return keys
+
+
+def _key_file(path: Path, origin: str, generate: bool) -> str:
+    """A key file's text; outside production, one generated for ``origin`` if missing."""
+    if not path.exists() and generate:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it first
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(notes.Signer.generate(origin).private_key_string() + "\n")
+            log.warning("generated a log signing key for %s in %s", origin, path)
+    try:
+        return path.read_text()
+    except OSError as error:
+        raise ConfigError(f"LOG_SIGNING_KEY_FILE {path} cannot be read: {error}") from None
+
+
+def _lock(db: Session) -> None:
+    from storefront.services import ledger  # it appends through this module
+
+    ledger.lock_chain(db)
+
+
+def latest(db: Session) -> LogCheckpoint | None:
+    """The newest checkpoint the shop signed."""
+    return db.scalar(select(LogCheckpoint).order_by(LogCheckpoint.size.desc()).limit(1))
+
+
+def checkpoint_at(db: Session, tree_size: int) -> LogCheckpoint | None:
+    """The checkpoint signed at ``tree_size`` leaves, if there is one."""
+    return db.get(LogCheckpoint, tree_size)
+
+
+def checkpoint(db: Session, key: notes.Signer, now: datetime) -> LogCheckpoint | None:
+    """Sign a checkpoint of the log as it is now, if it grew since the last one; else None.
+
+    Under the ledger's lock, so the size read is the last one committed and two signers
+    never sign the same size."""
+    _lock(db)
+    tree_size = size(db)
+    last = latest(db)
+    if tree_size == 0 or (last is not None and last.size >= tree_size):
+        return None
+    root_hash = merkle.root_hash(source(db, tree_size), tree_size)
+    note = notes.Checkpoint(key.name, tree_size, root_hash).sign(key)
+    row = LogCheckpoint(size=tree_size, root=root_hash, note=note, created_at=now)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def cosigned_note(db: Session, row: LogCheckpoint) -> str:
+    """A checkpoint's signed note with the cosignature lines of the active registered
+    witnesses appended, as the shop serves it."""
+    lines = db.scalars(
+        select(LogCosignature.line)
+        .join(LogWitness, LogWitness.id == LogCosignature.witness_id)
+        .where(LogCosignature.checkpoint_size == row.size, LogWitness.active.is_(True))
+        .order_by(LogCosignature.witness_id)
+    )
+    return row.note + "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+# --- witnesses -------------------------------------------------------------------------------
+
+
+def add_witness(db: Session, verifier_key: str, name: str, now: datetime) -> LogWitness:
+    """Register (or make active again) a witness's cosignature/v1 verifier key.
+
+    :raises LogRefused: ``log.bad_key`` for anything but a cosignature/v1 verifier key."""
+    key = notes.VerifierKey.parse(verifier_key.strip())
+    if key.algorithm != notes.COSIGNATURE_V1:
+        raise LogRefused("log.bad_key")
+    text = str(key)
+    witness = db.scalar(select(LogWitness).where(LogWitness.verifier_key == text))
+    if witness is None:
+        witness = LogWitness(verifier_key=text, name=name or key.name, active=True, created_at=now)
+        db.add(witness)
+    else:
+        witness.active = True
+        witness.name = name or witness.name
+    db.flush()
+    return witness
+
+
+def remove_witness(db: Session, verifier_key: str) -> LogWitness | None:
+    """Stop accepting and serving a witness's cosignatures (its row and lines are kept)."""
+    witness = db.scalar(select(LogWitness).where(LogWitness.verifier_key == verifier_key.strip()))
+    if witness is not None:
+        witness.active = False
+        db.flush()
+    return witness
+
+
+def witnesses(db: Session, active: bool = True) -> list[LogWitness]:
+    stmt = select(LogWitness).order_by(LogWitness.id)
+    if active:
+        stmt = stmt.where(LogWitness.active.is_(True))
+    return list(db.scalars(stmt))
+
+
+# --- audit -----------------------------------------------------------------------------------
+
+MAX_FINDINGS = 50  # a log broken everywhere is reported by its first problems
+_ENTRY_ROW = [getattr(LedgerEntry, name) for name in chain.ROW]
+_PAYOUT_ROW = [getattr(Payout, name) for name in chain.PAYOUT_FIELDS]
+_CANONICAL_LENGTH = len("2026-01-01T00:00:00.000000+00:00")
+
+
+def _aware(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def audit(db: Session, keys: Iterable[notes.VerifierKey]) -> list[str]:
+    """Check the log against the rows, in one streamed pass over the leaves in order.
+
+    Every leaf's hash is recomputed from its entry's or payout's columns and compared with
+    the stored one; entries and payouts must come in id order, with no index missing, and
+    every entry and payout must be a leaf. The tree is rebuilt with a ``Frontier`` from the
+    recomputed hashes: its root at each checkpoint's size must be the checkpoint's root, and
+    the checkpoint's note must be signed by one of ``keys`` (the current verifier key and the
+    ones it replaced) and say that root; the stored tiles must be the rebuilt tree's. Memory
+    holds a batch of rows, the frontier and one digest per stored tile. Returns the problems
+    found, as sentences; none when the log checks.
+    """
+    key_list = list(keys)
+    found: list[str] = []
+    frontier = merkle.Frontier()
+    tiles = _TileDigests()
+    checkpoints = _stream_checkpoints(db)
+    upcoming = next(checkpoints, None)
+    last_entry = last_payout = 0
+    for row in _leaf_rows(db):
+        idx, entry_id, payout_id, stored = row[0], row[1], row[2], bytes(row[3])
+        if idx != frontier.size:
+            found.append(f"Log leaves {frontier.size} to {idx - 1} are missing.")
+            break
+        if entry_id is not None:
+            columns = row[4 : 4 + len(_ENTRY_ROW)]
+            if len(columns[0]) != _CANONICAL_LENGTH:  # text written without microseconds
+                columns = (chain.iso(_aware(columns[0])), *columns[1:])
+            data = chain.canonical_row(*columns)
+            what = f"entry {entry_id}"
+            if entry_id <= last_entry:
+                found.append(f"Log leaf {idx} ({what}) comes after entry {last_entry}.")
+            last_entry = max(last_entry, entry_id)
+        else:
+            payout = dict(zip(chain.PAYOUT_FIELDS, row[4 + len(_ENTRY_ROW) :], strict=True))
+            data = chain.payout_canonical(payout)
+            what = f"payout {payout_id}"
+            if payout_id <= last_payout:
+                found.append(f"Log leaf {idx} ({what}) comes after payout {last_payout}.")
+            last_payout = max(last_payout, payout_id)
+        leaf = merkle.leaf_hash(data)
+        if leaf != stored:
+            found.append(f"Log leaf {idx} does not match {what}.")
+        tiles.add(frontier.append(leaf))
+        while upcoming is not None and upcoming.size == frontier.size:
+            found.extend(_check_checkpoint(upcoming, frontier.root(), key_list))
+            upcoming = next(checkpoints, None)
+        if len(found) >= MAX_FINDINGS:
+            break
+    else:
+        if upcoming is not None:
+            found.append(
+                f"The checkpoint of {upcoming.size} leaves is beyond the log's "
+                f"{frontier.size} leaves."
+            )
+        found.extend(tiles.compare(db))
+        found.extend(_not_in_log(db))
+    return found[:MAX_FINDINGS]
+
+
+def _leaf_rows(db: Session) -> Iterable[Any]:
+    """Each leaf with its entry's ``chain.ROW`` columns (``created_at`` as the chain writes
+    it, formatted by the database) or its payout's ``PAYOUT_FIELDS``, in index order."""
+    from storefront.services.ledger import CANONICAL_CREATED  # it appends through this module
+
+    dialect = db.get_bind().dialect.name
+    entry_columns = list(_ENTRY_ROW)
+    entry_columns[0] = literal_column(CANONICAL_CREATED[dialect])
+    stmt = (
+        select(LogLeaf.idx, LogLeaf.entry_id, LogLeaf.payout_id, LogLeaf.hash, *entry_columns,
+               *_PAYOUT_ROW)
+        .outerjoin(LedgerEntry, LedgerEntry.id == LogLeaf.entry_id)
+        .outerjoin(Payout, Payout.id == LogLeaf.payout_id)
+        .order_by(LogLeaf.idx)
+    )  # fmt: skip
+    return db.execute(stmt.execution_options(yield_per=BATCH))
+
+
+def _stream_checkpoints(db: Session) -> Iterator[Any]:
+    """Every checkpoint's size, root and note in size order, a thousand at a time."""
+    after = -1
+    while True:
+        batch = db.execute(
+            select(LogCheckpoint.size, LogCheckpoint.root, LogCheckpoint.note)
+            .where(LogCheckpoint.size > after)
+            .order_by(LogCheckpoint.size)
+            .limit(1000)
+        ).all()
+        if not batch:
+            return
+        yield from batch
+        after = batch[-1].size
+
+
+def _check_checkpoint(row: Any, root_hash: bytes, keys: list[notes.VerifierKey]) -> list[str]:
+    problems = []
+    if bytes(row.root) != root_hash:
+        problems.append(f"The checkpoint of {row.size} leaves does not match the log's tree.")
+    try:
+        opened = notes.open_checkpoint(row.note, keys)
+    except LogRefused as refused:
+        problems.append(
+            f"The checkpoint of {row.size} leaves is not signed by the log's key ({refused.code})."
+        )
+        return problems
+    said = opened.checkpoint
+    if said.size != row.size or said.root_hash != bytes(row.root):
+        problems.append(f"The note of the checkpoint of {row.size} leaves says another tree.")
+    return problems
+
+
+class _TileDigests:
+    """The tiles of the rebuilt tree, as one digest each, to compare with the stored ones."""
+
+    def __init__(self) -> None:
+        self.open: dict[TileKey, Any] = {}  # tiles being filled: a running SHA-256
+        self.widths: dict[TileKey, int] = {}
+        self.digests: dict[TileKey, tuple[int, bytes]] = {}
+
+    def add(self, nodes: list[merkle.Node]) -> None:
+        for node in nodes:
+            if node.tile is None:
+                continue
+            level, index, position = node.tile
+            key = (level, index)
+            if key not in self.open:
+                self.open[key] = hashlib.sha256()
+            self.open[key].update(node.hash)
+            if position == merkle.TILE_WIDTH - 1:
+                self.digests[key] = (merkle.TILE_WIDTH, self.open.pop(key).digest())
+                self.widths.pop(key, None)
+            else:
+                self.widths[key] = position + 1
+
+    def compare(self, db: Session) -> list[str]:
+        for key, running in self.open.items():
+            self.digests[key] = (self.widths[key], running.digest())
+        problems = []
+        stored = select(LogTile.level, LogTile.idx, LogTile.width, LogTile.hashes)
+        for level, index, width, hashes in db.execute(stored.execution_options(yield_per=500)):
+            expected = self.digests.pop((level, index), None)
+            if expected != (width, hashlib.sha256(bytes(hashes)).digest()):
+                problems.append(f"Log tile {level}/{index} does not match the log's leaves.")
+        problems += [f"Log tile {lv}/{ix} is missing." for lv, ix in sorted(self.digests)]
+        return problems
+
+
+def _not_in_log(db: Session) -> list[str]:
+    """Entries and payouts that are no leaf of the log (the first few of each)."""
+    problems = []
+    for model, column, what in (
+        (LedgerEntry, LogLeaf.entry_id, "Ledger entry"),
+        (Payout, LogLeaf.payout_id, "Payout"),
+    ):
+        missing = db.scalars(
+            select(model.id)
+            .where(~exists(select(LogLeaf.idx).where(column == model.id)))
+            .order_by(model.id)
+            .limit(10)
+        )
+        problems += [f"{what} {row_id} is not in the log." for row_id in missing]
+    return problems

@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from storefront.domain import chain
 from storefront.models import LedgerEntry, LedgerSum, Payout, utcnow
-from storefront.services import ledger, payouts
+from storefront.services import ledger, log, payouts
 from storefront.web import exports
 from tests.factories import Line, make_paid_order, refund_line
 from tests.helpers import run_third_party_script
@@ -132,6 +132,8 @@ def test_verify_checks_an_older_payout_without_a_head_by_its_moment(
         bank_reference="OLD", ledger_head_id=None, created_at=moment,
     )  # fmt: skip
     session.add(old)
+    session.flush()
+    log.append(session, [old])  # a leaf, as the migration made every older payout
     session.commit()
     result = verify(app)
     if after:

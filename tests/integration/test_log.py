@@ -5,9 +5,9 @@ canonical bytes, every proof checks, and the migration builds the same log from 
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
-from storefront.domain import chain, merkle
+from storefront.domain import chain, merkle, notes
 from storefront.domain.errors import LogRefused
 from storefront.models import LedgerEntry, LogCheckpoint, LogLeaf, LogTile, Payout, utcnow
 from storefront.services import log, payouts
@@ -111,23 +111,29 @@ def test_proofs_are_served_only_for_published_sizes(session, shop, tmp_path):
     history(session, shop, tmp_path, orders=2)
     n = log.size(session)
     memory = merkle.MemoryTree(expected_leaves(session))
-    with pytest.raises(LogRefused):
-        log.inclusion(session, 0, n)
-    for size in (3, n):
-        session.add(LogCheckpoint(size=size, root=memory.root(size), note="n", created_at=utcnow()))
-    session.flush()
+    published = session.scalars(select(LogCheckpoint.size).order_by(LogCheckpoint.size)).all()
+    assert published == [4, 8, 10, 11] and n == 11  # one checkpoint after each commit
     assert log.root(session, n) == memory.root()
-    proof = log.inclusion(session, n - 1, n)
-    assert merkle.verify_inclusion(n - 1, n, log.leaf_hash(session, n - 1), proof, memory.root())
-    consistency = log.consistency(session, 3, n)
-    assert merkle.verify_consistency(3, n, memory.root(3), memory.root(), consistency)
+    for size in published:
+        for index in range(size):
+            proof = log.inclusion(session, index, size)
+            leaf = log.leaf_hash(session, index)
+            assert merkle.verify_inclusion(index, size, leaf, proof, memory.root(size))
+        for old in published:
+            if old <= size:
+                proof = log.consistency(session, old, size)
+                assert merkle.verify_consistency(
+                    old, size, memory.root(old), memory.root(size), proof
+                )
     for refused in (
         lambda: log.inclusion(session, n, n),
         lambda: log.inclusion(session, -1, n),
-        lambda: log.inclusion(session, 0, n - 1),
-        lambda: log.consistency(session, n, 3),
+        lambda: log.inclusion(session, 0, n - 2),  # no checkpoint at 9
+        lambda: log.consistency(session, n, 4),
         lambda: log.consistency(session, 2, n),
+        lambda: log.consistency(session, -1, n),
         lambda: log.root(session, n + 1),
+        lambda: log.root(session, 3),
     ):
         with pytest.raises(LogRefused):
             refused()
@@ -189,3 +195,276 @@ def test_the_migration_builds_the_same_log_as_appending(app, db, shop, tmp_path)
     upgrade()
     assert stored(db.session) == before_leaves
     assert tiles(db.session) == before_tiles
+
+
+# --- checkpoints -----------------------------------------------------------------------------
+
+
+def log_key():
+    from tests.conftest import LOG_SIGNER
+
+    return LOG_SIGNER.verifier_key
+
+
+def test_a_checkpoint_is_signed_after_an_order_and_opens_with_the_verifier_key(session, shop):
+    make_paid_order(session, shop.venture, [Line(shop.product)], when=START)
+    session.commit()  # the checkpoint job runs after the commit (JOBS_EAGER)
+    signed = log.latest(session)
+    assert signed is not None and signed.size == log.size(session) == 2
+    opened = notes.open_checkpoint(signed.note, [log_key()])
+    assert opened.checkpoint.origin == "shop.test/ledger"
+    assert opened.checkpoint.size == 2
+    memory = merkle.MemoryTree(expected_leaves(session))
+    assert opened.checkpoint.root_hash == bytes(signed.root) == memory.root()
+    assert log.checkpoint_at(session, 2) is signed and log.checkpoint_at(session, 1) is None
+    assert log.cosigned_note(session, signed) == signed.note
+
+
+def test_a_checkpoint_is_not_signed_again_when_the_log_did_not_grow(app, session, shop):
+    signer = app.extensions["log_signer"]
+    assert log.checkpoint(session, signer, utcnow()) is None  # an empty log
+    make_paid_order(session, shop.venture, [Line(shop.product)], when=START)
+    session.commit()
+    assert log.checkpoint(session, signer, utcnow()) is None
+    result = app.test_cli_runner().invoke(args=["ledger", "checkpoint"])
+    assert result.exit_code == 0 and "has not grown since the checkpoint of 2" in result.output
+    assert session.scalars(select(LogCheckpoint.size)).all() == [2]
+
+
+def test_appends_ask_for_one_checkpoint_job_at_a_time_and_the_minute_job_signs(make_app):
+    from storefront.extensions import db
+    from storefront.jobs import queue
+    from storefront.models import Job
+    from tests.factories import small_shop
+
+    with make_app(JOBS_EAGER=False).app_context():  # jobs wait in the queue until drained
+        session = db.session
+        shop = small_shop(session)
+        make_paid_order(session, shop.venture, [Line(shop.product)], when=START)
+        make_paid_order(session, shop.venture, [Line(shop.cheap)], when=START)
+        session.commit()
+        pending = select(Job).where(Job.kind == log.CHECKPOINT_JOB, Job.status == "pending")
+        job = session.scalars(pending).one()  # two appends, one job
+        make_paid_order(session, shop.venture, [Line(shop.product)], when=START)
+        session.commit()
+        assert session.scalars(pending).all() == [job]  # one waits already: no second
+        assert log.latest(session) is None
+        assert queue().checkpoint() == 6  # the every-minute job signs what grew
+        assert queue().checkpoint() is None
+        queue().drain()
+        session.expire_all()
+        assert session.get(Job, job.id).status == "done"
+        assert session.scalars(select(LogCheckpoint.size)).all() == [6]
+
+
+def test_the_cli_prints_the_verifier_key_and_registers_witnesses(app, session):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["ledger", "log-key"]).output.strip() == str(log_key())
+    generated = runner.invoke(args=["ledger", "log-key", "--generate", "new.example/ledger"])
+    assert notes.Signer.parse(generated.output).name == "new.example/ledger"
+    witness = notes.Signer.generate("witness.example", notes.COSIGNATURE_V1)
+    key = str(witness.verifier_key)
+    assert runner.invoke(args=["ledger", "witness-add", key, "--name", "W"]).exit_code == 0
+    assert [(w.name, w.verifier_key) for w in log.witnesses(session)] == [("W", key)]
+    refused = runner.invoke(args=["ledger", "witness-add", str(log_key())])  # not a cosigner's
+    assert refused.exit_code == 1 and "cosignature/v1" in refused.output
+    assert runner.invoke(args=["ledger", "witness-remove", key]).exit_code == 0
+    session.expire_all()
+    assert log.witnesses(session) == [] and len(log.witnesses(session, active=False)) == 1
+    assert runner.invoke(args=["ledger", "witness-remove", key + "x"]).exit_code == 1
+
+
+def test_active_witnesses_cosignatures_are_served_with_the_checkpoint(app, session, shop):
+    from storefront.models import LogCosignature
+
+    make_paid_order(session, shop.venture, [Line(shop.product)], when=START)
+    session.commit()
+    signed = log.latest(session)
+    witness = notes.Signer.generate("witness.example", notes.COSIGNATURE_V1)
+    row = log.add_witness(session, str(witness.verifier_key), "", utcnow())
+    line = notes.cosign(signed.note, witness, 1_790_000_000).line
+    session.add(LogCosignature(checkpoint_size=signed.size, witness_id=row.id, line=line,
+                               timestamp=1_790_000_000, created_at=utcnow()))  # fmt: skip
+    session.flush()
+    served = log.cosigned_note(session, signed)
+    opened = notes.open_checkpoint(served, [log_key()], [witness.verifier_key])
+    assert [c.key for c in opened.cosignatures] == [witness.verifier_key]
+    log.remove_witness(session, str(witness.verifier_key))
+    assert log.cosigned_note(session, signed) == signed.note
+
+
+def test_a_key_whose_name_is_not_the_origin_is_refused(make_app, tmp_path):
+    from storefront.config import ConfigError
+
+    other = notes.Signer.generate("other.example/ledger").private_key_string()
+    with pytest.raises(ConfigError, match="origin"):
+        make_app(LOG_SIGNING_KEY=other)  # the origin is shop.test/ledger
+    with pytest.raises(ConfigError, match="origin"):
+        make_app(LOG_ORIGIN="shop.example.org/ledger")
+    with pytest.raises(ConfigError, match="PRIVATE"):
+        make_app(LOG_SIGNING_KEY="PRIVATE+KEY+shop.test/ledger+00+AAAA")
+    key_file = tmp_path / "key"
+    key_file.write_text(other + "\n")
+    production = {"ENV_MODE": "production", "SERVER_NAME": "shop.example.org"}
+    with pytest.raises(ConfigError, match="origin"):
+        log.signer({**production, "LOG_SIGNING_KEY_FILE": str(key_file)})
+    with pytest.raises(ConfigError, match="cannot be read"):
+        log.signer({**production, "LOG_SIGNING_KEY_FILE": str(tmp_path / "missing")})
+    named = {
+        **production,
+        "LOG_ORIGIN": "other.example/ledger",
+        "LOG_SIGNING_KEY_FILE": str(key_file),
+    }
+    assert log.signer(named).name == "other.example/ledger"
+
+
+def test_the_demo_generates_its_key_once_and_keeps_its_origin(tmp_path):
+    key_file = tmp_path / "instance" / "log-signing.key"
+    config = {
+        "ENV_MODE": "development",
+        "SERVER_NAME": "localhost:5000",
+        "LOG_SIGNING_KEY_FILE": str(key_file),
+    }
+    first = log.signer(config)
+    assert first.name == "localhost:5000/ledger"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    again = log.signer({**config, "SERVER_NAME": "127.0.0.1:8000"})  # PUBLIC_URL changed
+    assert again.verifier_key == first.verifier_key
+    assert key_file.read_text().strip() == first.private_key_string()
+
+
+# --- the audit (flask ledger verify) ---------------------------------------------------------
+
+
+def audit(session, *keys):
+    return log.audit(session, list(keys) or [log_key()])
+
+
+def leaf_of(session, payout=False):
+    column = LogLeaf.payout_id if payout else LogLeaf.entry_id
+    return session.scalars(select(LogLeaf).where(column.is_not(None)).order_by(LogLeaf.idx)).all()
+
+
+def test_an_untouched_log_checks_and_the_cli_says_so(app, session, shop, tmp_path):
+    history(session, shop, tmp_path, orders=3)
+    assert audit(session) == []
+    result = app.test_cli_runner().invoke(args=["ledger", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "The log checks: 17 leaves; checkpoints up to 17 leaves are signed." in result.output
+
+
+def test_an_edited_payout_is_found_by_its_leaf(app, session, shop, tmp_path):
+    history(session, shop, tmp_path, orders=3)
+    payout_leaf = leaf_of(session, payout=True)[0]
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ALTER TABLE payout DISABLE TRIGGER payout_append_only"))
+    else:
+        session.execute(text("DROP TRIGGER payout_no_update"))
+    session.execute(
+        text("UPDATE payout SET bank_reference = 'KB-9' WHERE id = :id"),
+        {"id": payout_leaf.payout_id},
+    )
+    session.commit()
+    found = audit(session)
+    assert f"Log leaf {payout_leaf.idx} does not match payout {payout_leaf.payout_id}." in found
+    assert any("does not match the log's tree" in f for f in found)  # the checkpoints after it
+    result = app.test_cli_runner().invoke(args=["ledger", "verify"])
+    assert result.exit_code == 1 and f"Log leaf {payout_leaf.idx} does not match" in result.output
+
+
+def test_an_edited_leaf_hash_is_found(session, shop, tmp_path):
+    history(session, shop, tmp_path, orders=3)
+    leaf = leaf_of(session)[5]
+    leaf.hash = merkle.leaf_hash(b"something else")
+    session.commit()
+    assert audit(session) == [f"Log leaf {leaf.idx} does not match entry {leaf.entry_id}."]
+
+
+def test_a_dropped_leaf_is_found(session, shop, tmp_path):
+    history(session, shop, tmp_path, orders=3)
+    leaf = leaf_of(session)[5]
+    idx, entry_id = leaf.idx, leaf.entry_id
+    session.delete(leaf)
+    session.commit()
+    assert audit(session) == [f"Log leaves {idx} to {idx} are missing."]
+    last = session.scalars(select(LogLeaf.payout_id).order_by(LogLeaf.idx.desc())).first()
+    session.execute(text(f"DELETE FROM log_leaf WHERE idx >= {idx - 1}"))
+    session.commit()
+    found = audit(session)
+    assert f"Ledger entry {entry_id} is not in the log." in found
+    assert f"Payout {last} is not in the log." in found
+    assert any(f.startswith("The checkpoint of") and "beyond the log" in f for f in found)
+    assert any(f.startswith("Log tile 0/0 does not match") for f in found)
+
+
+def test_reordered_leaves_are_found(session, shop, tmp_path):
+    history(session, shop, tmp_path, orders=3)
+    (a, first), (b, second) = [(leaf.idx, leaf.entry_id) for leaf in leaf_of(session)[2:4]]
+    session.execute(text(f"UPDATE log_leaf SET idx = -1 WHERE idx = {a}"))
+    session.execute(text(f"UPDATE log_leaf SET idx = {a} WHERE idx = {b}"))
+    session.execute(text(f"UPDATE log_leaf SET idx = {b} WHERE idx = -1"))
+    session.commit()
+    found = audit(session)
+    assert found[0] == f"Log leaf {b} (entry {first}) comes after entry {second}."
+    assert any("does not match the log's tree" in f for f in found)
+
+
+def test_an_extra_leaf_or_a_row_left_out_is_found(session, shop, tmp_path):
+    history(session, shop, tmp_path, orders=2)
+    n = log.size(session)
+    forged = Payout(
+        cause_id=shop.cause.id, amount=1, currency="KRW", paid_on=date(2026, 11, 1),
+        bank_reference="FORGED", created_at=utcnow(),
+    )  # fmt: skip
+    session.add(forged)
+    session.flush()
+    assert audit(session) == [f"Payout {forged.id} is not in the log."]
+    session.add(LogLeaf(idx=n + 1, payout_id=forged.id, hash=merkle.leaf_hash(payout_data(forged))))
+    session.commit()
+    assert audit(session) == [f"Log leaves {n} to {n} are missing."]
+
+
+def test_a_forged_checkpoint_or_tile_is_found(session, shop, tmp_path):
+    from tests.conftest import LOG_SIGNER
+
+    history(session, shop, tmp_path, orders=2)
+    latest = log.latest(session)
+    impostor = notes.Signer.generate("shop.test/ledger")
+    fake_root = merkle.leaf_hash(b"another tree")
+    latest.note = notes.Checkpoint("shop.test/ledger", latest.size, bytes(latest.root)).sign(
+        impostor
+    )
+    session.commit()
+    assert audit(session) == [
+        f"The checkpoint of {latest.size} leaves is not signed by the log's key (log.unverified)."
+    ]
+    latest.note = notes.Checkpoint("shop.test/ledger", latest.size, fake_root).sign(LOG_SIGNER)
+    latest.root = fake_root
+    session.commit()
+    assert audit(session) == [
+        f"The checkpoint of {latest.size} leaves does not match the log's tree."
+    ]
+    latest.note = notes.Checkpoint("shop.test/ledger", latest.size, fake_root).sign(LOG_SIGNER)
+    session.rollback()
+
+
+def test_a_tampered_tile_is_found(session, shop, tmp_path):
+    history(session, shop, tmp_path, orders=2)
+    tile = session.get(LogTile, (0, 0))
+    tile.hashes = bytes(32) + bytes(tile.hashes)[32:]
+    session.commit()
+    assert audit(session) == ["Log tile 0/0 does not match the log's leaves."]
+
+
+def test_checkpoints_of_a_rotated_key_check_with_its_verifier_key(session, shop, tmp_path):
+    history(session, shop, tmp_path, orders=2)
+    old = notes.Signer.generate("shop.test/ledger")
+    first = log.latest(session)
+    first.note = notes.Checkpoint("shop.test/ledger", first.size, bytes(first.root)).sign(old)
+    session.commit()
+    assert audit(session, log_key(), old.verifier_key) == []
+    assert audit(session) != []
+    config = {"LOG_PREVIOUS_VERIFIER_KEYS": [str(old.verifier_key)]}
+    from tests.conftest import LOG_SIGNER
+
+    assert log.verifier_keys(config, LOG_SIGNER) == [log_key(), old.verifier_key]
