@@ -457,6 +457,67 @@ def witnesses(db: Session, active: bool = True) -> list[LogWitness]:
     return list(db.scalars(stmt))
 
 
+def add_cosignature(db: Session, note: str | bytes, now: datetime) -> list[LogCosignature]:
+    """Keep the cosignatures that registered, active witnesses made on a checkpoint the shop
+    signed (``note`` is that checkpoint's note with their cosignature lines); a witness's
+    newer cosignature of the same checkpoint replaces its older one. Other signature lines
+    (the shop's own, unknown witnesses') are ignored.
+
+    :raises LogRefused: ``log.bad_note`` / ``log.bad_checkpoint`` when it is malformed,
+        ``log.unknown_checkpoint`` when the shop signed no checkpoint with this text,
+        ``log.bad_signature`` when a registered witness's cosignature does not check, and
+        ``log.unknown_witness`` when no registered witness cosigned it.
+    """
+    parsed = notes.parse_note(note)
+    checkpoint = notes.Checkpoint.parse(parsed.text)
+    signed = db.get(LogCheckpoint, checkpoint.size)
+    if signed is None or notes.parse_note(signed.note).text != parsed.text:
+        raise LogRefused("log.unknown_checkpoint", size=checkpoint.size)
+    known: dict[tuple[str, bytes], tuple[LogWitness, notes.VerifierKey]] = {}
+    for witness in witnesses(db):
+        key = notes.VerifierKey.parse(witness.verifier_key)
+        if key.algorithm == notes.COSIGNATURE_V1:
+            known[(key.name, key.key_id)] = (witness, key)
+    accepted: dict[int, notes.Signature] = {}  # by witness id
+    for signature in parsed.signatures:
+        found = known.get((signature.name, signature.key_id))
+        if found is None:
+            continue
+        witness, key = found
+        if not key.verify(parsed.text, signature.signature):
+            raise LogRefused("log.bad_signature", name=signature.name)
+        accepted.setdefault(witness.id, signature)
+    if not accepted:
+        raise LogRefused("log.unknown_witness")
+    existing = {
+        row.witness_id: row
+        for row in db.scalars(
+            select(LogCosignature).where(
+                LogCosignature.checkpoint_size == checkpoint.size,
+                LogCosignature.witness_id.in_(accepted),
+            )
+        )
+    }
+    kept = []
+    for witness_id, signature in accepted.items():
+        row = existing.get(witness_id)
+        line = signature.line.rstrip("\n")
+        if row is None:
+            row = LogCosignature(
+                checkpoint_size=checkpoint.size,
+                witness_id=witness_id,
+                line=line,
+                timestamp=signature.timestamp,
+                created_at=now,
+            )
+            db.add(row)
+        elif signature.timestamp > row.timestamp:
+            row.line, row.timestamp, row.created_at = line, signature.timestamp, now
+        kept.append(row)
+    db.flush()
+    return kept
+
+
 # --- audit -----------------------------------------------------------------------------------
 
 MAX_FINDINGS = 50  # a log broken everywhere is reported by its first problems

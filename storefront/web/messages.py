@@ -163,6 +163,8 @@ MESSAGES: dict[str, Message] = {
     "log.bad_signature": _l("The signature by %(name)s does not check: the note was changed."),
     "log.unverified": _l("No key we know signed this note."),
     "log.bad_checkpoint": _l("That is not a well-formed checkpoint."),
+    "log.unknown_checkpoint": _l("The shop signed no such checkpoint of %(size)d entries."),
+    "log.unknown_witness": _l("No registered witness cosigned this checkpoint."),
 }
 
 # Refusals where the shop's state stands in the way (409); every other one is a bad request.

@@ -102,7 +102,7 @@ def test_the_public_export_is_re_verified_by_the_documented_script(
     )  # fmt: skip
     session.commit()
     response = client.get("/ledger/export.json")
-    assert response.status_code == 200 and response.json["format"] == "sangsaeng-ledger-4"
+    assert response.status_code == 200 and response.json["format"] == "sangsaeng-ledger-5"
     assert [d["amount"] for d in response.json["payouts"]] == [2000]
     assert response.json["refunds"][0]["order_total"] == first.total
     result = run_third_party_script(tmp_path, response.get_data())
