@@ -485,15 +485,19 @@ def log_leaves(export):
 
 def log_problems(export, keys):
     """Rebuild the log's tree from the export and compare it with its latest checkpoint: a
-    sentence saying what checked, or Refused."""
+    sentence saying what checked, or Refused. Before the shop signed its first checkpoint
+    only the leaf indexes are checked (and refused when a key was given to check)."""
     log = export["log"]
-    if not log.get("checkpoint"):
-        raise Refused("the export carries the log but no checkpoint")
-    if not keys:
-        keys = [parse_key(log["verifier_key"])]
-    checkpoint = open_checkpoint(log["checkpoint"], keys)
-    if checkpoint["origin"] != log.get("origin"):
-        raise Refused(f"the checkpoint is of {checkpoint['origin']}, the export of {log['origin']}")
+    checkpoint = None
+    if log.get("checkpoint"):
+        checkpoint = open_checkpoint(log["checkpoint"], keys or [parse_key(log["verifier_key"])])
+        if checkpoint["origin"] != log.get("origin"):
+            raise Refused(
+                f"the checkpoint is of {checkpoint['origin']}, the export of {log['origin']}"
+            )
+    elif keys:
+        raise Refused("the export has no signed checkpoint to check the key against")
+    size = checkpoint["size"] if checkpoint else None
     tree, at_checkpoint = Tree(), None
     for expected, (index, kind, row) in enumerate(log_leaves(export)):
         if index != expected:
@@ -502,25 +506,25 @@ def log_problems(export, keys):
             raise Refused(
                 f"the export has no leaf at index {expected} ({kind} {row['id']} is {index})"
             )
-        if tree.size == checkpoint["size"]:
+        if tree.size == size:
             at_checkpoint = tree.root()
         tree.append(canonical(row) if kind == "entry" else payout_canonical(row))
-    if tree.size == checkpoint["size"]:
+    if checkpoint is None:
+        return f"log: {tree.size} leaves, no checkpoint signed yet"
+    if tree.size == size:
         at_checkpoint = tree.root()
     if at_checkpoint is None:
-        raise Refused(
-            f"the checkpoint covers {checkpoint['size']} leaves, the export has {tree.size}"
-        )
+        raise Refused(f"the checkpoint covers {size} leaves, the export has {tree.size}")
     if at_checkpoint != checkpoint["root"]:
         raise Refused(
-            f"the tree of the export's first {checkpoint['size']} leaves has the root "
+            f"the tree of the export's first {size} leaves has the root "
             f"{base64.b64encode(at_checkpoint).decode()}, the checkpoint signed "
             f"{base64.b64encode(checkpoint['root']).decode()}: a leaf was changed, dropped, "
             "added or moved"
         )
-    later = tree.size - checkpoint["size"]
+    later = tree.size - size
     return (
-        f"log: {tree.size} leaves; the first {checkpoint['size']} have the root the checkpoint "
+        f"log: {tree.size} leaves; the first {size} have the root the checkpoint "
         f"signed by {checkpoint['key']} says"
         + (f" ({later} newer, not in it yet)" if later else "")
     )

@@ -451,6 +451,18 @@ def test_an_edited_export_or_a_forged_checkpoint_is_refused(tmp_path, change, er
     assert error in result.stderr
 
 
+def test_an_export_before_the_first_checkpoint_checks_its_indexes_and_refuses_a_key(tmp_path):
+    export = make_export()
+    export["log"]["checkpoint"] = None
+    result = verify_export(tmp_path, export)
+    assert result.returncode == 0, result.stderr
+    assert "log: 8 leaves, no checkpoint signed yet" in result.stdout
+    export["payouts"].pop(0)
+    assert "no leaf at index 3" in verify_export(tmp_path, export).stderr
+    keyed = verify_export(tmp_path, make_export() | {"log": {**export["log"]}}, "--key", KEY)
+    assert keyed.returncode == 1 and "no signed checkpoint to check the key" in keyed.stderr
+
+
 def test_an_export_without_a_log_is_checked_as_before_but_a_key_for_it_is_refused(tmp_path):
     export = make_export()
     del export["log"]
