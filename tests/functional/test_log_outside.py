@@ -83,6 +83,11 @@ def test_the_scripts_check_the_shops_log_and_the_witness_cosigns_it(
     assert f"log: {first} leaves; the first {first} have the root" in audit.stdout
     from_url = run("verify_ledger", f"{live}/ledger/export.json", "--key", key)
     assert from_url.returncode == 0, from_url.stderr
+    edited = export.json
+    edited["payouts"][0]["amount"] -= 1  # a payout made to look smaller than it was
+    (tmp_path / "edited.json").write_text(json.dumps(edited, ensure_ascii=False))
+    refused = run("verify_ledger", tmp_path / "edited.json", "--key", key)
+    assert refused.returncode == 1 and "a leaf was changed" in refused.stderr
 
     # a shopper: one entry's proof, and a payout's
     entry = export.json["entries"][2]
@@ -90,6 +95,10 @@ def test_the_scripts_check_the_shops_log_and_the_witness_cosigns_it(
                   "--key", key, "--hash", entry["hash"])  # fmt: skip
     assert receipt.returncode == 0, receipt.stderr
     assert f"entry {entry['id']} is leaf {entry['leaf_index']} of the log" in receipt.stdout
+    other = export.json["entries"][1]["hash"]
+    wrong = run("verify_ledger", "receipt", f"{live}/ledger/log/entries/{entry['id']}/proof",
+                "--key", key, "--hash", other)  # fmt: skip
+    assert wrong.returncode == 1 and "leaf_data is not the entry whose hash" in wrong.stderr
     payout = run("verify_ledger", "receipt", f"{live}/ledger/log/payouts/{paid_id}/proof",
                  "--key", key)  # fmt: skip
     assert payout.returncode == 0, payout.stderr
