@@ -489,48 +489,52 @@ def audit(db: Session, keys: Iterable[notes.VerifierKey]) -> list[str]:
     checkpoints = _stream_checkpoints(db)
     upcoming = next(checkpoints, None)
     last_entry = last_payout = 0
-    for row in _leaf_rows(db):
-        idx, entry_id, payout_id, stored = row[0], row[1], row[2], bytes(row[3])
-        if idx != frontier.size:
-            found.append(f"Log leaves {frontier.size} to {idx - 1} are missing.")
-            break
-        if entry_id is not None:
-            columns = row[4 : 4 + len(_ENTRY_ROW)]
-            if len(columns[0]) != _CANONICAL_LENGTH:  # text written without microseconds
-                columns = (chain.iso(_aware(columns[0])), *columns[1:])
-            data = chain.canonical_row(*columns)
-            what = f"entry {entry_id}"
-            if entry_id <= last_entry:
-                found.append(f"Log leaf {idx} ({what}) comes after entry {last_entry}.")
-            last_entry = max(last_entry, entry_id)
+    rows = _leaf_rows(db)
+    try:
+        for row in rows:
+            idx, entry_id, payout_id, stored = row[0], row[1], row[2], bytes(row[3])
+            if idx != frontier.size:
+                found.append(f"Log leaves {frontier.size} to {idx - 1} are missing.")
+                break
+            if entry_id is not None:
+                columns = row[4 : 4 + len(_ENTRY_ROW)]
+                if len(columns[0]) != _CANONICAL_LENGTH:  # text written without microseconds
+                    columns = (chain.iso(_aware(columns[0])), *columns[1:])
+                data = chain.canonical_row(*columns)
+                what = f"entry {entry_id}"
+                if entry_id <= last_entry:
+                    found.append(f"Log leaf {idx} ({what}) comes after entry {last_entry}.")
+                last_entry = max(last_entry, entry_id)
+            else:
+                payout = dict(zip(chain.PAYOUT_FIELDS, row[4 + len(_ENTRY_ROW) :], strict=True))
+                data = chain.payout_canonical(payout)
+                what = f"payout {payout_id}"
+                if payout_id <= last_payout:
+                    found.append(f"Log leaf {idx} ({what}) comes after payout {last_payout}.")
+                last_payout = max(last_payout, payout_id)
+            leaf = merkle.leaf_hash(data)
+            if leaf != stored:
+                found.append(f"Log leaf {idx} does not match {what}.")
+            tiles.add(frontier.append(leaf))
+            while upcoming is not None and upcoming.size == frontier.size:
+                found.extend(_check_checkpoint(upcoming, frontier.root(), key_list))
+                upcoming = next(checkpoints, None)
+            if len(found) >= MAX_FINDINGS:
+                break
         else:
-            payout = dict(zip(chain.PAYOUT_FIELDS, row[4 + len(_ENTRY_ROW) :], strict=True))
-            data = chain.payout_canonical(payout)
-            what = f"payout {payout_id}"
-            if payout_id <= last_payout:
-                found.append(f"Log leaf {idx} ({what}) comes after payout {last_payout}.")
-            last_payout = max(last_payout, payout_id)
-        leaf = merkle.leaf_hash(data)
-        if leaf != stored:
-            found.append(f"Log leaf {idx} does not match {what}.")
-        tiles.add(frontier.append(leaf))
-        while upcoming is not None and upcoming.size == frontier.size:
-            found.extend(_check_checkpoint(upcoming, frontier.root(), key_list))
-            upcoming = next(checkpoints, None)
-        if len(found) >= MAX_FINDINGS:
-            break
-    else:
-        if upcoming is not None:
-            found.append(
-                f"The checkpoint of {upcoming.size} leaves is beyond the log's "
-                f"{frontier.size} leaves."
-            )
-        found.extend(tiles.compare(db))
-        found.extend(_not_in_log(db))
+            if upcoming is not None:
+                found.append(
+                    f"The checkpoint of {upcoming.size} leaves is beyond the log's "
+                    f"{frontier.size} leaves."
+                )
+            found.extend(tiles.compare(db))
+            found.extend(_not_in_log(db))
+    finally:
+        rows.close()  # a server-side cursor on PostgreSQL, maybe left before its end
     return found[:MAX_FINDINGS]
 
 
-def _leaf_rows(db: Session) -> Iterable[Any]:
+def _leaf_rows(db: Session) -> Any:
     """Each leaf with its entry's ``chain.ROW`` columns (``created_at`` as the chain writes
     it, formatted by the database) or its payout's ``PAYOUT_FIELDS``, in index order."""
     from storefront.services.ledger import CANONICAL_CREATED  # it appends through this module
