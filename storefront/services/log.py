@@ -91,7 +91,9 @@ def want_checkpoint(db: Session) -> None:
 def append_bulk(db: Session, leaves: Iterable[tuple[int | None, int | None, bytes]]) -> int:
     """Add leaves given as (entry id, payout id, leaf hash), one of the ids set, in order; for
     loaders that write rows without ``ledger.append``. Streams: a batch of leaves and one tile
-    per level in memory at a time. Return how many were added. Take ``ledger.lock_chain``."""
+    per level in memory at a time. Return how many were added. Holds the ledger's lock until
+    the transaction ends, as the appends through ``ledger.append`` do."""
+    _lock(db)
     start = size(db)
     tiles = _PartialTiles.load(db, start)
     frontier = merkle.Frontier.at(merkle.TileHashSource(start, tiles.read), start)
