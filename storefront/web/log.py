@@ -251,7 +251,7 @@ def consistency() -> Response:
 
 @bp.post("/cosignatures")
 @csrf.exempt
-@limiter.limit(lambda: current_app.config.get("LOG_COSIGNATURE_RATE_LIMIT", "60 per minute"))
+@limiter.limit(lambda: current_app.config["LOG_COSIGNATURE_RATE_LIMIT"])
 def cosignatures() -> Response:
     """A witness sends the checkpoint note with its cosignature line(s): 204 when one of a
     registered witness checks on a checkpoint the shop signed."""
