@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -536,69 +537,101 @@ def audit(db: Session, keys: Iterable[notes.VerifierKey]) -> list[str]:
 
     Every leaf's hash is recomputed from its entry's or payout's columns and compared with
     the stored one; entries and payouts must come in id order, with no index missing, and
-    every entry and payout must be a leaf. The tree is rebuilt with a ``Frontier`` from the
-    recomputed hashes: its root at each checkpoint's size must be the checkpoint's root, and
-    the checkpoint's note must be signed by one of ``keys`` (the current verifier key and the
-    ones it replaced) and say that root; the stored tiles must be the rebuilt tree's. Memory
-    holds a batch of rows, the frontier and one digest per stored tile. Returns the problems
-    found, as sentences; none when the log checks.
+    every entry and payout must be a leaf. The tree is rebuilt from the recomputed hashes
+    (a frontier, as ``merkle.Frontier`` keeps it, inlined here for speed): its root at each
+    checkpoint's size must be the checkpoint's root, and the checkpoint's note must be signed
+    by one of ``keys`` (the current verifier key and the ones it replaced) and say that root;
+    the stored tiles must be the rebuilt tree's. Memory holds a batch of rows, the frontier
+    and one digest per stored tile. Returns the problems found, as sentences; none when the
+    log checks.
     """
     key_list = list(keys)
     found: list[str] = []
-    frontier = merkle.Frontier()
     tiles = _TileDigests()
     checkpoints = _stream_checkpoints(db)
     upcoming = next(checkpoints, None)
-    last_entry = last_payout = 0
-    for row in _leaf_rows(db):
-        idx, entry_id, payout_id, stored = row[0], row[1], row[2], bytes(row[3])
-        if idx != frontier.size:
-            found.append(f"Log leaves {frontier.size} to {idx - 1} are missing.")
-            break
-        if entry_id is not None:
-            columns = row[4 : 4 + len(_ENTRY_ROW)]
-            if len(columns[0]) != _CANONICAL_LENGTH:  # text written without microseconds
-                columns = (chain.iso(_aware(columns[0])), *columns[1:])
-            data = chain.canonical_row(*columns)
-            what = f"entry {entry_id}"
-            if entry_id <= last_entry:
-                found.append(f"Log leaf {idx} ({what}) comes after entry {last_entry}.")
-            last_entry = max(last_entry, entry_id)
+    stack: list[bytes] = []  # the frontier: the perfect subtrees' hashes, largest first
+    size = last_entry = last_payout = 0
+    sha256 = hashlib.sha256
+    level0 = tiles.level0
+    raw: Any = db.connection().connection.driver_connection  # in the session's transaction
+    with closing(_leaf_rows(raw, db.get_bind().dialect)) as rows:  # closed if left early
+        for row in rows:
+            idx, entry_id, payout_id, stored = row[0], row[1], row[2], row[3]
+            if idx != size:
+                found.append(f"Log leaves {size} to {idx - 1} are missing.")
+                break
+            if entry_id is not None:
+                created = row[4]
+                if len(created) != _CANONICAL_LENGTH:  # text written without microseconds
+                    created = chain.iso(_aware(created))
+                data = chain.canonical_row(created, *row[5:_PAYOUT_AT])
+                if entry_id <= last_entry:
+                    found.append(
+                        f"Log leaf {idx} (entry {entry_id}) comes after entry {last_entry}."
+                    )
+                last_entry = entry_id if entry_id > last_entry else last_entry
+            else:
+                data = _payout_data(row[_PAYOUT_AT:])
+                if payout_id <= last_payout:
+                    found.append(
+                        f"Log leaf {idx} (payout {payout_id}) comes after payout {last_payout}."
+                    )
+                last_payout = payout_id if payout_id > last_payout else last_payout
+            leaf = sha256(b"\x00" + data).digest()
+            if leaf != bytes(stored):
+                what = f"entry {entry_id}" if entry_id is not None else f"payout {payout_id}"
+                found.append(f"Log leaf {idx} does not match {what}.")
+            # append to the frontier; every hash at a multiple of 8 levels goes into a tile
+            level0.update(leaf)
+            if idx & 255 == 255:
+                level0 = tiles.close(0, idx >> 8)
+            node, index, level = leaf, idx, 0
+            while index & 1:
+                node = sha256(b"\x01" + stack.pop() + node).digest()
+                index >>= 1
+                level += 1
+                if not level & 7:
+                    tiles.add(level >> 3, index, node)
+            stack.append(node)
+            size = idx + 1
+            while upcoming is not None and upcoming.size == size:
+                found.extend(
+                    _check_checkpoint(upcoming, merkle.Frontier(size, stack).root(), key_list)
+                )
+                upcoming = next(checkpoints, None)
+            if len(found) >= MAX_FINDINGS:
+                break
         else:
-            payout = dict(zip(chain.PAYOUT_FIELDS, row[4 + len(_ENTRY_ROW) :], strict=True))
-            data = chain.payout_canonical(payout)
-            what = f"payout {payout_id}"
-            if payout_id <= last_payout:
-                found.append(f"Log leaf {idx} ({what}) comes after payout {last_payout}.")
-            last_payout = max(last_payout, payout_id)
-        leaf = merkle.leaf_hash(data)
-        if leaf != stored:
-            found.append(f"Log leaf {idx} does not match {what}.")
-        tiles.add(frontier.append(leaf))
-        while upcoming is not None and upcoming.size == frontier.size:
-            found.extend(_check_checkpoint(upcoming, frontier.root(), key_list))
-            upcoming = next(checkpoints, None)
-        if len(found) >= MAX_FINDINGS:
-            break
-    else:
-        if upcoming is not None:
-            found.append(
-                f"The checkpoint of {upcoming.size} leaves is beyond the log's "
-                f"{frontier.size} leaves."
-            )
-        found.extend(tiles.compare(db))
-        found.extend(_not_in_log(db))
+            if upcoming is not None:
+                found.append(
+                    f"The checkpoint of {upcoming.size} leaves is beyond the log's {size} leaves."
+                )
+            found.extend(tiles.compare(db, size))
+            found.extend(_not_in_log(db))
     return found[:MAX_FINDINGS]
 
 
-def _leaf_rows(db: Session) -> Iterable[Any]:
-    """Each leaf with its entry's ``chain.ROW`` columns (``created_at`` as the chain writes
-    it, formatted by the database) or its payout's ``PAYOUT_FIELDS``, in index order."""
+_PAYOUT_AT = 4 + len(chain.ROW)  # where a leaf row's payout columns start
+
+
+def _payout_data(columns: Any) -> bytes:
+    """A payout's leaf data from its columns as the driver gives them (text on SQLite)."""
+    payout = dict(zip(chain.PAYOUT_FIELDS, columns, strict=True))
+    created, paid_on = payout["created_at"], payout["paid_on"]
+    payout["created_at"] = _aware(created) if isinstance(created, str) else created
+    payout["paid_on"] = paid_on if isinstance(paid_on, str) else paid_on.isoformat()
+    return chain.payout_canonical(payout)
+
+
+def _leaf_rows(raw: Any, dialect: Any) -> Generator[Any]:
+    """Each leaf (index, entry id, payout id, hash) with its entry's ``chain.ROW`` columns
+    (``created_at`` as the chain writes it, formatted by the database) and its payout's
+    ``PAYOUT_FIELDS``, in index order, straight from the driver (as ``ledger.entry_rows``)."""
     from storefront.services.ledger import CANONICAL_CREATED  # it appends through this module
 
-    dialect = db.get_bind().dialect.name
-    entry_columns = list(_ENTRY_ROW)
-    entry_columns[0] = literal_column(CANONICAL_CREATED[dialect])
+    entry_columns: list[Any] = list(_ENTRY_ROW)
+    entry_columns[0] = literal_column(CANONICAL_CREATED[dialect.name])
     stmt = (
         select(LogLeaf.idx, LogLeaf.entry_id, LogLeaf.payout_id, LogLeaf.hash, *entry_columns,
                *_PAYOUT_ROW)
@@ -606,7 +639,18 @@ def _leaf_rows(db: Session) -> Iterable[Any]:
         .outerjoin(Payout, Payout.id == LogLeaf.payout_id)
         .order_by(LogLeaf.idx)
     )  # fmt: skip
-    return db.execute(stmt.execution_options(yield_per=BATCH))
+    sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    if dialect.name == "postgresql":
+        cursor = raw.cursor(name="log_audit")  # server-side: a batch in memory at a time
+        cursor.itersize = BATCH
+    else:
+        cursor = raw.cursor()
+    try:
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(BATCH):
+            yield from batch
+    finally:
+        cursor.close()
 
 
 def _stream_checkpoints(db: Session) -> Iterator[Any]:
@@ -643,31 +687,37 @@ def _check_checkpoint(row: Any, root_hash: bytes, keys: list[notes.VerifierKey])
 
 
 class _TileDigests:
-    """The tiles of the rebuilt tree, as one digest each, to compare with the stored ones."""
+    """The tiles of the rebuilt tree, as one digest each, to compare with the stored ones:
+    a running SHA-256 of the tile being filled at each tile level."""
 
     def __init__(self) -> None:
-        self.open: dict[TileKey, Any] = {}  # tiles being filled: a running SHA-256
-        self.widths: dict[TileKey, int] = {}
+        self.level0 = hashlib.sha256()
+        self.open: dict[int, tuple[int, Any, int]] = {}  # level: tile index, hasher, width
         self.digests: dict[TileKey, tuple[int, bytes]] = {}
 
-    def add(self, nodes: list[merkle.Node]) -> None:
-        for node in nodes:
-            if node.tile is None:
-                continue
-            level, index, position = node.tile
-            key = (level, index)
-            if key not in self.open:
-                self.open[key] = hashlib.sha256()
-            self.open[key].update(node.hash)
-            if position == merkle.TILE_WIDTH - 1:
-                self.digests[key] = (merkle.TILE_WIDTH, self.open.pop(key).digest())
-                self.widths.pop(key, None)
-            else:
-                self.widths[key] = position + 1
+    def close(self, level: int, index: int) -> Any:
+        """Level 0's tile ``index`` is full: keep its digest; return the next one's hasher."""
+        self.digests[(level, index)] = (merkle.TILE_WIDTH, self.level0.digest())
+        self.level0 = hashlib.sha256()
+        return self.level0
 
-    def compare(self, db: Session) -> list[str]:
-        for key, running in self.open.items():
-            self.digests[key] = (self.widths[key], running.digest())
+    def add(self, level: int, node_index: int, node: bytes) -> None:
+        index, position = node_index >> merkle.TILE_HEIGHT, node_index & (merkle.TILE_WIDTH - 1)
+        if position == 0:
+            self.open[level] = (index, hashlib.sha256(), 0)
+        _index, running, _width = self.open[level]
+        running.update(node)
+        self.open[level] = (index, running, position + 1)
+        if position == merkle.TILE_WIDTH - 1:
+            self.digests[(level, index)] = (merkle.TILE_WIDTH, running.digest())
+            del self.open[level]
+
+    def compare(self, db: Session, size: int) -> list[str]:
+        partial = size % merkle.TILE_WIDTH
+        if partial:
+            self.digests[(0, size >> merkle.TILE_HEIGHT)] = (partial, self.level0.digest())
+        for level, (index, running, width) in self.open.items():
+            self.digests[(level, index)] = (width, running.digest())
         problems = []
         stored = select(LogTile.level, LogTile.idx, LogTile.width, LogTile.hashes)
         for level, index, width, hashes in db.execute(stored.execution_options(yield_per=500)):
