@@ -92,6 +92,10 @@ class PageProofs:
     def get(self, entry_id: int) -> EntryProof | None:
         return self.by_entry.get(entry_id)
 
+    @property
+    def any_proved(self) -> bool:
+        return any(proof.proved for proof in self.by_entry.values())
+
 
 class _Recorder:
     """A tile reader that notes which tiles a proof needs and answers zeros: the shape of a

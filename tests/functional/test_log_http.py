@@ -426,6 +426,7 @@ def test_an_entry_not_yet_in_a_checkpoint_says_so(client, session, logged, shop,
     placed = order(session, shop)
     page = text(client.get(f"/ledger/orders/{placed.number}"))
     assert "아직 서명된 체크포인트에 들어 있지 않음" in page  # Korean by default
+    assert 'data-testid="proof-checkpoint"' not in page  # proved against nothing yet
     shown = page_proofs(page)
     assert shown and all(size is None and not path for _i, size, path, _l in shown.values())
 
