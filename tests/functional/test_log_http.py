@@ -194,8 +194,11 @@ def test_every_inclusion_proof_verifies_against_its_signed_checkpoint(app, clien
             root = opened(app, body["checkpoint"]).checkpoint.root_hash
             proof = [b64d(h) for h in body["proof"]]
             assert merkle.verify_inclusion(index, signed.size, b64d(body["leaf_hash"]), proof, root)
-    latest = client.get("/ledger/log/proof/inclusion?index=0").json
-    assert latest["size"] == logged["new"].size
+    latest = client.get("/ledger/log/proof/inclusion?index=0")
+    assert latest.json["size"] == logged["new"].size
+    assert "max-age=5" in latest.headers["Cache-Control"]  # the latest changes
+    at_size = client.get(f"/ledger/log/proof/inclusion?index=0&size={logged['old'].size}")
+    assert "public" in at_size.headers["Cache-Control"]
 
 
 def test_an_entrys_proof_carries_its_leaf_data(app, client, session, logged):
