@@ -5,7 +5,7 @@ of queries however large the log or the page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, tuple_
@@ -109,6 +109,50 @@ class _Recorder:
         return bytes(tile.width * merkle.HASH_SIZE)
 
 
+def prefetched(
+    db: Session, size: int, proofs: Callable[[merkle.HashSource], object]
+) -> merkle.HashSource:
+    """The tree of ``size`` leaves with every tile that ``proofs`` reads fetched in one query:
+    ``proofs`` is run once against zeros to learn which tiles it needs (a proof's shape does
+    not depend on the hashes), then the returned source answers it from those tiles."""
+    recorder = _Recorder()
+    proofs(merkle.TileHashSource(size, recorder))
+    stored = _stored_tiles(db, recorder.tiles)
+
+    def read(tile: merkle.Tile) -> bytes:
+        content = _prefix(stored.get((tile.level, tile.index)), tile)
+        if content is None:
+            raise LogRefused("log.bad_range", start=tile.index, end=tile.width)
+        return content
+
+    return merkle.TileHashSource(size, read)
+
+
+def _published(db: Session, size: int) -> None:
+    if log.checkpoint_at(db, size) is None:
+        raise LogRefused("log.unknown_size", size=size)
+
+
+def inclusion(db: Session, index: int, size: int) -> list[bytes]:
+    """``log.inclusion``, with the tiles read in one query rather than one per tile."""
+    if not 0 <= index < size:
+        raise LogRefused("log.leaf_out_of_range", index=index, size=size)
+    _published(db, size)
+    source = prefetched(db, size, lambda dry: merkle.inclusion_proof(dry, index, size))
+    return merkle.inclusion_proof(source, index, size)
+
+
+def consistency(db: Session, old: int, new: int) -> list[bytes]:
+    """``log.consistency``, with the tiles read in one query rather than one per tile."""
+    if not 0 <= old <= new:
+        raise LogRefused("log.bad_sizes", old_size=old, new_size=new)
+    _published(db, new)
+    if old:
+        _published(db, old)
+    source = prefetched(db, new, lambda dry: merkle.consistency_proof(dry, old, new))
+    return merkle.consistency_proof(source, old, new)
+
+
 def entry_proofs(db: Session, entry_ids: Sequence[int]) -> PageProofs:
     """The leaf index of each entry and its inclusion proof in the latest checkpoint, in three
     queries: the checkpoint, the leaf indexes, and every tile the proofs need."""
@@ -118,20 +162,11 @@ def entry_proofs(db: Session, entry_ids: Sequence[int]) -> PageProofs:
     covered = {entry_id: index for entry_id, index in indexes.items() if index < size}
     paths: dict[int, list[bytes]] = {}
     if covered:
-        recorder = _Recorder()
-        dry = merkle.TileHashSource(size, recorder)
-        for index in covered.values():
-            merkle.inclusion_proof(dry, index, size)
-        stored = _stored_tiles(db, recorder.tiles)
 
-        def read(tile: merkle.Tile) -> bytes:
-            content = _prefix(stored.get((tile.level, tile.index)), tile)
-            if content is None:
-                raise LogRefused("log.bad_range", start=tile.index, end=tile.width)
-            return content
+        def every_proof(source: merkle.HashSource) -> dict[int, list[bytes]]:
+            return {i: merkle.inclusion_proof(source, i, size) for i in covered.values()}
 
-        source = merkle.TileHashSource(size, read)
-        paths = {i: merkle.inclusion_proof(source, i, size) for i in covered.values()}
+        paths = every_proof(prefetched(db, size, every_proof))
     return PageProofs(
         latest,
         {
