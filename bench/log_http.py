@@ -42,7 +42,7 @@ def main() -> None:
     from storefront.models import LedgerEntry, LogLeaf, Order, utcnow
     from storefront.services import log, payouts
 
-    app, tmp = bench_app(args.database_url, WTF_CSRF_ENABLED=False)
+    app, tmp = bench_app(args.database_url, WTF_CSRF_ENABLED=False, JOBS_IN_PROCESS=False)
     with app.app_context():
         session = db.session()
         key = app.extensions["log_signer"]

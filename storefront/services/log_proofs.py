@@ -98,15 +98,20 @@ class PageProofs:
 
 
 class _Recorder:
-    """A tile reader that notes which tiles a proof needs and answers zeros: the shape of a
-    proof does not depend on the hashes, so a dry run finds every tile to fetch at once."""
+    """A hash source that notes which tiles each subtree hash would be read from (as
+    ``merkle.TileHashSource`` addresses them) and answers zeros without hashing: a proof's
+    shape does not depend on the hashes, so a dry run finds every tile to fetch at once."""
+
+    ZERO = bytes(merkle.HASH_SIZE)
 
     def __init__(self) -> None:
         self.tiles: set[tuple[int, int]] = set()
 
-    def __call__(self, tile: merkle.Tile) -> bytes:
-        self.tiles.add((tile.level, tile.index))
-        return bytes(tile.width * merkle.HASH_SIZE)
+    def subtree_hash(self, start: int, end: int) -> bytes:
+        level = ((end - start).bit_length() - 1) // merkle.TILE_HEIGHT
+        first = start >> (merkle.TILE_HEIGHT * level)  # its first hash at that tile level
+        self.tiles.add((level, first // merkle.TILE_WIDTH))
+        return self.ZERO
 
 
 def prefetched(
@@ -116,7 +121,7 @@ def prefetched(
     ``proofs`` is run once against zeros to learn which tiles it needs (a proof's shape does
     not depend on the hashes), then the returned source answers it from those tiles."""
     recorder = _Recorder()
-    proofs(merkle.TileHashSource(size, recorder))
+    proofs(recorder)
     stored = _stored_tiles(db, recorder.tiles)
 
     def read(tile: merkle.Tile) -> bytes:
