@@ -5,7 +5,7 @@ of queries however large the log or the page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, tuple_
@@ -92,17 +92,70 @@ class PageProofs:
     def get(self, entry_id: int) -> EntryProof | None:
         return self.by_entry.get(entry_id)
 
+    @property
+    def any_proved(self) -> bool:
+        return any(proof.proved for proof in self.by_entry.values())
+
 
 class _Recorder:
-    """A tile reader that notes which tiles a proof needs and answers zeros: the shape of a
-    proof does not depend on the hashes, so a dry run finds every tile to fetch at once."""
+    """A hash source that notes which tiles each subtree hash would be read from (as
+    ``merkle.TileHashSource`` addresses them) and answers zeros without hashing: a proof's
+    shape does not depend on the hashes, so a dry run finds every tile to fetch at once."""
+
+    ZERO = bytes(merkle.HASH_SIZE)
 
     def __init__(self) -> None:
         self.tiles: set[tuple[int, int]] = set()
 
-    def __call__(self, tile: merkle.Tile) -> bytes:
-        self.tiles.add((tile.level, tile.index))
-        return bytes(tile.width * merkle.HASH_SIZE)
+    def subtree_hash(self, start: int, end: int) -> bytes:
+        level = ((end - start).bit_length() - 1) // merkle.TILE_HEIGHT
+        first = start >> (merkle.TILE_HEIGHT * level)  # its first hash at that tile level
+        self.tiles.add((level, first // merkle.TILE_WIDTH))
+        return self.ZERO
+
+
+def prefetched(
+    db: Session, size: int, proofs: Callable[[merkle.HashSource], object]
+) -> merkle.HashSource:
+    """The tree of ``size`` leaves with every tile that ``proofs`` reads fetched in one query:
+    ``proofs`` is run once against zeros to learn which tiles it needs (a proof's shape does
+    not depend on the hashes), then the returned source answers it from those tiles."""
+    recorder = _Recorder()
+    proofs(recorder)
+    stored = _stored_tiles(db, recorder.tiles)
+
+    def read(tile: merkle.Tile) -> bytes:
+        content = _prefix(stored.get((tile.level, tile.index)), tile)
+        if content is None:
+            raise LogRefused("log.bad_range", start=tile.index, end=tile.width)
+        return content
+
+    return merkle.TileHashSource(size, read)
+
+
+def _published(db: Session, size: int) -> None:
+    if log.checkpoint_at(db, size) is None:
+        raise LogRefused("log.unknown_size", size=size)
+
+
+def inclusion(db: Session, index: int, size: int) -> list[bytes]:
+    """``log.inclusion``, with the tiles read in one query rather than one per tile."""
+    if not 0 <= index < size:
+        raise LogRefused("log.leaf_out_of_range", index=index, size=size)
+    _published(db, size)
+    source = prefetched(db, size, lambda dry: merkle.inclusion_proof(dry, index, size))
+    return merkle.inclusion_proof(source, index, size)
+
+
+def consistency(db: Session, old: int, new: int) -> list[bytes]:
+    """``log.consistency``, with the tiles read in one query rather than one per tile."""
+    if not 0 <= old <= new:
+        raise LogRefused("log.bad_sizes", old_size=old, new_size=new)
+    _published(db, new)
+    if old:
+        _published(db, old)
+    source = prefetched(db, new, lambda dry: merkle.consistency_proof(dry, old, new))
+    return merkle.consistency_proof(source, old, new)
 
 
 def entry_proofs(db: Session, entry_ids: Sequence[int]) -> PageProofs:
@@ -114,20 +167,11 @@ def entry_proofs(db: Session, entry_ids: Sequence[int]) -> PageProofs:
     covered = {entry_id: index for entry_id, index in indexes.items() if index < size}
     paths: dict[int, list[bytes]] = {}
     if covered:
-        recorder = _Recorder()
-        dry = merkle.TileHashSource(size, recorder)
-        for index in covered.values():
-            merkle.inclusion_proof(dry, index, size)
-        stored = _stored_tiles(db, recorder.tiles)
 
-        def read(tile: merkle.Tile) -> bytes:
-            content = _prefix(stored.get((tile.level, tile.index)), tile)
-            if content is None:
-                raise LogRefused("log.bad_range", start=tile.index, end=tile.width)
-            return content
+        def every_proof(source: merkle.HashSource) -> dict[int, list[bytes]]:
+            return {i: merkle.inclusion_proof(source, i, size) for i in covered.values()}
 
-        source = merkle.TileHashSource(size, read)
-        paths = {i: merkle.inclusion_proof(source, i, size) for i in covered.values()}
+        paths = every_proof(prefetched(db, size, every_proof))
     return PageProofs(
         latest,
         {

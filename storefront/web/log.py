@@ -29,6 +29,8 @@ bp = Blueprint("log", __name__, url_prefix="/ledger/log")
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 LATEST = "public, max-age=5"  # a new checkpoint is signed at most every few seconds
+# A proof at a given size never changes, but the checkpoint it carries gains cosignatures.
+AT_SIZE = "public, max-age=300"
 PER_PAGE = 100
 MAX_NOTE_BYTES = 16 * 1024  # a checkpoint and up to 100 signature lines fit well under this
 MAX_SIZE = 2**63 - 1  # sizes and indexes are BIGINT
@@ -106,7 +108,7 @@ def _text(body: str, cache: str) -> Response:
     return response
 
 
-def _json(payload: dict[str, Any], cache: str = "no-cache") -> Response:
+def _json(payload: dict[str, Any], cache: str) -> Response:
     response = jsonify(payload)
     response.headers["Cache-Control"] = cache
     return response
@@ -150,7 +152,8 @@ def checkpoints() -> Response:
                 for c in rows
             ],
             "next": url_for(".checkpoints", before=rows[-1].size, _external=True) if more else None,
-        }
+        },
+        LATEST if before is None else IMMUTABLE,  # the checkpoints below a size never change
     )
 
 
@@ -192,7 +195,7 @@ def _inclusion(index: int, size: int) -> dict[str, Any]:
         found = log.checkpoint_at(db.session(), size)
         if found is None:
             raise LogRefused("log.unknown_size", size=size)
-        proof = log.inclusion(db.session(), index, size)
+        proof = log_proofs.inclusion(db.session(), index, size)
     except LogRefused as error:
         _refused(error)
     leaf = log.leaf_hash(db.session(), index)
@@ -210,7 +213,8 @@ def _inclusion(index: int, size: int) -> dict[str, Any]:
 @bp.get("/proof/inclusion")
 def inclusion() -> Response:
     index = parse_number("index", request.args.get("index"))
-    return _json(_inclusion(index, _size_arg("size")))
+    cache = AT_SIZE if "size" in request.args else LATEST
+    return _json(_inclusion(index, _size_arg("size")), cache)
 
 
 def _leaf_proof(kind: str, row_id: int, index: int | None, data: bytes | None) -> Response:
@@ -220,7 +224,7 @@ def _leaf_proof(kind: str, row_id: int, index: int | None, data: bytes | None) -
     if index >= size and "size" not in request.args:
         _error(404, _("This entry is not yet in a signed checkpoint. Try again in a minute."))
     payload = {"kind": kind, "id": row_id, "leaf_data": data.decode(), **_inclusion(index, size)}
-    return _json(payload)
+    return _json(payload, AT_SIZE if "size" in request.args else LATEST)
 
 
 @bp.get("/entries/<id:entry_id>/proof")
@@ -240,7 +244,7 @@ def consistency() -> Response:
     old = parse_number("old", request.args.get("old"))
     new = parse_number("new", request.args.get("new"))
     try:
-        proof = log.consistency(db.session(), old, new)
+        proof = log_proofs.consistency(db.session(), old, new)
     except LogRefused as error:
         _refused(error)
     return _json({"old": old, "new": new, "proof": b64(proof)}, IMMUTABLE)
@@ -251,7 +255,7 @@ def consistency() -> Response:
 
 @bp.post("/cosignatures")
 @csrf.exempt
-@limiter.limit(lambda: current_app.config.get("LOG_COSIGNATURE_RATE_LIMIT", "60 per minute"))
+@limiter.limit(lambda: current_app.config["LOG_COSIGNATURE_RATE_LIMIT"])
 def cosignatures() -> Response:
     """A witness sends the checkpoint note with its cosignature line(s): 204 when one of a
     registered witness checks on a checkpoint the shop signed."""

@@ -221,7 +221,7 @@ def _log_section(found: Receipt, log: LogProofs) -> list[Flowable]:
     story: list[Flowable] = [_p(_("Proof that each entry is in the signed log"), "h2")]
     story.append(_p(str(LOG_PROOF_NOTE), "small"))
     checkpoint = log.proofs.checkpoint
-    if checkpoint is not None and log.checkpoint_url:
+    if checkpoint is not None and log.checkpoint_url and log.proofs.any_proved:
         intro = _(
             "Proved against the checkpoint of %(size)s entries signed on %(when)s:",
             size=checkpoint.size,

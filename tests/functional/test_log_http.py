@@ -194,8 +194,11 @@ def test_every_inclusion_proof_verifies_against_its_signed_checkpoint(app, clien
             root = opened(app, body["checkpoint"]).checkpoint.root_hash
             proof = [b64d(h) for h in body["proof"]]
             assert merkle.verify_inclusion(index, signed.size, b64d(body["leaf_hash"]), proof, root)
-    latest = client.get("/ledger/log/proof/inclusion?index=0").json
-    assert latest["size"] == logged["new"].size
+    latest = client.get("/ledger/log/proof/inclusion?index=0")
+    assert latest.json["size"] == logged["new"].size
+    assert "max-age=5" in latest.headers["Cache-Control"]  # the latest changes
+    at_size = client.get(f"/ledger/log/proof/inclusion?index=0&size={logged['old'].size}")
+    assert "public" in at_size.headers["Cache-Control"]
 
 
 def test_an_entrys_proof_carries_its_leaf_data(app, client, session, logged):
@@ -426,6 +429,7 @@ def test_an_entry_not_yet_in_a_checkpoint_says_so(client, session, logged, shop,
     placed = order(session, shop)
     page = text(client.get(f"/ledger/orders/{placed.number}"))
     assert "아직 서명된 체크포인트에 들어 있지 않음" in page  # Korean by default
+    assert 'data-testid="proof-checkpoint"' not in page  # proved against nothing yet
     shown = page_proofs(page)
     assert shown and all(size is None and not path for _i, size, path, _l in shown.values())
 
@@ -448,3 +452,19 @@ def test_the_export_names_each_leaf_and_carries_the_latest_checkpoint(app, clien
     assert export["log"]["verifier_key"] == str(verifier(app))
     assert export["log"]["origin"] == verifier(app).name
     assert opened(app, export["log"]["checkpoint"]).checkpoint.size == logged["new"].size
+
+
+def test_the_endpoints_proofs_are_the_logs_read_in_one_query_of_tiles(session, shop, count_queries):
+    from storefront.services import log_proofs
+
+    order(session, shop, lines=140)  # 280 leaves: two tile levels
+    small = sign(session).size
+    order(session, shop, lines=3)
+    size = sign(session).size
+    for index in (0, 1, 255, 256, small - 1, size - 1):
+        with count_queries() as counted:
+            proof = log_proofs.inclusion(session, index, size)
+        assert proof == log.inclusion(session, index, size)
+        assert counted.count <= 2  # the checkpoint (unless already loaded) and the tiles
+    for old in (0, small, size):
+        assert log_proofs.consistency(session, old, size) == log.consistency(session, old, size)
