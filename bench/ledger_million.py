@@ -8,7 +8,7 @@
 It migrates the (empty) database, loads the demo catalogue, funds and accounts, bulk-inserts
 paid orders of four lines (``bench.seller_dashboard.fill``), and writes a donation and a match
 entry for every line, in the order the orders were paid: each entry is hashed with
-``chain.entry_hash`` and linked to the one before, exactly as ``ledger.append`` does, but the
+``chain.entry_hash`` (and is a leaf of the donation log, ``log.append_bulk``) and linked to the one before, exactly as ``ledger.append`` does, but the
 rows go in by batch (``executemany`` on SQLite, ``COPY`` on PostgreSQL) rather than order by
 order. The running totals are folded with the service's own key (``ledger.sum_deltas``) and
 written once; the matches are drawn from the first fund, which is topped up by as much; a
@@ -24,6 +24,7 @@ before the database did the work), ``--no-exports`` skips the downloads.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import subprocess
@@ -47,11 +48,11 @@ BATCH = 20_000
 def build(database_url: str, entries: int) -> None:
     from bench.seller_dashboard import fill
     from bench.timing import demo_bench_app
-    from storefront.domain import chain
+    from storefront.domain import chain, merkle
     from storefront.domain.pricing import DonationRule
     from storefront.extensions import db
     from storefront.models import LedgerEntry, MatchingFund, Order, OrderLine, Payout, Venture
-    from storefront.services import funds, ledger
+    from storefront.services import funds, ledger, log
 
     app = demo_bench_app(database_url)
     with app.app_context():
@@ -78,6 +79,7 @@ def build(database_url: str, entries: int) -> None:
         previous = previous or chain.GENESIS
         next_id = (session.scalar(select(func.max(LedgerEntry.id))) or 0) + 1
         rows: list[dict] = []
+        leaves: list[tuple[int | None, int | None, bytes]] = []  # the log's, in chain order
         deltas: dict = {}
         matched = written = 0
         for paid_at, currency, order_id, line_id, venture_id, cause_id, g, m, give, match in lines:
@@ -91,15 +93,19 @@ def build(database_url: str, entries: int) -> None:
                     "cause_id": cause_id, "rule": rule, "reverses_id": None, "refund_id": None,
                     "fund_id": fund_id, "prev_hash": previous,
                 }  # fmt: skip
-                fields["hash"] = previous = chain.entry_hash(fields)
+                data = chain.canonical(fields)
+                fields["hash"] = previous = hashlib.sha256(data).hexdigest()
                 fields["id"] = next_id
+                leaves.append((next_id, None, merkle.leaf_hash(data)))
                 next_id += 1
                 rows.append(fields)
                 matched += amount if kind == "match" else 0
             if len(rows) >= BATCH:
                 written += _write(session, rows, deltas, ledger)
-                rows = []
+                log.append_bulk(session, leaves)
+                rows, leaves = [], []
         written += _write(session, rows, deltas, ledger)
+        log.append_bulk(session, leaves)
         ledger.add_sums(session, deltas)
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT setval('ledger_entry_id_seq', max(id)) FROM ledger_entry"))
@@ -121,6 +127,12 @@ def build(database_url: str, entries: int) -> None:
                 for head in sorted(heads)
             ],
         )  # fmt: skip
+        bench_payouts = session.scalars(
+            select(Payout).where(Payout.bank_reference.like("BENCH-%")).order_by(Payout.id)
+        ).all()
+        log.append_bulk(
+            session, ((None, p.id, merkle.leaf_hash(log.leaf_data(p))) for p in bench_payouts)
+        )
         session.commit()
         session.execute(text("ANALYZE"))
         session.commit()

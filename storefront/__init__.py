@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     trust_hosts_and_proxies(app)
     configure_logging(app)
+    load_log_signer(app)
     register_extensions(app)
     register_payments(app)
     register_jobs(app)
@@ -64,6 +65,15 @@ def configure_logging(app: Flask) -> None:
 
     if not app.testing:
         logs.configure(app.config["LOG_FORMAT"], logging.INFO)
+
+
+def load_log_signer(app: Flask) -> None:
+    """Read the key that signs the donation log's checkpoints (refuse to start without one)
+    and the verifier keys its checkpoints are checked with."""
+    from storefront.services import log
+
+    signer = app.extensions["log_signer"] = log.signer(app.config)
+    app.extensions["log_verifier_keys"] = log.verifier_keys(app.config, signer)
 
 
 def register_extensions(app: Flask) -> None:
@@ -142,6 +152,7 @@ def register_blueprints(app: Flask) -> None:
         health,
         impact,
         ledger,
+        log,
         metrics,
         operator,
         orders,
@@ -162,6 +173,7 @@ def register_blueprints(app: Flask) -> None:
         orders,
         receipts,
         ledger,
+        log,
         impact,
         payments,
         account,

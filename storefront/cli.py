@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from storefront.domain.errors import AccountRefused
+from storefront.domain.errors import AccountRefused, LogRefused
 from storefront.extensions import db
 from storefront.models import Venture, utcnow
 from storefront.services import accounts, ventures
@@ -43,12 +43,14 @@ stats_cli = AppGroup("stats", help="The running totals of the ventures' sales.")
 def load_demo(products: int, order_count: int, if_empty: bool) -> None:
     """Load the demo ventures, products, causes and order history."""
     from storefront.demo import loader
+    from storefront.services import log
 
     session = db.session()
     if loader.is_empty(session):
         counts, placed, reports = loader.load_shop(session, current_app.config, order_count)
         production = current_app.config["ENV_MODE"] == "production"
         emails = [] if production else loader.load_accounts(session)
+        log.checkpoint(session, current_app.extensions["log_signer"], utcnow())
         session.commit()
         click.echo(
             f"Loaded {counts['ventures']} ventures, {counts['products']} products, "
@@ -172,8 +174,8 @@ def rebuild_stats() -> None:
 def verify_ledger(jobs: int | None) -> None:
     """Recompute the hash chain and name the first entry that does not match; check the
     running totals against the entries, each matching fund's counters against its
-    top-ups and the matches drawn from it, and that no payout paid a cause more than it was
-    owed when it was recorded."""
+    top-ups and the matches drawn from it, that no payout paid a cause more than it was
+    owed when it was recorded, and the donation log (``log.audit``)."""
     from storefront.services import funds, ledger_verify
 
     found = ledger_verify.audit(db.session(), jobs)  # one streamed pass, split by id ranges
@@ -206,6 +208,94 @@ def verify_ledger(jobs: int | None) -> None:
     if corrections or overpaid:
         raise SystemExit(1)
     click.echo(f"The ledger checks: {checked} entries, every hash and link matches.")
+    _verify_log()
+
+
+def _verify_log() -> None:
+    """The donation log against the rows: leaves, tree, tiles and signed checkpoints."""
+    from storefront.services import log
+
+    session = db.session()
+    problems = log.audit(session, current_app.extensions["log_verifier_keys"])
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise SystemExit(1)
+    latest = log.latest(session)
+    click.echo(
+        f"The log checks: {log.size(session)} leaves; "
+        + (
+            f"checkpoints up to {latest.size} leaves are signed."
+            if latest
+            else "no checkpoint yet."
+        )
+    )
+
+
+@ledger_cli.command("checkpoint")
+def sign_checkpoint() -> None:
+    """Sign a checkpoint of the donation log now, if it grew since the last one."""
+    from storefront.services import log
+
+    session = db.session()
+    signed = log.checkpoint(session, current_app.extensions["log_signer"], utcnow())
+    session.commit()
+    if signed is None:
+        last = log.latest(session)
+        click.echo(
+            f"The log has not grown since the checkpoint of {last.size if last else 0} leaves."
+        )
+        return
+    click.echo(f"Signed a checkpoint of {signed.size} leaves:")
+    click.echo(signed.note, nl=False)
+
+
+@ledger_cli.command("log-key")
+@click.option(
+    "--generate", "origin", metavar="ORIGIN", default=None,
+    help="Print a new private key named ORIGIN (for LOG_SIGNING_KEY) instead.",
+)  # fmt: skip
+def log_key(origin: str | None) -> None:
+    """Print the verifier key of the log's checkpoints (publish it), or a new private key."""
+    from storefront.domain import notes
+
+    if origin is not None:
+        try:
+            click.echo(notes.Signer.generate(origin).private_key_string())
+        except LogRefused:
+            raise click.BadParameter("no spaces or + in a key name", param_hint="ORIGIN") from None
+        return
+    click.echo(str(current_app.extensions["log_signer"].verifier_key))
+
+
+@ledger_cli.command("witness-add")
+@click.argument("verifier_key")
+@click.option("--name", default="", help="Who runs the witness (default: the key's name).")
+def witness_add(verifier_key: str, name: str) -> None:
+    """Accept and serve cosignatures made with a witness's cosignature/v1 verifier key."""
+    from storefront.services import log
+
+    try:
+        witness = log.add_witness(db.session(), verifier_key, name, utcnow())
+    except LogRefused:
+        click.echo("That is not a cosignature/v1 verifier key (name+hash+base64).")
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(f"Witness {witness.id} ({witness.name}) registered.")
+
+
+@ledger_cli.command("witness-remove")
+@click.argument("verifier_key")
+def witness_remove(verifier_key: str) -> None:
+    """Stop accepting and serving a witness's cosignatures (those kept stay on record)."""
+    from storefront.services import log
+
+    witness = log.remove_witness(db.session(), verifier_key)
+    db.session.commit()
+    if witness is None:
+        click.echo("No witness has that key.")
+        raise SystemExit(1)
+    click.echo(f"Witness {witness.id} ({witness.name}) removed.")
 
 
 @jobs_cli.command("worker")

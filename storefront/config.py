@@ -1,8 +1,9 @@
 """Settings read from the environment, with safe defaults for the demo and tests.
 
 Production (``SANGSAENG_ENV=production``) has no default for any secret: the app refuses to
-start without ``SECRET_KEY``, ``DATABASE_URL`` and ``PUBLIC_URL``, and refuses a secret that is
-short (under 32 characters), repetitive or one published here (the demo's, the tests'). An
+start without ``SECRET_KEY``, ``DATABASE_URL``, ``PUBLIC_URL`` and the log's signing key
+(``LOG_SIGNING_KEY`` or ``LOG_SIGNING_KEY_FILE``), and refuses a secret that is short (under
+32 characters), repetitive or one published here (the demo's, the tests'). An
 unknown ``SANGSAENG_ENV`` is refused rather than read as development, and live payment keys
 are refused outside production.
 """
@@ -162,6 +163,12 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
     if production and not jobs_broker.startswith(REDIS_SCHEMES):
         # An in-memory queue dies with the process that holds it; the worker must share it.
         raise ConfigError("JOBS_BROKER_URL must be a redis:// URI in production")
+    log_key, log_key_file = env.get("LOG_SIGNING_KEY", ""), env.get("LOG_SIGNING_KEY_FILE", "")
+    if production and not (log_key or log_key_file):
+        raise ConfigError(
+            "LOG_SIGNING_KEY (or LOG_SIGNING_KEY_FILE) must be set in production: the key that "
+            "signs the donation log's checkpoints (docs/deploy.md)"
+        )
     in_process = env.get("JOBS_IN_PROCESS", "")
     cache = _cache(env, production, limits_uri)
 
@@ -225,6 +232,14 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "JOBS_MAX_ATTEMPTS": _int(env, "JOBS_MAX_ATTEMPTS", 8),
         "JOBS_RETRY_SECONDS": _int(env, "JOBS_RETRY_SECONDS", 30),
         "JOBS_RELAY_AFTER_SECONDS": _int(env, "JOBS_RELAY_AFTER_SECONDS", 60),
+        # The donation log's checkpoint signing key (docs/ledger.md, "The log"): a
+        # PRIVATE+KEY+... string, or a file holding one; the demo generates its own file.
+        "LOG_SIGNING_KEY": log_key,
+        "LOG_SIGNING_KEY_FILE": log_key_file
+        or ("" if production else str(instance / "log-signing.key")),
+        "LOG_ORIGIN": env.get("LOG_ORIGIN", ""),  # default: PUBLIC_URL's host + "/ledger"
+        # Verifier keys of signing keys rotated out: their checkpoints still check.
+        "LOG_PREVIOUS_VERIFIER_KEYS": _list(env, "LOG_PREVIOUS_VERIFIER_KEYS") or [],
         # Accounts
         "RATELIMIT_STORAGE_URI": limits_uri or "memory://",
         # Redis down: count in the worker's memory and keep selling, rather than answer 500.
@@ -234,6 +249,7 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "RATELIMIT_HEADERS_ENABLED": True,
         "SIGN_IN_RATE_LIMIT": env.get("SIGN_IN_RATE_LIMIT", "5 per minute;30 per hour"),
         "ORDER_LOOKUP_RATE_LIMIT": env.get("ORDER_LOOKUP_RATE_LIMIT", "5 per minute;30 per hour"),
+        "LOG_COSIGNATURE_RATE_LIMIT": env.get("LOG_COSIGNATURE_RATE_LIMIT", "60 per minute"),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,

@@ -31,6 +31,7 @@ from storefront.domain.errors import ConfigError
 from storefront.extensions import db
 from storefront.models import utcnow
 from storefront.services import holds, jobs, notices
+from storefront.services import log as donation_log
 from storefront.web.payments import redeliver
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,15 @@ def _send_notice(payload: Mapping[str, Any]) -> None:
     deliver(notices.Notice.from_json(payload))
 
 
+def _sign_checkpoint(payload: Mapping[str, Any]) -> None:
+    donation_log.checkpoint(db.session(), current_app.extensions["log_signer"], utcnow())
+
+
 # What a job of each kind does, in an app context, inside the transaction that claimed it.
-PERFORMERS: dict[str, Callable[[Mapping[str, Any]], None]] = {notices.KIND: _send_notice}
+PERFORMERS: dict[str, Callable[[Mapping[str, Any]], None]] = {
+    notices.KIND: _send_notice,
+    donation_log.CHECKPOINT_JOB: _sign_checkpoint,
+}
 
 
 def init_app(app: Flask) -> None:
@@ -101,6 +109,8 @@ class Queue:
         )(self._run_in_app)
         self.huey.periodic_task(EVERY_MINUTE, name="relay")(self._relay_in_app)
         self.huey.periodic_task(EVERY_MINUTE, name="expire_holds")(self._expire_in_app)
+        # A checkpoint job lost on the way costs at most a minute: this one signs what grew.
+        self.huey.periodic_task(EVERY_MINUTE, name="log_checkpoint")(self._checkpoint_in_app)
         self._consumer: Consumer | None = None
         self._lock = threading.Lock()
 
@@ -165,6 +175,18 @@ class Queue:
         db.session.commit()
         redeliver(now)
         return sweep.expired
+
+    def checkpoint(self) -> int | None:
+        """Sign a checkpoint of the donation log if it grew; the size signed, or None."""
+        signed = donation_log.checkpoint(
+            db.session(), self.app.extensions["log_signer"], self.clock()
+        )
+        db.session.commit()
+        return None if signed is None else signed.size
+
+    def _checkpoint_in_app(self) -> int | None:
+        with self.app.app_context():
+            return self.checkpoint()
 
     def _run_in_app(self, job_id: str) -> str:
         with self._context():

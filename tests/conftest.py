@@ -24,6 +24,7 @@ from hypothesis import settings
 from sqlalchemy import create_engine, event, text
 
 from storefront import create_app
+from storefront.domain import notes
 from storefront.extensions import db as _db
 from tests import factories
 from tests.helpers import WEBHOOK_SECRET
@@ -68,6 +69,11 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+# The log's signing key for this run: fixed for every app the tests build, never published.
+LOG_ORIGIN = "shop.test/ledger"
+LOG_SIGNER = notes.Signer.generate(LOG_ORIGIN)
+
+
 def base_config(database_url: str, tmp: Path) -> dict[str, Any]:
     return {
         "TESTING": True,
@@ -81,6 +87,8 @@ def base_config(database_url: str, tmp: Path) -> dict[str, Any]:
         "STRIPE_SECRET_KEY": "",
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "SERVER_NAME": "shop.test",
+        "LOG_SIGNING_KEY": LOG_SIGNER.private_key_string(),
+        "LOG_ORIGIN": LOG_ORIGIN,
         "JOBS_EAGER": True,  # jobs run right after the commit; tests/integration/test_jobs.py
         "JOBS_IN_PROCESS": False,  # runs the real queue with its own worker
     }

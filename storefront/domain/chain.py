@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 GENESIS = "0" * 64
@@ -108,3 +108,26 @@ def first_break(entries: list[dict[str, Any]]) -> int | None:
             return int(entry["id"])
         previous = entry["hash"]
     return None
+
+
+# The fields of a payout's leaf in the donation log (docs/ledger.md, "The log"). The "leaf"
+# key never appears in an entry's encoding, so a payout's leaf data can never be an entry's.
+PAYOUT_FIELDS = (
+    "amount", "bank_reference", "cause_id", "corrects_id", "created_at", "currency",
+    "ledger_head_id", "paid_on", "proof_sha256",
+)  # fmt: skip
+
+
+def payout_canonical(fields: dict[str, Any]) -> bytes:
+    """The exact bytes of a payout's leaf in the log: the JSON object of ``PAYOUT_FIELDS`` and
+    ``"leaf": "payout"``, keys sorted, no spaces, UTF-8, ``created_at`` as ``iso`` writes it and
+    ``paid_on`` as ``YYYY-MM-DD``, absent references as ``null``."""
+    values = {name: fields.get(name) for name in PAYOUT_FIELDS}
+    created = values["created_at"]
+    if isinstance(created, datetime):
+        values["created_at"] = iso(created)
+    paid_on = values["paid_on"]
+    if isinstance(paid_on, date):
+        values["paid_on"] = paid_on.isoformat()
+    values["leaf"] = "payout"
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

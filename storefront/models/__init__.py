@@ -7,6 +7,7 @@ from storefront.models.funds import FundTopUp, MatchingFund
 from storefront.models.impact import ImpactReport, SalesBeforeJoining
 from storefront.models.jobs import Job
 from storefront.models.ledger import LedgerEntry, LedgerSum, Payout
+from storefront.models.log import LogCheckpoint, LogCosignature, LogLeaf, LogTile, LogWitness
 from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
 from storefront.models.payments import TestPaymentEvent, TestPaymentSession, WebhookEvent
@@ -21,6 +22,11 @@ __all__ = [
     "Job",
     "LedgerEntry",
     "LedgerSum",
+    "LogCheckpoint",
+    "LogCosignature",
+    "LogLeaf",
+    "LogTile",
+    "LogWitness",
     "MatchingFund",
     "Membership",
     "Order",

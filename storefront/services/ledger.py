@@ -22,6 +22,7 @@ from storefront.models import (
     FundTopUp,
     LedgerEntry,
     LedgerSum,
+    LogLeaf,
     MatchingFund,
     Order,
     OrderLine,
@@ -29,7 +30,7 @@ from storefront.models import (
     Refund,
     Venture,
 )
-from storefront.services import funds
+from storefront.services import funds, log
 from storefront.services.pagination import Page, PageRequest, paginate
 
 CHAIN_LOCK = 727_001  # PostgreSQL advisory lock key: one writer extends the chain at a time
@@ -69,6 +70,7 @@ def append(db: Session, entries: list[LedgerEntry]) -> None:
         db.add(entry)
         db.flush()  # ids in chain order
     _add_to_sums(db, entries)
+    log.append(db, list(entries))
 
 
 SumKey = ledger_audit.SumKey  # cause, venture, Seoul month, kind
@@ -466,7 +468,7 @@ def order_entries(db: Session, order_id: int) -> list[LedgerEntry]:
     )
 
 
-EXPORT_FORMAT = "sangsaeng-ledger-4"
+EXPORT_FORMAT = "sangsaeng-ledger-5"  # -4 had no leaf indexes and no log
 
 
 def export_extras(db: Session) -> dict[str, Any]:
@@ -504,20 +506,32 @@ def export_extras(db: Session) -> dict[str, Any]:
             "paid_on": d.paid_on.isoformat(), "bank_reference": d.bank_reference,
             "proof_sha256": d.proof_sha256, "corrects_id": d.corrects_id,
             "ledger_head_id": d.ledger_head_id, "created_at": chain.iso(d.created_at),
+            "leaf_index": leaf_index,
         }
-        for d in db.scalars(select(Payout).order_by(Payout.id))
+        for d, leaf_index in db.execute(
+            select(Payout, LogLeaf.idx)
+            .outerjoin(LogLeaf, LogLeaf.payout_id == Payout.id)
+            .order_by(Payout.id)
+        )
     ]  # fmt: skip
     return {"causes": causes, "refunds": refunds, "funds": funds_out, "payouts": payouts}
 
 
 def export_rows(db: Session) -> Iterator[dict[str, Any]]:
-    """Every entry as the public export shows it: id, the hashed fields, and the hash.
+    """Every entry as the public export shows it: id, the hashed fields, the hash, and its
+    leaf index in the log.
 
     A generator over a streamed select: a batch of rows in memory at a time, however long
     the ledger."""
-    names = ("id", *chain.FIELDS, *chain.OPTIONAL, "hash")
-    columns = [getattr(LedgerEntry, name) for name in names]
-    for row in _stream(db, select(*columns).order_by(LedgerEntry.id)):
+    shown = ("id", *chain.FIELDS, *chain.OPTIONAL, "hash")
+    columns = [*(getattr(LedgerEntry, name) for name in shown), LogLeaf.idx]
+    stmt = (
+        select(*columns)
+        .outerjoin(LogLeaf, LogLeaf.entry_id == LedgerEntry.id)
+        .order_by(LedgerEntry.id)
+    )
+    names = (*shown, "leaf_index")
+    for row in _stream(db, stmt):
         out = dict(zip(names, row, strict=True))
         out["created_at"] = chain.iso(out["created_at"])
         yield out

@@ -28,7 +28,7 @@ from storefront.domain.errors import PayoutRefused
 from storefront.domain.matching import allocate
 from storefront.domain.periods import local_today
 from storefront.models import Cause, LedgerEntry, LedgerSum, MatchingFund, Payout, Venture
-from storefront.services import files, ledger
+from storefront.services import files, ledger, log
 from storefront.services.images import ImageRefused, Upload, picture_bytes
 
 MAX_PROOF_BYTES = 5 * 1024 * 1024
@@ -263,6 +263,7 @@ def record(
     )
     db.add(row)
     db.flush()
+    log.append(db, [row])
     return row
 
 
@@ -306,6 +307,7 @@ def correct(
     )
     db.add(row)
     db.flush()
+    log.append(db, [row])
     return row
 
 

@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from storefront.domain import chain
 from storefront.extensions import db
 from storefront.models import Order, Payout
-from storefront.services import ledger, payouts
+from storefront.services import ledger, log, log_proofs, payouts
 from storefront.web.common import page_request
 from storefront.web.exports import csv_stream, json_stream
 from storefront.web.page_cache import LEDGER, cached_page
@@ -46,6 +46,9 @@ def _index() -> dict[str, Any]:
         by_venture=ledger.totals_by_venture(db.session()),
         by_month=ledger.totals_by_month(db.session()),
         entries=ledger.entries(db.session(), page_request()),
+        log_key=str(current_app.extensions["log_signer"].verifier_key),
+        log_checkpoint=log.latest(db.session()),
+        log_witnesses=log.witnesses(db.session()),
     )
 
 
@@ -55,16 +58,29 @@ def order(number: str) -> str:
     found = db.session.scalar(select(Order).where(Order.number == number[:20]))
     if found is None:
         abort(404)
-    return render_template(
-        "ledger/order.html", order=found, entries=ledger.order_entries(db.session(), found.id)
-    )
+    entries = ledger.order_entries(db.session(), found.id)
+    proofs = log_proofs.entry_proofs(db.session(), [e.id for e in entries])
+    return render_template("ledger/order.html", order=found, entries=entries, proofs=proofs)
 
 
 @bp.get("/export.json")
 def export_json() -> Response:
     """The whole ledger as JSON, streamed (a million entries never sit in memory)."""
-    fields = {"format": ledger.EXPORT_FORMAT, **ledger.export_extras(db.session())}
+    fields = {
+        "format": ledger.EXPORT_FORMAT,
+        **ledger.export_extras(db.session()),
+        "log": log_summary(),
+    }
     return json_stream("sangsaeng-ledger.json", fields, "entries", _export_rows())
+
+
+def log_summary() -> dict[str, Any]:
+    """The log's origin, the key that checks its checkpoints, and the latest one signed
+    (with its witnesses' cosignatures), or None before the first."""
+    key = current_app.extensions["log_signer"].verifier_key
+    latest = log.latest(db.session())
+    note = log.cosigned_note(db.session(), latest) if latest is not None else None
+    return {"origin": key.name, "verifier_key": str(key), "checkpoint": note}
 
 
 @bp.get("/export.csv")

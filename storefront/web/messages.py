@@ -156,12 +156,15 @@ MESSAGES: dict[str, Message] = {
     ),
     "log.bad_range": _l("Entries %(start)d to %(end)d are not a subtree of the log."),
     "log.leaf_out_of_range": _l("Entry %(index)d is not in the log of %(size)d entries."),
+    "log.unknown_size": _l("No checkpoint of the log was signed at %(size)d entries."),
     "log.bad_key": _l("That key is not a well-formed Ed25519 note key."),
     "log.ambiguous_key": _l("Two different keys named %(name)s have the same key ID."),
     "log.bad_note": _l("That is not a well-formed signed note."),
     "log.bad_signature": _l("The signature by %(name)s does not check: the note was changed."),
     "log.unverified": _l("No key we know signed this note."),
     "log.bad_checkpoint": _l("That is not a well-formed checkpoint."),
+    "log.unknown_checkpoint": _l("The shop signed no such checkpoint of %(size)d entries."),
+    "log.unknown_witness": _l("No registered witness cosigned this checkpoint."),
 }
 
 # Refusals where the shop's state stands in the way (409); every other one is a bad request.

@@ -71,6 +71,8 @@ PARTS: Mapping[str, frozenset[str]] = {
             "impact_report",
             "sales_before_joining",
             "product",  # names and categories in the impact report and the ledger's lines
+            "log_checkpoint",  # the latest checkpoint and the witnesses shown on /ledger
+            "log_witness",
         }
     ),
 }

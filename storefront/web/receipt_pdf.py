@@ -8,8 +8,10 @@ without Korean fonts installed. The fonts come from the ``koreanize-matplotlib``
 
 from __future__ import annotations
 
+import base64
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import distribution
 from typing import Any
@@ -28,9 +30,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from storefront.domain.receipts import Net
+from storefront.services.log_proofs import PageProofs
 from storefront.services.receipts import CauseGiving, DonationStatement, Receipt
 from storefront.web.helpers import money, when
-from storefront.web.receipt_text import RECEIPT_KIND_LABELS
+from storefront.web.receipt_text import LOG_PROOF_NOTE, NOT_IN_CHECKPOINT, RECEIPT_KIND_LABELS
 
 FONT, BOLD = "NanumGothic", "NanumGothic-Bold"
 FONT_PACKAGE = "koreanize-matplotlib"
@@ -194,7 +197,58 @@ def _build(story: list[Flowable], title: str, footer: str) -> bytes:
     return buffer.getvalue()
 
 
-def receipt(found: Receipt, ledger_url: str, note: Sequence[tuple[str, str]]) -> bytes:
+@dataclass(frozen=True)
+class LogProofs:
+    """The receipt's entries' proofs in the signed log, and the links a reader follows."""
+
+    checkpoint_url: str | None
+    proofs: PageProofs
+    fresh_urls: Mapping[int, str]
+
+
+def _log_section(found: Receipt, log: LogProofs) -> list[Flowable]:
+    """For each entry: its leaf index, the checkpoint it was proved against, its audit path
+    and the link to a fresh proof."""
+    story: list[Flowable] = [_p(_("Proof that each entry is in the signed log"), "h2")]
+    story.append(_p(str(LOG_PROOF_NOTE), "small"))
+    checkpoint = log.proofs.checkpoint
+    if checkpoint is not None and log.checkpoint_url and log.proofs.any_proved:
+        intro = _(
+            "Proved against the checkpoint of %(size)s entries signed on %(when)s:",
+            size=checkpoint.size,
+            when=when(checkpoint.created_at),
+        )
+        story += [_p(intro, "small"), _p(log.checkpoint_url, "small")]
+    story.append(Spacer(1, 2 * mm))
+    rows: list[list[Any]] = [
+        [_p(h, "small") for h in ("#", _("Leaf"), _("Checkpoint"), _("Audit path (base64)"))]
+    ]
+    for e in found.entries:
+        proof = log.proofs.get(e.id)
+        if proof is None or not proof.proved or proof.path is None:
+            path = [str(NOT_IN_CHECKPOINT)]
+        else:
+            path = [base64.b64encode(h).decode() for h in proof.path]
+        if e.id in log.fresh_urls:
+            path.append(log.fresh_urls[e.id])
+        rows.append(
+            [
+                _p(str(e.id), "small"),
+                _p(str(proof.index) if proof else "—", "small"),
+                _p(str(proof.size) if proof and proof.size is not None else "—", "small"),
+                Paragraph("<br/>".join(escape(line) for line in path), _styles()["small"]),
+            ]
+        )
+    story.append(_table(rows, [12 * mm, 18 * mm, 22 * mm, 116 * mm]))
+    return story
+
+
+def receipt(
+    found: Receipt,
+    ledger_url: str,
+    note: Sequence[tuple[str, str]],
+    log: LogProofs | None = None,
+) -> bytes:
     """The receipt of one order: who, when, what each recipient was pledged, and the entries."""
     cur = found.currency
     story: list[Flowable] = _head(_("Donation receipt"))
@@ -253,6 +307,8 @@ def receipt(found: Receipt, ledger_url: str, note: Sequence[tuple[str, str]]) ->
             ]
         )
     story.append(_table(rows, [12 * mm, 44 * mm, 60 * mm, 26 * mm, 26 * mm]))
+    if log is not None:
+        story += _log_section(found, log)
     story += _note(note)
     title = _("Donation receipt %(number)s", number=found.number)
     return _build(story, title, f"Sangsaeng · {found.number}")

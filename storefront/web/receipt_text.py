@@ -18,6 +18,15 @@ NOT_A_TAX_RECEIPT = _l(
     "are issued by the recipient organisations."
 )
 
+# The log's proofs, on the receipt page and in its PDF.
+LOG_PROOF_NOTE = _l(
+    "The shop adds every ledger entry to a public log and regularly signs its size and root "
+    "hash (a checkpoint). The audit path below lets anyone recompute that root from the entry "
+    "alone, so the shop cannot show you an entry it leaves out of what it shows everyone else. "
+    "The link fetches a fresh proof against the latest checkpoint."
+)
+NOT_IN_CHECKPOINT = _l("not yet in a signed checkpoint")
+
 
 def in_both_languages(message: object) -> list[tuple[str, str]]:
     """The message in the page's language first, then in the other one, so a printed receipt

@@ -23,7 +23,7 @@ from storefront.domain.periods import local_today
 from storefront.domain.receipts import StatementPeriod
 from storefront.extensions import db, limiter
 from storefront.models import Order
-from storefront.services import notify, receipts
+from storefront.services import log_proofs, notify, receipts
 from storefront.web import access, receipt_pdf
 from storefront.web.forms import StatementForm
 from storefront.web.messages import describe, form_error
@@ -57,21 +57,24 @@ def _pdf(content: bytes, filename: str) -> Response:
     return _private(response)
 
 
-def _receipt(number: str) -> tuple[Order, receipts.Receipt]:
+def _receipt(number: str) -> tuple[Order, receipts.Receipt, log_proofs.PageProofs]:
+    """The order's receipt, and its entries' proofs in the signed log."""
     order = access.order_or_404(number, request.args.get("token"))
     try:
-        return order, receipts.receipt_for(db.session(), order)
+        found = receipts.receipt_for(db.session(), order)
     except ReceiptRefused as error:
         _refuse(404, _("No donation receipt for this order"), describe(error))
+    return order, found, log_proofs.entry_proofs(db.session(), [e.id for e in found.entries])
 
 
 @bp.get("/orders/<number>/receipt")
 def show(number: str) -> Response:
-    order, receipt = _receipt(number)
+    order, receipt, proofs = _receipt(number)
     access.remember(order)
     page = render_template(
         "receipts/receipt.html",
         receipt=receipt,
+        proofs=proofs,
         order=order,
         token=request.args.get("token"),
         note=in_both_languages(NOT_A_TAX_RECEIPT),
@@ -81,10 +84,29 @@ def show(number: str) -> Response:
 
 @bp.get("/orders/<number>/receipt.pdf")
 def pdf(number: str) -> Response:
-    _order, receipt = _receipt(number)
+    _order, receipt, proofs = _receipt(number)
     ledger_url = url_for("ledger.order", number=receipt.order_number, _external=True)
-    content = receipt_pdf.receipt(receipt, ledger_url, in_both_languages(NOT_A_TAX_RECEIPT))
+    content = receipt_pdf.receipt(
+        receipt, ledger_url, in_both_languages(NOT_A_TAX_RECEIPT), _log_proofs(proofs)
+    )
     return _pdf(content, f"sangsaeng-receipt-{receipt.order_number}.pdf")
+
+
+def _log_proofs(proofs: log_proofs.PageProofs) -> receipt_pdf.LogProofs:
+    """The proofs as the PDF prints them, with the absolute links to fresh ones."""
+    checkpoint = proofs.checkpoint
+    return receipt_pdf.LogProofs(
+        checkpoint_url=(
+            url_for("log.checkpoint_at", size=checkpoint.size, _external=True)
+            if checkpoint is not None
+            else None
+        ),
+        proofs=proofs,
+        fresh_urls={
+            entry_id: url_for("log.entry_proof", entry_id=entry_id, _external=True)
+            for entry_id in proofs.by_entry
+        },
+    )
 
 
 def _links() -> receipts.StatementLinks:

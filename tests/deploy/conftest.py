@@ -15,6 +15,7 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
+from storefront.domain import notes
 from tests.conftest import PG_ADMIN_URL
 from tests.deploy.live import BIN, ROOT, Processes, flask
 
@@ -43,6 +44,9 @@ OWN_VARIABLES = (
     "RATELIMIT_STORAGE_URI",
     "JOBS_BROKER_URL",
     "METRICS_TOKEN",
+    "LOG_SIGNING_KEY",
+    "LOG_SIGNING_KEY_FILE",
+    "LOG_ORIGIN",
     "LOG_FORMAT",
     "PROMETHEUS_MULTIPROC_DIR",
     "WEB_CONCURRENCY",
@@ -160,6 +164,9 @@ def production_env(
             "DATABASE_URL": database_url,
             "PAYMENT_PROVIDER": "test",  # allowed in production only when said outright
             "PUBLIC_URL": "https://shop.sangsaeng.test",
+            "LOG_SIGNING_KEY": notes.Signer.generate(
+                "shop.sangsaeng.test/ledger"
+            ).private_key_string(),
             "REDIS_URL": f"{REDIS}/{limits_db}",
             "RATELIMIT_STORAGE_URI": f"{REDIS}/{limits_db}",
             "JOBS_BROKER_URL": f"{REDIS}/{jobs_db}",

@@ -289,3 +289,57 @@ def test_the_operator_reaches_the_operator_pages(client, session, two_ventures, 
     if endpoint == "operator.ventures.review":
         status = session.scalar(select(Venture.status).where(Venture.id == venture_id))
         assert status == "approved"
+
+
+# The donation log's routes are public: anyone, signed in or not, reads them (and a witness
+# posts its cosignatures without an account). route -> (method, path)
+PUBLIC_LOG_ROUTES = {
+    "log.checkpoint": ("GET", "/ledger/log/checkpoint"),
+    "log.checkpoint_at": ("GET", "/ledger/log/checkpoint/{size}"),
+    "log.checkpoints": ("GET", "/ledger/log/checkpoints"),
+    "log.tile": ("GET", "/ledger/log/tile/0/000.p/1"),
+    "log.inclusion": ("GET", "/ledger/log/proof/inclusion?index=0"),
+    "log.consistency": ("GET", "/ledger/log/proof/consistency?old={size}&new={size}"),
+    "log.entry_proof": ("GET", "/ledger/log/entries/{entry_id}/proof"),
+    "log.payout_proof": ("GET", "/ledger/log/payouts/{payout_id}/proof"),
+    "log.cosignatures": ("POST", "/ledger/log/cosignatures"),
+}
+# a witness's post without a cosignature is a bad request, not a sign-in page
+PUBLIC_LOG_STATUS = {"log.cosignatures": 400}
+
+
+def test_every_log_route_is_in_the_public_list(app):
+    routes = {
+        rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("log.")
+    }
+    assert routes == set(PUBLIC_LOG_ROUTES)
+
+
+@pytest.mark.parametrize("endpoint", sorted(PUBLIC_LOG_ROUTES))
+def test_the_log_is_public(client, session, shop, endpoint):
+    from storefront.models import LedgerEntry, utcnow
+    from storefront.services import log
+    from tests.factories import Line
+
+    make_paid_order(session, shop.venture, [Line(shop.product)])
+    paid = Payout(
+        cause_id=shop.cause.id, amount=1, currency="KRW", paid_on=date(2026, 1, 2),
+        bank_reference="REF", created_at=utcnow(),
+    )  # fmt: skip
+    session.add(paid)
+    session.flush()
+    log.append(session, [paid])
+    log.checkpoint(session, client.application.extensions["log_signer"], utcnow())
+    size = log.latest(session).size
+    session.commit()
+    method, path = PUBLIC_LOG_ROUTES[endpoint]
+    url = path.format(
+        size=size, entry_id=session.scalar(select(LedgerEntry.id).limit(1)), payout_id=paid.id
+    )
+    for who in (None, "ops@example.com"):
+        if who:
+            make_operator(session)
+            session.commit()
+            sign_in(client, email=who)
+        response = client.post(url, data=b"") if method == "POST" else client.get(url)
+        assert response.status_code == PUBLIC_LOG_STATUS.get(endpoint, 200), url

@@ -92,6 +92,7 @@ def test_production_cookies_are_secure(tmp_path):
             "PAYMENT_PROVIDER": "test",
             "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
             "JOBS_BROKER_URL": "redis://127.0.0.1:6379/1",
+            "LOG_SIGNING_KEY_FILE": "/run/secrets/log-signing.key",
         },
     )
     assert cfg["SESSION_COOKIE_SECURE"] and cfg["REMEMBER_COOKIE_SECURE"]

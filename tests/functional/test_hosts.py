@@ -73,6 +73,7 @@ def test_production_requires_a_public_url_and_trusts_its_host(tmp_path):
         "PAYMENT_PROVIDER": "test",
         "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
         "JOBS_BROKER_URL": "redis://127.0.0.1:6379/1",
+        "LOG_SIGNING_KEY_FILE": "/run/secrets/log-signing.key",
     }
     with pytest.raises(ConfigError):
         load(str(tmp_path), env)

@@ -208,6 +208,7 @@ def test_production_shares_the_cache_through_redis(tmp_path):
         "PAYMENT_PROVIDER": "test",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "JOBS_BROKER_URL": "redis://127.0.0.1:6379/1",
+        "LOG_SIGNING_KEY_FILE": "/run/secrets/log-signing.key",
     }
     loaded = settings.load(str(tmp_path), env)
     assert loaded["CACHE_TYPE"] == "RedisCache"

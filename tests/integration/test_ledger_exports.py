@@ -10,8 +10,9 @@ from sqlalchemy import select, text
 
 from storefront.domain import chain
 from storefront.models import LedgerEntry, LedgerSum, Payout, utcnow
-from storefront.services import ledger, payouts
+from storefront.services import ledger, log, payouts
 from storefront.web import exports
+from storefront.web.ledger import log_summary
 from tests.factories import Line, make_paid_order, refund_line
 from tests.helpers import run_third_party_script
 
@@ -37,12 +38,14 @@ def small_batches(monkeypatch):
 
 
 def reference_rows(session):
-    """The export's entries as the whole-list version built them, from ORM objects."""
+    """The export's entries as the whole-list version built them, from ORM objects, with
+    each one's leaf index in the log."""
     out = []
     for entry in session.scalars(select(LedgerEntry).order_by(LedgerEntry.id)):
         fields = {name: getattr(entry, name) for name in (*chain.FIELDS, *chain.OPTIONAL)}
         fields["created_at"] = chain.iso(entry.created_at)
-        out.append({"id": entry.id, **fields, "hash": entry.hash})
+        leaf_index = log.leaf_index(session, entry_id=entry.id)
+        out.append({"id": entry.id, **fields, "hash": entry.hash, "leaf_index": leaf_index})
     return out
 
 
@@ -53,7 +56,12 @@ def test_the_json_export_is_the_whole_list_version_byte_for_byte(
     rows = reference_rows(session)
     assert len(rows) > 3 * ledger.STREAM_BATCH and any(r["fund_id"] for r in rows)
     expected = jsonify(
-        {"format": ledger.EXPORT_FORMAT, "entries": rows, **ledger.export_extras(session)}
+        {
+            "format": ledger.EXPORT_FORMAT,
+            "entries": rows,
+            **ledger.export_extras(session),
+            "log": log_summary(),
+        }
     )
     assert response.is_streamed is False  # the test client read it whole
     assert response.get_data() == expected.get_data()
@@ -132,6 +140,8 @@ def test_verify_checks_an_older_payout_without_a_head_by_its_moment(
         bank_reference="OLD", ledger_head_id=None, created_at=moment,
     )  # fmt: skip
     session.add(old)
+    session.flush()
+    log.append(session, [old])  # a leaf, as the migration made every older payout
     session.commit()
     result = verify(app)
     if after:

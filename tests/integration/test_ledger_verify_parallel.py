@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select, text
 
 from storefront.models import LedgerEntry, LedgerSum, Payout, utcnow
-from storefront.services import ledger, ledger_verify
+from storefront.services import ledger, ledger_verify, log
 from tests.factories import Line, make_paid_order
 from tests.integration.test_ledger_chain import tamper
 from tests.integration.test_payout_guards import PAID_ON
@@ -103,6 +103,7 @@ def test_a_payout_with_its_head_in_the_second_range_is_held_to_everything_before
     )  # fmt: skip
     session.add(payout)
     session.flush()
+    log.append(session, [payout])
     payout_id, cause_id = payout.id, shop.cause.id
     session.commit()
     single = ledger.audit(session)

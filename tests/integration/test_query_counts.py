@@ -43,8 +43,8 @@ def test_storefront_pages_do_not_grow_with_the_catalogue(client, session, count_
     large = queries_for(client, count_queries, url)
     assert small == large
     # the ledger adds the causes' balances (pledges, payouts, names), the latest payouts and
-    # which of them were cancelled
-    assert large <= (11 if url == "/ledger" else 6)
+    # which of them were cancelled, the log's latest checkpoint and its witnesses
+    assert large <= (12 if url == "/ledger" else 6)
 
 
 def test_the_product_page_runs_the_same_queries_for_any_product(client, session, count_queries):
@@ -195,3 +195,31 @@ def test_the_numbers_page_and_impact_read_the_running_totals_not_the_order_lines
     assert any("sales_day" in s for s in public.statements)
     for statement in counted.statements + public.statements:
         assert not re.search(r"\border_line\b", statement), statement
+
+
+def test_the_order_ledger_page_and_the_receipt_prove_their_entries_in_constant_queries(
+    client, session, count_queries, shop
+):
+    """An order's public ledger page and its receipt read the checkpoint, the leaf indexes and
+    every tile their proofs need in one query each, whether the order has 2 entries in a log
+    of one tile or 12 in a log two tile levels high."""
+    from storefront.models import utcnow
+    from storefront.services import log
+    from tests.factories import Line, make_paid_order
+
+    def signed_order(lines):
+        placed = make_paid_order(session, shop.venture, [Line(shop.product)] * lines)
+        session.commit()
+        log.checkpoint(session, client.application.extensions["log_signer"], utcnow())
+        session.commit()
+        return placed
+
+    def urls(placed):
+        return [f"/ledger/orders/{placed.number}", f"/orders/{placed.number}/receipt?token=t"]
+
+    small = [queries_for(client, count_queries, url) for url in urls(signed_order(1))]
+    make_paid_order(session, shop.venture, [Line(shop.product)] * 150)  # 300 more leaves
+    large = [queries_for(client, count_queries, url) for url in urls(signed_order(6))]
+    assert log.size(session) > 256 and large == small
+    # the order, its lines and its entries, then the checkpoint, the leaf indexes, the tiles
+    assert small[0] <= 6

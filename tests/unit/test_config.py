@@ -12,6 +12,7 @@ PRODUCTION = {
     "STRIPE_WEBHOOK_SECRET": "whsec_9Q2nF7xKp3LmV8rT1yB6cZ4wD0hJ5sGa",
     "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
     "JOBS_BROKER_URL": "redis://127.0.0.1:6379/1",
+    "LOG_SIGNING_KEY_FILE": "/run/secrets/log-signing.key",
 }
 
 
@@ -102,3 +103,13 @@ def test_production_keeps_its_jobs_in_a_queue_the_worker_shares(tmp_path):
     with pytest.raises(ConfigError, match="JOBS_BROKER_URL"):
         load(str(tmp_path), without)
     assert load(str(tmp_path), PRODUCTION)["JOBS_BROKER_URL"] == "redis://127.0.0.1:6379/1"
+
+
+def test_production_refuses_to_start_without_a_log_signing_key(tmp_path):
+    without = {k: v for k, v in PRODUCTION.items() if k != "LOG_SIGNING_KEY_FILE"}
+    with pytest.raises(ConfigError, match="LOG_SIGNING_KEY"):
+        load(str(tmp_path), without)
+    assert load(str(tmp_path), {**without, "LOG_SIGNING_KEY": "PRIVATE+KEY+x"})["LOG_ORIGIN"] == ""
+    assert load(str(tmp_path), PRODUCTION)["LOG_SIGNING_KEY_FILE"] == "/run/secrets/log-signing.key"
+    # the demo keeps a key it generates in the instance folder
+    assert load(str(tmp_path), {})["LOG_SIGNING_KEY_FILE"] == str(tmp_path / "log-signing.key")
