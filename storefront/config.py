@@ -237,6 +237,8 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "LOG_SIGNING_KEY": log_key,
         "LOG_SIGNING_KEY_FILE": log_key_file
         or ("" if production else str(instance / "log-signing.key")),
+        # A checkpoint is signed at most this often; appends in between wait for the next one.
+        "LOG_CHECKPOINT_SECONDS": _int(env, "LOG_CHECKPOINT_SECONDS", 5),
         "LOG_ORIGIN": env.get("LOG_ORIGIN", ""),  # default: PUBLIC_URL's host + "/ledger"
         # Verifier keys of signing keys rotated out: their checkpoints still check.
         "LOG_PREVIOUS_VERIFIER_KEYS": _list(env, "LOG_PREVIOUS_VERIFIER_KEYS") or [],

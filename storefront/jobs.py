@@ -45,7 +45,17 @@ def _send_notice(payload: Mapping[str, Any]) -> None:
 
 
 def _sign_checkpoint(payload: Mapping[str, Any]) -> None:
-    donation_log.checkpoint(db.session(), current_app.extensions["log_signer"], utcnow())
+    """Sign a checkpoint of the log, but no sooner than ``LOG_CHECKPOINT_SECONDS`` after the
+    last one: a checkpoint asked for earlier is put off until then, and the appends made
+    meanwhile are signed together by it."""
+    session, now = db.session(), queue().clock()
+    due = donation_log.next_checkpoint_due(
+        session, timedelta(seconds=current_app.config["LOG_CHECKPOINT_SECONDS"])
+    )
+    if due is not None and due > now:
+        jobs.add(session, donation_log.CHECKPOINT_JOB, {}, run_after=due)
+        return
+    donation_log.checkpoint(session, current_app.extensions["log_signer"], now)
 
 
 # What a job of each kind does, in an app context, inside the transaction that claimed it.
@@ -69,9 +79,9 @@ def queue() -> Queue:
     return current_app.extensions["jobs"]
 
 
-def _dispatch_in_current_app(job_id: uuid.UUID) -> None:
+def _dispatch_in_current_app(job_id: uuid.UUID, at: datetime | None) -> None:
     if has_app_context():  # else (a script's plain session) the relay hands it over
-        queue().dispatch(job_id)
+        queue().dispatch(job_id, at)
 
 
 def build_huey(config: Mapping[str, Any]) -> Huey:

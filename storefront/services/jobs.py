@@ -34,7 +34,7 @@ _KEY = "sangsaeng_jobs"
 _COMMITTED = "sangsaeng_jobs_committed"
 ERROR_LENGTH = 1000
 
-Dispatcher = Callable[[uuid.UUID], None]
+Dispatcher = Callable[[uuid.UUID, datetime | None], None]  # the job, and when it is due
 # At most one, for the whole process: the app's dispatcher finds its app in the app context.
 _dispatcher: list[Dispatcher] = []
 
@@ -63,11 +63,14 @@ def _plain(db: Session) -> Session:
 
 def _remember(session: Session, job: Job) -> None:
     transaction = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(_KEY, []).append((transaction, job.id, job))
+    session.info.setdefault(_KEY, []).append((transaction, job.id, job, job.run_after))
 
 
-def add(db: Session, kind: str, payload: Mapping[str, Any]) -> Job:
-    """Record a job of ``kind``; it is handed to the queue if, and once, this commits."""
+def add(
+    db: Session, kind: str, payload: Mapping[str, Any], run_after: datetime | None = None
+) -> Job:
+    """Record a job of ``kind``; it is handed to the queue if, and once, this commits, to run
+    at once or, given ``run_after``, not before then."""
     session = _plain(db)
     now = utcnow()
     job = Job(
@@ -76,7 +79,7 @@ def add(db: Session, kind: str, payload: Mapping[str, Any]) -> Job:
         payload=dict(payload),
         status="pending",
         attempts=0,
-        run_after=now,
+        run_after=run_after if run_after is not None and run_after > now else now,
         created_at=now,
     )
     session.add(job)  # begins the transaction if none is under way
@@ -86,7 +89,7 @@ def add(db: Session, kind: str, payload: Mapping[str, Any]) -> Job:
 
 def added(db: Session, kind: str) -> list[Job]:
     """The jobs of ``kind`` that the current transaction will hand over if it commits."""
-    return [job for _t, _id, job in _plain(db).info.get(_KEY, []) if job.kind == kind]
+    return [entry[2] for entry in _plain(db).info.get(_KEY, []) if entry[2].kind == kind]
 
 
 def forget(db: Session, kind: str) -> None:
@@ -217,8 +220,9 @@ def _hand_over(session: Session, transaction: SessionTransaction) -> None:
     committed = session.info.pop(_COMMITTED, [])
     if not _dispatcher:
         return  # the rows wait in the table for the relay
-    for _transaction, job_id, _job in committed:
+    now = utcnow()
+    for _transaction, job_id, _job, due in committed:
         try:
-            _dispatcher[0](job_id)
+            _dispatcher[0](job_id, due if due is not None and due > now else None)
         except Exception:  # a queue that is down must not undo a commit; the relay retries
             log.exception("handing job %s to the queue failed", job_id)

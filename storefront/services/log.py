@@ -15,7 +15,7 @@ import logging
 import os
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from contextlib import closing
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -408,6 +408,12 @@ def _lock(db: Session) -> None:
 def latest(db: Session) -> LogCheckpoint | None:
     """The newest checkpoint the shop signed."""
     return db.scalar(select(LogCheckpoint).order_by(LogCheckpoint.size.desc()).limit(1))
+
+
+def next_checkpoint_due(db: Session, every: timedelta) -> datetime | None:
+    """When the next checkpoint may be signed: ``every`` after the last one (None: now)."""
+    signed = db.scalar(select(func.max(LogCheckpoint.created_at)))
+    return None if signed is None else signed + every
 
 
 def checkpoint_at(db: Session, tree_size: int) -> LogCheckpoint | None:

@@ -278,6 +278,43 @@ def test_appends_ask_for_one_checkpoint_job_at_a_time_and_the_minute_job_signs(m
         assert session.scalars(select(LogCheckpoint.size)).all() == [6]
 
 
+def test_checkpoints_are_signed_at_most_every_log_checkpoint_seconds(make_app):
+    from datetime import timedelta
+
+    from storefront.extensions import db
+    from storefront.jobs import queue
+    from storefront.models import Job
+    from tests.factories import small_shop
+
+    with make_app(JOBS_EAGER=False, LOG_CHECKPOINT_SECONDS=60).app_context():
+        session = db.session
+        shop = small_shop(session)
+        pending = select(Job).where(Job.kind == log.CHECKPOINT_JOB, Job.status == "pending")
+        make_paid_order(session, shop.venture, [Line(shop.product)], when=START)
+        session.commit()
+        queue().drain()  # the first checkpoint is signed at once
+        assert session.scalars(select(LogCheckpoint.size)).all() == [2]
+        first = log.latest(session)
+        make_paid_order(session, shop.venture, [Line(shop.cheap)], when=START)
+        session.commit()
+        queue().drain()  # too soon after the first: put off, not signed
+        session.expire_all()
+        assert session.scalars(select(LogCheckpoint.size)).all() == [2]
+        later = session.scalars(pending).one()
+        assert later.run_after == first.created_at + timedelta(seconds=60)
+        due, later_id = later.run_after, later.id
+        session.rollback()  # the worker needs the database (SQLite: one writer)
+        clock = queue().clock
+        queue().clock = lambda: due + timedelta(seconds=1)
+        try:
+            assert queue().drain(now=due + timedelta(seconds=1)) == 1
+        finally:
+            queue().clock = clock
+        session.expire_all()
+        assert session.scalars(select(LogCheckpoint.size)).all() == [2, 4]
+        assert session.get(Job, later_id).status == "done"
+
+
 def test_the_cli_prints_the_verifier_key_and_registers_witnesses(app, session):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["ledger", "log-key"]).output.strip() == str(log_key())

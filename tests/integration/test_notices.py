@@ -31,7 +31,7 @@ NOTICE = Notice("order_refund", "buyer@example.com", "en", {"order_number": "SS-
 def handed(monkeypatch):
     """The job ids handed to the queue after a commit, instead of the app's queue."""
     ids = []
-    monkeypatch.setattr(jobs, "_dispatcher", [ids.append])
+    monkeypatch.setattr(jobs, "_dispatcher", [lambda job_id, due: ids.append(job_id)])
     return ids
 
 
@@ -140,7 +140,7 @@ def test_discarded_notices_are_not_stored_even_once_flushed(plain, handed):
 
 
 def test_a_failing_hand_off_keeps_the_job_for_the_relay(plain, monkeypatch, caplog):
-    def queue_down(job_id):
+    def queue_down(job_id, due):
         raise ConnectionError("redis is down")
 
     monkeypatch.setattr(jobs, "_dispatcher", [queue_down])
