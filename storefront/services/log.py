@@ -91,7 +91,9 @@ def want_checkpoint(db: Session) -> None:
 def append_bulk(db: Session, leaves: Iterable[tuple[int | None, int | None, bytes]]) -> int:
     """Add leaves given as (entry id, payout id, leaf hash), one of the ids set, in order; for
     loaders that write rows without ``ledger.append``. Streams: a batch of leaves and one tile
-    per level in memory at a time. Return how many were added. Take ``ledger.lock_chain``."""
+    per level in memory at a time. Return how many were added. Holds the ledger's lock until
+    the transaction ends, as the appends through ``ledger.append`` do."""
+    _lock(db)
     start = size(db)
     tiles = _PartialTiles.load(db, start)
     frontier = merkle.Frontier.at(merkle.TileHashSource(start, tiles.read), start)
@@ -228,10 +230,26 @@ def leaf_hash(db: Session, index: int) -> bytes | None:
     return None if found is None else bytes(found)
 
 
-def source(db: Session, tree_size: int) -> merkle.HashSource:
-    """The tree of ``tree_size`` leaves, read from the stored tiles (one query per tile it
-    needs, each read once). Asking for a subtree beyond what is stored raises ``LogRefused``."""
+def source(db: Session, tree_size: int, near: Iterable[int] = ()) -> merkle.HashSource:
+    """The tree of ``tree_size`` leaves, read from the stored tiles, each read once. The tiles
+    over the leaves ``near`` (a proof's leaf, the tree's last leaf) are read first in one
+    query; any other tile a proof needs, in a query of its own. Asking for a subtree beyond
+    what is stored raises ``LogRefused``."""
     cache: dict[TileKey, bytes] = {}
+    keys = set()
+    for position in near:
+        level = 0
+        while count := merkle.hashes_at(tree_size, level):
+            index = position >> (merkle.TILE_HEIGHT * (level + 1))
+            if 0 <= index <= (count - 1) // merkle.TILE_WIDTH:
+                keys.add((level, index))
+            level += 1
+    if keys:
+        where = or_(*(and_(LogTile.level == lv, LogTile.idx == ix) for lv, ix in sorted(keys)))
+        for lv, ix, hashes in db.execute(
+            select(LogTile.level, LogTile.idx, LogTile.hashes).where(where)
+        ):
+            cache[(lv, ix)] = bytes(hashes)
 
     def read_tile(tile: merkle.Tile) -> bytes:
         key = (tile.level, tile.index)
@@ -266,7 +284,8 @@ def inclusion(db: Session, index: int, tree_size: int) -> list[bytes]:
     if not 0 <= index < tree_size:
         raise LogRefused("log.leaf_out_of_range", index=index, size=tree_size)
     _published(db, tree_size)
-    return merkle.inclusion_proof(source(db, tree_size), index, tree_size)
+    near = (index, tree_size - 1)
+    return merkle.inclusion_proof(source(db, tree_size, near), index, tree_size)
 
 
 def consistency(db: Session, old: int, new: int) -> list[bytes]:
@@ -277,7 +296,8 @@ def consistency(db: Session, old: int, new: int) -> list[bytes]:
     _published(db, new)
     if old:
         _published(db, old)
-    return merkle.consistency_proof(source(db, new), old, new)
+    near = (old - 1, old, new - 1) if old else ()
+    return merkle.consistency_proof(source(db, new, near), old, new)
 
 
 def root(db: Session, tree_size: int) -> bytes:
@@ -285,7 +305,7 @@ def root(db: Session, tree_size: int) -> bytes:
     if tree_size < 0:
         raise LogRefused("log.bad_size", size=tree_size)
     _published(db, tree_size)
-    return merkle.root_hash(source(db, tree_size), tree_size)
+    return merkle.root_hash(source(db, tree_size, (tree_size - 1,)), tree_size)
 
 
 # --- checkpoints -----------------------------------------------------------------------------

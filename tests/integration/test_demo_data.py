@@ -37,6 +37,26 @@ def test_the_demo_loads_once_with_ventures_products_orders_and_accounts(app, ses
     assert grown.exit_code == 0 and count(session, Product) == 300
 
 
+def test_the_demo_ends_with_a_signed_checkpoint_of_its_whole_log(make_app):
+    from storefront.domain import notes
+    from storefront.extensions import db
+    from storefront.models import Payout
+    from storefront.services import log
+
+    app = make_app(JOBS_EAGER=False)  # no checkpoint job runs: the command signs one itself
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["demo", "load", "--orders", "3"])
+        assert result.exit_code == 0, result.output
+        latest = log.latest(db.session)
+        assert latest is not None
+        assert (
+            latest.size
+            == log.size(db.session)
+            == count(db.session, LedgerEntry) + count(db.session, Payout)
+        )
+        notes.open_checkpoint(latest.note, [app.extensions["log_signer"].verifier_key])
+
+
 def test_production_gets_no_demo_accounts(make_app):
     from storefront.extensions import db
 
