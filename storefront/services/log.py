@@ -380,14 +380,19 @@ def _key_file(path: Path, origin: str, generate: bool) -> str:
     """A key file's text; outside production, one generated for ``origin`` if missing."""
     if not path.exists() and generate:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole under another name, then linked into place: a process starting at the
+        # same time reads the first key made, never half of one.
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(notes.Signer.generate(origin).private_key_string() + "\n")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(draft, path)
+            log.warning("generated a log signing key for %s in %s", origin, path)
         except FileExistsError:
             pass  # another process made it first
-        else:
-            with os.fdopen(fd, "w") as out:
-                out.write(notes.Signer.generate(origin).private_key_string() + "\n")
-            log.warning("generated a log signing key for %s in %s", origin, path)
+        finally:
+            draft.unlink()
     try:
         return path.read_text()
     except OSError as error:
