@@ -195,7 +195,7 @@ def _inclusion(index: int, size: int) -> dict[str, Any]:
         found = log.checkpoint_at(db.session(), size)
         if found is None:
             raise LogRefused("log.unknown_size", size=size)
-        proof = log_proofs.inclusion(db.session(), index, size)
+        proof = log.inclusion(db.session(), index, size)
     except LogRefused as error:
         _refused(error)
     leaf = log.leaf_hash(db.session(), index)
@@ -244,7 +244,7 @@ def consistency() -> Response:
     old = parse_number("old", request.args.get("old"))
     new = parse_number("new", request.args.get("new"))
     try:
-        proof = log_proofs.consistency(db.session(), old, new)
+        proof = log.consistency(db.session(), old, new)
     except LogRefused as error:
         _refused(error)
     return _json({"old": old, "new": new, "proof": b64(proof)}, IMMUTABLE)

@@ -1,4 +1,5 @@
-"""Every form that changes something needs the CSRF token; the webhook is the one exemption."""
+"""Every form that changes something needs the CSRF token; the exemptions are the two APIs
+that no browser form posts to: the payment webhook and witnesses' cosignatures of the log."""
 
 import re
 import uuid
@@ -15,12 +16,15 @@ def guarded(make_app, shop):
     return client
 
 
-def test_every_post_route_except_the_webhook_refuses_a_missing_token(guarded, shop):
+APIS = ("/webhooks/", "/ledger/log/cosignatures")  # signed by their senders, not sessions
+
+
+def test_every_post_route_except_the_apis_refuses_a_missing_token(guarded, shop):
     app = guarded.application
     posts = [
         rule
         for rule in app.url_map.iter_rules()
-        if "POST" in rule.methods and not rule.rule.startswith("/webhooks/")
+        if "POST" in rule.methods and not rule.rule.startswith(APIS)
     ]
     assert len(posts) >= 6
     for rule in posts:
@@ -46,3 +50,8 @@ def test_the_webhook_does_not_ask_for_a_csrf_token(guarded):
         "/webhooks/stripe", data=b"{}", headers={"Stripe-Signature": "t=1,v1=x"}
     )
     assert response.status_code == 400 and response.json == {"result": "rejected"}
+
+
+def test_the_logs_cosignature_api_does_not_ask_for_a_csrf_token(guarded):
+    response = guarded.post("/ledger/log/cosignatures", data=b"not a note")
+    assert response.status_code == 400 and response.json["error"]

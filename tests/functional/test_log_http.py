@@ -452,19 +452,3 @@ def test_the_export_names_each_leaf_and_carries_the_latest_checkpoint(app, clien
     assert export["log"]["verifier_key"] == str(verifier(app))
     assert export["log"]["origin"] == verifier(app).name
     assert opened(app, export["log"]["checkpoint"]).checkpoint.size == logged["new"].size
-
-
-def test_the_endpoints_proofs_are_the_logs_read_in_one_query_of_tiles(session, shop, count_queries):
-    from storefront.services import log_proofs
-
-    order(session, shop, lines=140)  # 280 leaves: two tile levels
-    small = sign(session).size
-    order(session, shop, lines=3)
-    size = sign(session).size
-    for index in (0, 1, 255, 256, small - 1, size - 1):
-        with count_queries() as counted:
-            proof = log_proofs.inclusion(session, index, size)
-        assert proof == log.inclusion(session, index, size)
-        assert counted.count <= 2  # the checkpoint (unless already loaded) and the tiles
-    for old in (0, small, size):
-        assert log_proofs.consistency(session, old, size) == log.consistency(session, old, size)
