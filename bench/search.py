@@ -13,6 +13,7 @@ through the app's own session, without HTTP or templates: bench/http.py measures
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -20,14 +21,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sqlalchemy import select
+
 from storefront import create_app
 from storefront.extensions import db
+from storefront.models import Venture
 from storefront.services import catalog
 
+# bench/http_pages.py's searches ("{venture_name}": the first approved venture's name), then
+# more: a particle, two words, English prefixes, and words in thousands of products.
 QUERIES = [
     "노트",
     "비누",
     "비누를",
+    "{venture_name}",
+    "pcs",
+    "없는상품xyz",
     "노트에",
     "쿠키",
     "원목 도마",
@@ -72,8 +81,12 @@ def main() -> None:
                 )
                 print("\n".join(row[0] for row in plan), end="\n\n")
             return
+        venture_name = session.scalar(
+            select(Venture.name).where(Venture.status == "approved").order_by(Venture.id).limit(1)
+        )
+        print(f"load average {os.getloadavg()[0]:.1f}, {args.runs} runs a query")
         print(f"{'query':12s} {'found':>7s} {'median ms':>10s} {'p99 ms':>8s}")
-        for q in QUERIES:
+        for q in (q.format(venture_name=venture_name) for q in QUERIES):
             query = catalog.ProductQuery(q=q)
             times = []
             for _ in range(args.runs):
@@ -84,7 +97,9 @@ def main() -> None:
             times.sort()
             p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
             print(
-                f"{q:12s} {page.count:7d} {statistics.median(times):10.1f} {p99:8.1f}", flush=True
+                f"{q:12s} {page.count:6d}{'+' if page.count_capped else ' '}"
+                f" {statistics.median(times):10.1f} {p99:8.1f}",
+                flush=True,
             )
 
 
