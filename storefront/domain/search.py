@@ -135,23 +135,31 @@ def _stems(run: str) -> list[str]:
     return []
 
 
-def _clauses(piece: str, hangul: bool, last_piece: bool) -> Clause:
+def _clauses(piece: str, hangul: bool, last_piece: bool, prefixes: bool) -> Clause:
     if not hangul:
         # Words of three letters or more match as prefixes (soa -> soap).
-        return ((Term(piece, prefix=len(piece) >= 3 and not piece.isdigit()),),)
+        prefix = prefixes or (len(piece) >= 3 and not piece.isdigit())
+        return ((Term(piece, prefix=prefix),),)
+    if prefixes:  # a word being typed: its last syllable may begin a longer bigram
+        terms = _hangul_terms(piece)
+        return ((*terms[:-1], Term(terms[-1].token, prefix=True)),)
     alternatives = [_hangul_terms(piece)]
     if last_piece:
         alternatives += [_hangul_terms(stem) for stem in _stems(piece)]
     return tuple(alternatives)
 
 
-def parse_query(text: str) -> list[Clause]:
-    """Turn what a shopper typed into clauses that must all match; [] if nothing to find."""
+def parse_query(text: str, prefixes: bool = False) -> list[Clause]:
+    """Turn what a shopper typed into clauses that must all match; [] if nothing to find.
+
+    With ``prefixes`` (suggestions while typing), every word's end matches as a prefix:
+    ``햇`` finds ``햇살``, ``ca`` finds ``candle``; particles are not stripped.
+    """
     clauses: list[Clause] = []
     for word in WORD.findall(normalise(text))[:MAX_QUERY_WORDS]:
         pieces = _pieces(word)
         for index, (piece, hangul) in enumerate(pieces):
-            clauses.append(_clauses(piece, hangul, index == len(pieces) - 1))
+            clauses.append(_clauses(piece, hangul, index == len(pieces) - 1, prefixes))
     return clauses
 
 

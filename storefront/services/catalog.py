@@ -114,3 +114,19 @@ def popular_products(db: Session, limit: int = 8) -> list[Product]:
     # the popular sort's order, which ix_product_popular walks from its end
     order = (Product.units_sold.desc(), Product.id.desc())
     return list(db.scalars(stmt.order_by(*order).limit(limit)))
+
+
+SUGGESTIONS = 8
+
+
+def suggestions(db: Session, typed: str) -> list[str]:
+    """Up to ``SUGGESTIONS`` venture names and product titles for a search being typed."""
+    return search.suggest(db, visible_products(), typed.strip()[:100], SUGGESTIONS)
+
+
+def did_you_mean(db: Session, query: ProductQuery, page: Page[Product]) -> str:
+    """A corrected query when a search's first page found little (fewer than 3), else ""."""
+    first = not (query.start.after or query.start.before) and query.start.page == 1
+    if not query.q.strip() or not first or page.count is None or page.count >= 3:
+        return ""
+    return search.did_you_mean(db, query.q.strip()[:100])

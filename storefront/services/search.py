@@ -281,11 +281,36 @@ def match(db: Session, stmt: Select[Any], text_: str) -> Found | None:
     return index_for(db.get_bind().dialect.name).match(stmt, clauses, _ventures(db, clauses))
 
 
+def _named(db: Session, clauses: list[Clause]) -> list[tuple[int, str]]:
+    """The approved ventures whose names answer the query (a few dozen names, matched here)."""
+    named = db.execute(
+        select(Venture.id, Venture.name).where(Venture.status == "approved").order_by(Venture.name)
+    )
+    return [(id_, name) for id_, name in named if matches(clauses, set(tokens(name)))]
+
+
 def _ventures(db: Session, clauses: list[Clause]) -> list[int]:
-    """The approved ventures whose names answer the query (a few dozen names, matched here:
-    the database then knows from its statistics how many products each has)."""
-    named = db.execute(select(Venture.id, Venture.name).where(Venture.status == "approved"))
-    return [id_ for id_, name in named if matches(clauses, set(tokens(name)))]
+    """The ids of the ventures whose names answer the query: the database then knows from its
+    statistics how many products each has, where a guess from their names' bigrams is wild."""
+    return [id_ for id_, _name in _named(db, clauses)]
+
+
+def suggest(db: Session, stmt: Select[Any], text_: str, limit: int) -> list[str]:
+    """Venture names, then product titles (newest first), that what the shopper has typed so
+    far finds (its last word may be unfinished: every word matches as a prefix), ``limit`` at
+    most, in two queries. ``stmt`` selects the products a shopper may see."""
+    clauses = parse_query(text_, prefixes=True)
+    if not clauses:
+        return []
+    named = _named(db, clauses)
+    found = index_for(db.get_bind().dialect.name).match(stmt, clauses, [id_ for id_, _ in named])
+    titles = db.scalars(
+        found.stmt.with_only_columns(Product.title)
+        .where(found.tiers[0])
+        .order_by(Product.id.desc())
+        .limit(limit * 2)  # room for repeated titles
+    )
+    return list(dict.fromkeys([name for _id, name in named] + list(titles)))[:limit]
 
 
 def _source() -> Select[*tuple[Any, ...]]:

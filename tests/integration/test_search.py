@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from storefront.services import catalog, listings, ventures
+from storefront.services import catalog, listings, search, ventures
 from storefront.services.pagination import PageRequest, encode_cursor
 from storefront.services.search import reindex_all
 from tests.factories import make_product, make_venture
@@ -203,3 +203,50 @@ def test_other_sorts_still_find_every_match(session, common_word):
         session, catalog.ProductQuery(q="햇빛", sort="price_asc"), per_page=50
     )
     assert {p.id for p in cheap.items} == {p.id for p in page.items} and cheap.count == 9
+
+
+def test_a_misspelt_korean_word_is_offered_the_nearest_indexed_one(session, catalogue):
+    assert search.did_you_mean(session, "올리브 수제비니") == "올리브 수제비누"
+    assert search.did_you_mean(session, "햇살공밤") == "햇살공방"  # a venture's name
+    assert search.did_you_mean(session, "가밤을") == "가방"  # without its particle
+
+
+def test_a_misspelt_english_word_is_offered_the_nearest_indexed_one(session, catalogue):
+    assert search.did_you_mean(session, "Soy Candel") == "soy candle"
+    assert search.did_you_mean(session, "candle") == ""  # nothing to correct
+    assert search.did_you_mean(session, "zzzzzz") == ""  # nothing near
+    assert search.did_you_mean(session, "%") == ""
+
+
+def test_words_of_edited_titles_join_the_vocabulary(session, catalogue):
+    data = listings.ListingInput("대나무 칫솔", "", "living", 3000, 5)
+    listings.update(session, catalogue["bag"], data)
+    session.commit()
+    assert search.did_you_mean(session, "대나모") == "대나무"
+
+
+def test_did_you_mean_runs_two_queries(session, catalogue, count_queries):
+    with count_queries() as q:
+        search.did_you_mean(session, "수제비니 candel 가밤")
+    assert q.count == 2
+
+
+def test_suggestions_are_names_then_titles_of_what_a_shopper_may_see(session, catalogue):
+    pending = make_venture(session, name="햇살대기", status="pending")
+    make_product(session, pending, title="햇살 숨은 컵")
+    make_product(session, catalogue["crafts"], title="햇살 초안 접시", status="draft")
+    make_product(session, catalogue["crafts"], title="햇살 머그")
+    session.commit()
+    assert catalog.suggestions(session, "햇") == ["햇살공방", "햇살 머그"]
+    assert catalog.suggestions(session, "so") == ["Soy Candle"]
+    assert catalog.suggestions(session, "%") == []
+
+
+def test_suggestions_stop_at_eight(session):
+    venture = make_venture(session, name="바다상점")
+    for i in range(12):
+        make_product(session, venture, title=f"바다 유리 {i}")
+    session.commit()
+    found = catalog.suggestions(session, "바다")
+    assert found[0] == "바다상점" and len(found) == catalog.SUGGESTIONS
+    assert found[1] == "바다 유리 11"  # the newest title first
