@@ -3,10 +3,16 @@
 The index is the table ``product_search``, one row per product (whatever its status: what a
 shopper may see is decided by the catalogue's own filter, so publishing, archiving or a
 venture's approval never touch it). It holds the tokens of storefront.domain.search for the
-title, the venture's name and the description, weighted in that order:
+title, the venture's name and the description:
 
-- PostgreSQL: a ``tsvector`` column under a GIN index, ranked by ``ts_rank``;
-- SQLite: an FTS5 table whose rowid is the product id, ranked by ``bm25``.
+- PostgreSQL: a ``tsvector`` of all three under a GIN index, and one of the title alone under
+  another;
+- SQLite: an FTS5 table (title, venture, body) whose rowid is the product id.
+
+Results rank in tiers (the title holds the query, else the venture's name does, else the
+rest), newest first within each: storefront.services.pagination.paginate_tiers reads a page of
+them without reading every match. A vocabulary of title and venture-name words
+(``search_term``) serves "did you mean"; ``suggest`` answers the search box as one types.
 
 Both are built from tokens made here in Python, never by the database's own parser, so the
 two behave alike. The rows are kept current by a session hook (``after_flush``) that
@@ -212,7 +218,6 @@ class SqliteIndex:
     """An FTS5 table (title, venture, body) whose rowid is the product id."""
 
     documents = table(TABLE, column("rowid"))
-    weights = (10.0, 5.0, 1.0)  # title, venture, description
 
     @staticmethod
     def fts_query(clauses: Sequence[Clause]) -> str:
