@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set
 from dataclasses import dataclass
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]+")
@@ -244,7 +245,7 @@ def stem(word: str) -> str:
     return stems[0] if stems else word
 
 
-def matches(clauses: list[Clause], found: set[str]) -> bool:
+def matches(clauses: list[Clause], found: Set[str]) -> bool:
     """Whether a text with these tokens answers the query, as the index would decide."""
 
     def has(term: Term) -> bool:

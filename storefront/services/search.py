@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import (
@@ -286,12 +287,17 @@ def match(db: Session, stmt: Select[Any], text_: str) -> Found | None:
     return index_for(db.get_bind().dialect.name).match(stmt, clauses, _ventures(db, clauses))
 
 
+@lru_cache(maxsize=4096)
+def _name_tokens(name: str) -> frozenset[str]:
+    return frozenset(tokens(name))
+
+
 def _named(db: Session, clauses: list[Clause]) -> list[tuple[int, str]]:
     """The approved ventures whose names answer the query (a few dozen names, matched here)."""
     named = db.execute(
         select(Venture.id, Venture.name).where(Venture.status == "approved").order_by(Venture.name)
     )
-    return [(id_, name) for id_, name in named if matches(clauses, set(tokens(name)))]
+    return [(id_, name) for id_, name in named if matches(clauses, _name_tokens(name))]
 
 
 def _ventures(db: Session, clauses: list[Clause]) -> list[int]:
