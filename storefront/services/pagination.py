@@ -25,6 +25,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    case,
     false,
     func,
     literal,
@@ -153,9 +154,11 @@ def paginate(
     request: PageRequest,
     per_page: int,
     count_up_to: int = 0,
+    counted: tuple[int, bool] | None = None,
 ) -> Page[Any]:
     """Fetch the page ``request`` asks for in ``order_by`` (whose last key is unique), with one
-    query; with ``count_up_to``, one more counts the result up to that many rows.
+    query; with ``count_up_to``, one more counts the result up to that many rows (unless
+    ``counted`` brings that count).
 
     Items are the statement's entity when it selects one, else a tuple of its columns.
     """
@@ -180,9 +183,8 @@ def paginate(
             offset = 0
         keyed = keyed.offset(offset) if offset else keyed
     rows = list(db.execute(keyed.limit(per_page + 1)))
-    return _page(
-        db, stmt, rows, width, per_page, backwards, after is not None or offset > 0, count_up_to
-    )
+    start = after is not None or offset > 0
+    return _page(db, stmt, rows, width, per_page, backwards, start, count_up_to, counted)
 
 
 def _page(
@@ -194,9 +196,11 @@ def _page(
     backwards: bool,
     after_start: bool,
     count_up_to: int,
+    counted: tuple[int, bool] | None = None,
 ) -> Page[Any]:
     """Make a page of up to ``per_page + 1`` rows (``width`` columns, then the ordering's keys)
-    fetched in the page's direction; with ``count_up_to``, count ``stmt`` up to that many."""
+    fetched in the page's direction; with ``count_up_to``, count ``stmt`` up to that many
+    (unless ``counted`` already says how many, and whether there are more)."""
     more = len(rows) > per_page
     rows = rows[:per_page]
     if backwards:
@@ -209,12 +213,23 @@ def _page(
     else:
         next_cursor = last if more else ""
         prev_cursor = first if after_start and rows else ""
-    count, capped = None, False
-    if count_up_to:
-        bounded = stmt.order_by(None).limit(count_up_to + 1).subquery()
-        found = db.scalar(select(func.count()).select_from(bounded)) or 0
-        count, capped = min(found, count_up_to), found > count_up_to
+    count: int | None = None
+    capped = False
+    if counted is not None:
+        count, capped = counted
+    elif count_up_to:
+        count, capped = _count(db, stmt, count_up_to)
     return Page(items, per_page, next_cursor, prev_cursor, count, capped)
+
+
+def _count(db: Session, stmt: Select[Any], up_to: int) -> tuple[int, bool]:
+    """How many rows ``stmt`` gives, up to ``up_to``, and whether it gives more."""
+    bounded = stmt.order_by(None).limit(up_to + 1).subquery()
+    found = db.scalar(select(func.count()).select_from(bounded)) or 0
+    return min(found, up_to), found > up_to
+
+
+SORT_UP_TO = 200  # a tiered result this small is sorted whole rather than read tier by tier
 
 
 def paginate_tiers(
@@ -231,8 +246,9 @@ def paginate_tiers(
     ``key`` descending, with one query; with ``count_up_to``, one more counts ``count_stmt``
     (the same rows) as ``paginate`` does. A cursor is ``(tier, key)``.
 
-    A row's tier is the first one it meets (the caller makes them exclusive). Each tier is
-    read on its own, in key order, and stops after a page's worth of rows: the database walks
+    A result of at most ``SORT_UP_TO`` rows (the count, taken first, says so) is simply sorted
+    by tier: the smaller statement costs less to plan than it could save. Otherwise each tier
+    is read on its own, in key order, and stops after a page's worth of rows: the database walks
     a dense tier in key order (a page is found early) and reads a sparse one through its own
     index, so a page costs about a page whatever the number of matches. A tier is not read at
     all when the tiers before it filled the page (each waits behind a one-time test of how many
@@ -244,6 +260,13 @@ def paginate_tiers(
     before = _decode(request.before, keys) if request.before and after is None else None
     if (after or before or [0])[0] not in range(len(tiers)):  # not one of ours: first page
         after = before = None
+        request = PageRequest(page=request.page)
+    counted_stmt = stmt if count_stmt is None else count_stmt
+    counted = _count(db, counted_stmt, count_up_to) if count_up_to else None
+    if counted is not None and counted[0] <= SORT_UP_TO and not counted[1]:
+        tier_of = case(*((condition, tier) for tier, condition in enumerate(tiers)))
+        by_tier = (tier_of.asc(), key.desc())
+        return paginate(db, counted_stmt, by_tier, request, per_page, count_up_to, counted)
     backwards = before is not None
     offset = 0
     if after is None and before is None and request.page > 1:
@@ -279,7 +302,5 @@ def paginate_tiers(
         .limit(per_page + 1)
     )
     rows = list(db.execute(page_stmt))
-    counted = stmt if count_stmt is None else count_stmt
-    return _page(
-        db, counted, rows, width, per_page, backwards, after is not None or offset > 0, count_up_to
-    )
+    start_ = after is not None or offset > 0
+    return _page(db, counted_stmt, rows, width, per_page, backwards, start_, count_up_to, counted)

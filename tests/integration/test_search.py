@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from storefront.services import catalog, listings, search, ventures
+from storefront.services import catalog, listings, pagination, search, ventures
 from storefront.services.pagination import PageRequest, encode_cursor
 from storefront.services.search import reindex_all
 from tests.factories import make_product, make_venture
@@ -137,8 +137,15 @@ def page_of(session, q, start=None, per_page=4):
     return catalog.search_products(session, query, per_page=per_page)
 
 
-@pytest.fixture
-def common_word(session):
+@pytest.fixture(params=["sorted whole", "tier by tier"])
+def common_word(request, session, monkeypatch):
+    """Both ways of reading a page: a small result sorted whole, a large one tier by tier."""
+    if request.param == "tier by tier":
+        monkeypatch.setattr(pagination, "SORT_UP_TO", 0)
+    return make_common_word(session)
+
+
+def make_common_word(session):
     """A word in many products: 3 titles, 1 venture name, 5 descriptions (equal texts tie)."""
     plain = make_venture(session, name="바다상점")
     named = make_venture(session, name="햇빛공방")
