@@ -9,7 +9,8 @@ hook in storefront/services/search.py.
 - SQLite: an FTS5 virtual table ``product_search(title, venture, body)`` whose rowid is the
   product id.
 
-Existing products are indexed here, in batches. The table is outside the models' metadata
+Existing products are indexed by 0022_search_terms (which adds columns that today's indexing
+code writes), not here. The table is outside the models' metadata
 (storefront/models/search.py tells Alembic's comparison to leave it alone).
 
 Revision ID: 0017_search
@@ -19,8 +20,6 @@ Create Date: 2026-12-01 23:30:00
 """
 
 from alembic import op
-
-from storefront.services.search import reindex_all
 
 revision = "0017_search"
 down_revision = "0016_payout_guards"
@@ -46,7 +45,6 @@ def upgrade():
             "CREATE VIRTUAL TABLE product_search USING fts5("
             "title, venture, body, tokenize = 'unicode61 remove_diacritics 0')"
         )
-    reindex_all(bind)
 
 
 def downgrade():

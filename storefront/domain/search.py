@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set
 from dataclasses import dataclass
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]+")
@@ -135,21 +136,121 @@ def _stems(run: str) -> list[str]:
     return []
 
 
-def _clauses(piece: str, hangul: bool, last_piece: bool) -> Clause:
+def _clauses(piece: str, hangul: bool, last_piece: bool, prefixes: bool) -> Clause:
     if not hangul:
         # Words of three letters or more match as prefixes (soa -> soap).
-        return ((Term(piece, prefix=len(piece) >= 3 and not piece.isdigit()),),)
+        prefix = prefixes or (len(piece) >= 3 and not piece.isdigit())
+        return ((Term(piece, prefix=prefix),),)
+    if prefixes:  # a word being typed: its last syllable may begin a longer bigram
+        terms = _hangul_terms(piece)
+        return ((*terms[:-1], Term(terms[-1].token, prefix=True)),)
     alternatives = [_hangul_terms(piece)]
     if last_piece:
         alternatives += [_hangul_terms(stem) for stem in _stems(piece)]
     return tuple(alternatives)
 
 
-def parse_query(text: str) -> list[Clause]:
-    """Turn what a shopper typed into clauses that must all match; [] if nothing to find."""
+def parse_query(text: str, prefixes: bool = False) -> list[Clause]:
+    """Turn what a shopper typed into clauses that must all match; [] if nothing to find.
+
+    With ``prefixes`` (suggestions while typing), every word's end matches as a prefix:
+    ``햇`` finds ``햇살``, ``ca`` finds ``candle``; particles are not stripped.
+    """
     clauses: list[Clause] = []
     for word in WORD.findall(normalise(text))[:MAX_QUERY_WORDS]:
         pieces = _pieces(word)
         for index, (piece, hangul) in enumerate(pieces):
-            clauses.append(_clauses(piece, hangul, index == len(pieces) - 1))
+            clauses.append(_clauses(piece, hangul, index == len(pieces) - 1, prefixes))
     return clauses
+
+
+# "Did you mean": words a title or a venture's name offers, and the closest of them to a
+# misspelt query word, compared letter by letter with Hangul syllables split into their jamo
+# (so 비니 is one letter from 비누, not one syllable of two).
+MAX_TERM = 40
+
+
+def vocabulary(text: str) -> list[str]:
+    """The words of a title or a name worth offering: Hangul words of two syllables or more,
+    other words of three letters or more that are not numbers."""
+    words: list[str] = []
+    for piece in PIECE.finditer(normalise(text)):
+        word = piece.group()
+        if len(word) > MAX_TERM or word.isdigit():
+            continue
+        if (piece.group(1) and len(word) >= 2) or (not piece.group(1) and len(word) >= 3):
+            words.append(word)
+    return list(dict.fromkeys(words))
+
+
+def jamo(word: str) -> str:
+    """The word with each Hangul syllable split into its lead, vowel and tail jamo."""
+    letters: list[str] = []
+    for char in word:
+        code = ord(char) - 0xAC00
+        if 0 <= code < 11172:
+            letters += [chr(0x1100 + code // 588), chr(0x1161 + code % 588 // 28)]
+            if code % 28:
+                letters.append(chr(0x11A7 + code % 28))
+        else:
+            letters.append(char)
+    return "".join(letters)
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance between a and b, or ``limit + 1`` once it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def allowed_typos(word: str) -> int:
+    """How many letters (jamo for Hangul) a word may be off by: one per three, at least one."""
+    return max(1, len(jamo(word)) // 3)
+
+
+def closest(word: str, candidates: list[str]) -> str | None:
+    """The candidate nearest to ``word`` within its allowed typos (ties: the nearer length,
+    then alphabetical), or None."""
+    spelled, limit = jamo(word), allowed_typos(word)
+    best: tuple[int, int, str] | None = None
+    for candidate in candidates:
+        if candidate == word:
+            return word
+        distance = edit_distance(spelled, jamo(candidate), limit)
+        if distance <= limit:
+            rank = (distance, abs(len(candidate) - len(word)), candidate)
+            best = rank if best is None or rank < best else best
+    return best[2] if best else None
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query as "did you mean" reads them (particles stay: see ``stem``)."""
+    return [w for w in WORD.findall(normalise(text))[:MAX_QUERY_WORDS] if len(w) <= MAX_TERM]
+
+
+def stem(word: str) -> str:
+    """The word without a trailing particle where one is likely (비니를 -> 비니), else itself."""
+    stems = _stems(word) if HANGUL.fullmatch(word) else []
+    return stems[0] if stems else word
+
+
+def matches(clauses: list[Clause], found: Set[str]) -> bool:
+    """Whether a text with these tokens answers the query, as the index would decide."""
+
+    def has(term: Term) -> bool:
+        if term.prefix:
+            return any(token.startswith(term.token) for token in found)
+        return term.token in found
+
+    return all(any(all(map(has, alt)) for alt in clause) for clause in clauses)

@@ -12,6 +12,7 @@ from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
 from storefront.models.payments import TestPaymentEvent, TestPaymentSession, WebhookEvent
 from storefront.models.sales import SalesDay, SalesItem, SalesProductDay
+from storefront.models.search import SearchTerm
 from storefront.models.ventures import Cause, Venture
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "SalesDay",
     "SalesItem",
     "SalesProductDay",
+    "SearchTerm",
     "TestPaymentEvent",
     "TestPaymentSession",
     "User",

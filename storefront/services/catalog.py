@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, contains_eager
 from storefront.domain.catalog import CATEGORIES, SORTS
 from storefront.models import Product, Venture
 from storefront.services import search
-from storefront.services.pagination import Page, PageRequest, paginate
+from storefront.services.pagination import Page, PageRequest, paginate, paginate_tiers
 
 COUNT_UP_TO = 1000  # a result larger than this says "more than 1,000 products"
 
@@ -47,7 +47,7 @@ def search_products(
     db: Session, query: ProductQuery, per_page: int, count: bool = True
 ) -> Page[Product]:
     """Return one page of products matching the query (two SQL queries: the page, and a count
-    up to ``COUNT_UP_TO`` unless ``count`` is off).
+    up to ``COUNT_UP_TO`` unless ``count`` is off; a search adds one, the ventures' names).
 
     With search text, products are found through the search index and, unless the shopper
     picked another sort, ranked best match first.
@@ -59,8 +59,6 @@ def search_products(
         stmt = stmt.where(Venture.slug == query.venture)
     text = query.q.strip()[:100]
     found = search.match(db, stmt, text) if text else None
-    if found is not None:
-        stmt, relevance = found
     sort = effective_sort(query)
     orderings: dict[str, tuple[UnaryExpression[Any], ...]] = {
         "newest": (Product.created_at.desc(), Product.id.desc()),
@@ -68,12 +66,19 @@ def search_products(
         "price_desc": (Product.price.desc(), Product.id.desc()),
         "popular": (Product.units_sold.desc(), Product.id.desc()),
     }
+    count_up_to = COUNT_UP_TO if count else 0
+    if found is not None and sort == "relevance":
+        # title matches, then venture-name matches, then the rest; newest first in each
+        matching = found.stmt.where(found.matches)
+        return paginate_tiers(
+            db, found.stmt, found.tiers, Product.id, query.start, per_page, matching, count_up_to
+        )
     if found is not None:
-        orderings["relevance"] = (relevance, Product.id.desc())
+        stmt = found.stmt.where(found.matches)
     elif text:  # nothing searchable in it (only punctuation, say): nothing matches
         stmt = stmt.where(false())
     order_by = orderings.get(sort, orderings["newest"])
-    return paginate(db, stmt, order_by, query.start, per_page, COUNT_UP_TO if count else 0)
+    return paginate(db, stmt, order_by, query.start, per_page, count_up_to)
 
 
 def get_visible_product(db: Session, product_id: int) -> Product | None:
@@ -109,3 +114,19 @@ def popular_products(db: Session, limit: int = 8) -> list[Product]:
     # the popular sort's order, which ix_product_popular walks from its end
     order = (Product.units_sold.desc(), Product.id.desc())
     return list(db.scalars(stmt.order_by(*order).limit(limit)))
+
+
+SUGGESTIONS = 8
+
+
+def suggestions(db: Session, typed: str) -> list[str]:
+    """Up to ``SUGGESTIONS`` venture names and product titles for a search being typed."""
+    return search.suggest(db, visible_products(), typed.strip()[:100], SUGGESTIONS)
+
+
+def did_you_mean(db: Session, query: ProductQuery, page: Page[Product]) -> str:
+    """A corrected query when a search's first page found little (fewer than 3), else ""."""
+    first = not (query.start.after or query.start.before) and query.start.page == 1
+    if not query.q.strip() or not first or page.count is None or page.count >= 3:
+        return ""
+    return search.did_you_mean(db, query.q.strip()[:100])

@@ -21,7 +21,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
@@ -142,9 +154,11 @@ def paginate(
     request: PageRequest,
     per_page: int,
     count_up_to: int = 0,
+    counted: tuple[int, bool] | None = None,
 ) -> Page[Any]:
     """Fetch the page ``request`` asks for in ``order_by`` (whose last key is unique), with one
-    query; with ``count_up_to``, one more counts the result up to that many rows.
+    query; with ``count_up_to``, one more counts the result up to that many rows (unless
+    ``counted`` brings that count).
 
     Items are the statement's entity when it selects one, else a tuple of its columns.
     """
@@ -169,6 +183,24 @@ def paginate(
             offset = 0
         keyed = keyed.offset(offset) if offset else keyed
     rows = list(db.execute(keyed.limit(per_page + 1)))
+    start = after is not None or offset > 0
+    return _page(db, stmt, rows, width, per_page, backwards, start, count_up_to, counted)
+
+
+def _page(
+    db: Session,
+    stmt: Select[Any],
+    rows: list[Any],
+    width: int,
+    per_page: int,
+    backwards: bool,
+    after_start: bool,
+    count_up_to: int,
+    counted: tuple[int, bool] | None = None,
+) -> Page[Any]:
+    """Make a page of up to ``per_page + 1`` rows (``width`` columns, then the ordering's keys)
+    fetched in the page's direction; with ``count_up_to``, count ``stmt`` up to that many
+    (unless ``counted`` already says how many, and whether there are more)."""
     more = len(rows) > per_page
     rows = rows[:per_page]
     if backwards:
@@ -180,10 +212,95 @@ def paginate(
         next_cursor, prev_cursor = last, first if more else ""
     else:
         next_cursor = last if more else ""
-        prev_cursor = first if (after is not None or offset) and rows else ""
-    count, capped = None, False
-    if count_up_to:
-        bounded = stmt.order_by(None).limit(count_up_to + 1).subquery()
-        found = db.scalar(select(func.count()).select_from(bounded)) or 0
-        count, capped = min(found, count_up_to), found > count_up_to
+        prev_cursor = first if after_start and rows else ""
+    count: int | None = None
+    capped = False
+    if counted is not None:
+        count, capped = counted
+    elif count_up_to:
+        count, capped = _count(db, stmt, count_up_to)
     return Page(items, per_page, next_cursor, prev_cursor, count, capped)
+
+
+def _count(db: Session, stmt: Select[Any], up_to: int) -> tuple[int, bool]:
+    """How many rows ``stmt`` gives, up to ``up_to``, and whether it gives more."""
+    bounded = stmt.order_by(None).limit(up_to + 1).subquery()
+    found = db.scalar(select(func.count()).select_from(bounded)) or 0
+    return min(found, up_to), found > up_to
+
+
+SORT_UP_TO = 200  # a tiered result this small is sorted whole rather than read tier by tier
+
+
+def paginate_tiers(
+    db: Session,
+    stmt: Select[*tuple[Any, ...]],
+    tiers: Sequence[ColumnElement[bool]],
+    key: Any,  # a unique integer column: the id
+    request: PageRequest,
+    per_page: int,
+    count_stmt: Select[Any] | None = None,
+    count_up_to: int = 0,
+) -> Page[Any]:
+    """Fetch a page of ``stmt``'s rows that meet one of ``tiers``, ranked by tier, then by
+    ``key`` descending, with one query; with ``count_up_to``, one more counts ``count_stmt``
+    (the same rows) as ``paginate`` does. A cursor is ``(tier, key)``.
+
+    A result of at most ``SORT_UP_TO`` rows (the count, taken first, says so) is simply sorted
+    by tier: the smaller statement costs less to plan than it could save. Otherwise each tier
+    is read on its own, in key order, and stops after a page's worth of rows: the database walks
+    a dense tier in key order (a page is found early) and reads a sparse one through its own
+    index, so a page costs about a page whatever the number of matches. A tier is not read at
+    all when the tiers before it filled the page (each waits behind a one-time test of how many
+    rows the tiers before it gave).
+    """
+    keys: list[tuple[ColumnElement[Any], bool]] = [(literal(0), False), (key, True)]
+    width = len(stmt.column_descriptions)
+    after = _decode(request.after, keys) if request.after else None
+    before = _decode(request.before, keys) if request.before and after is None else None
+    if (after or before or [0])[0] not in range(len(tiers)):  # not one of ours: first page
+        after = before = None
+        request = PageRequest(page=request.page)
+    counted_stmt = stmt if count_stmt is None else count_stmt
+    counted = _count(db, counted_stmt, count_up_to) if count_up_to else None
+    if counted is not None and counted[0] <= SORT_UP_TO and not counted[1]:
+        tier_of = case(*((condition, tier) for tier, condition in enumerate(tiers)))
+        by_tier = (tier_of.asc(), key.desc())
+        return paginate(db, counted_stmt, by_tier, request, per_page, count_up_to, counted)
+    backwards = before is not None
+    offset = 0
+    if after is None and before is None and request.page > 1:
+        offset = (request.page - 1) * per_page
+        offset = 0 if offset > MAX_OFFSET else offset
+    wanted = offset + per_page + 1
+    start = after or before
+    order: list[int] = list(range(len(tiers)))
+    if start is not None:
+        order = list(range(start[0], -1, -1)) if backwards else list(range(start[0], len(tiers)))
+    parts: list[Any] = []
+    for tier in order:
+        branch = stmt.with_only_columns(key.label("id"), literal(tier).label("tier"))
+        branch = branch.where(tiers[tier])
+        if start is not None and tier == start[0]:
+            branch = branch.where(key > start[1] if backwards else key < start[1])
+        if parts:  # read only when the tiers before it fell short of a page
+            so_far = union_all(*(select(p.c.id) for p in parts)).subquery()
+            branch = branch.where(
+                select(func.count()).select_from(so_far).scalar_subquery() < wanted
+            )
+        branch = branch.order_by(key.asc() if backwards else key.desc()).limit(wanted)
+        parts.append(branch.cte(f"tier_{tier}"))
+    ranked = union_all(*(select(p.c.id, p.c.tier) for p in parts)).subquery("ranked")
+    page_order = (
+        (ranked.c.tier.desc(), key.asc()) if backwards else (ranked.c.tier.asc(), key.desc())
+    )
+    page_stmt = (
+        stmt.join(ranked, ranked.c.id == key)
+        .add_columns(ranked.c.tier.label("page_key_0"), key.label("page_key_1"))
+        .order_by(*page_order)
+        .offset(offset or None)
+        .limit(per_page + 1)
+    )
+    rows = list(db.execute(page_stmt))
+    start_ = after is not None or offset > 0
+    return _page(db, counted_stmt, rows, width, per_page, backwards, start_, count_up_to, counted)

@@ -3,10 +3,16 @@
 The index is the table ``product_search``, one row per product (whatever its status: what a
 shopper may see is decided by the catalogue's own filter, so publishing, archiving or a
 venture's approval never touch it). It holds the tokens of storefront.domain.search for the
-title, the venture's name and the description, weighted in that order:
+title, the venture's name and the description:
 
-- PostgreSQL: a ``tsvector`` column under a GIN index, ranked by ``ts_rank``;
-- SQLite: an FTS5 table whose rowid is the product id, ranked by ``bm25``.
+- PostgreSQL: a ``tsvector`` of all three under a GIN index, and one of the title alone under
+  another;
+- SQLite: an FTS5 table (title, venture, body) whose rowid is the product id.
+
+Results rank in tiers (the title holds the query, else the venture's name does, else the
+rest), newest first within each: storefront.services.pagination.paginate_tiers reads a page of
+them without reading every match. A vocabulary of title and venture-name words
+(``search_term``) serves "did you mean"; ``suggest`` answers the search box as one types.
 
 Both are built from tokens made here in Python, never by the database's own parser, so the
 two behave alike. The rows are kept current by a session hook (``after_flush``) that
@@ -19,34 +25,49 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Protocol
+from functools import lru_cache
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Double,
     Select,
     bindparam,
-    cast,
     column,
     event,
+    exists,
+    false,
     func,
     inspect,
     literal,
     literal_column,
+    or_,
     select,
     table,
     text,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, UOWTransaction
 
-from storefront.domain.search import Clause, Term, parse_query, tokens
-from storefront.models import Product, Venture
+from storefront.domain.search import (
+    Clause,
+    Term,
+    closest,
+    matches,
+    parse_query,
+    query_words,
+    stem,
+    tokens,
+    vocabulary,
+)
+from storefront.models import Product, SearchTerm, Venture
 
 TABLE = "product_search"
-GIN_INDEX = "ix_product_search_document"
+GIN_INDEXES = ("ix_product_search_document", "ix_product_search_title")
 BATCH = 5000
+SUGGESTION_CANDIDATES = 2000  # vocabulary words a misspelt query is compared with, at most
 
 
 class Document:
@@ -61,9 +82,18 @@ class Document:
         self.body = tokens(description)
 
 
+class Found(NamedTuple):
+    """A product query joined to the index, what matches, and how well, best first."""
+
+    stmt: Select[Any]  # joined to the index, not yet restricted to matches
+    matches: ColumnElement[bool]
+    tiers: list[ColumnElement[bool]]  # in the title, else in the venture's name, else anywhere
+
+
 class Index(Protocol):
-    def match(self, stmt: Select[Any], clauses: Sequence[Clause]) -> tuple[Select[Any], Any]:
-        """Restrict a product query to matches; return it and its best-first ordering."""
+    def match(self, stmt: Select[Any], clauses: Sequence[Clause], ventures: list[int]) -> Found:
+        """Join a product query to the index; say what matches, and in which tier (the
+        products of ``ventures``, whose names match, make the second)."""
 
     def write(self, conn: Connection, documents: list[Document]) -> None: ...
 
@@ -72,15 +102,23 @@ class Index(Protocol):
     def bulk(self, conn: Connection) -> AbstractContextManager[None]: ...
 
 
+def _tiers(
+    title: ColumnElement[bool], venture_ids: list[int], anywhere: ColumnElement[bool]
+) -> list[ColumnElement[bool]]:
+    venture: ColumnElement[bool] = Product.venture_id.in_(venture_ids) if venture_ids else false()
+    return [title, venture & ~title, anywhere & ~title & ~venture]
+
+
 def _pg_term(term: Term) -> str:
     quoted = "'" + term.token.replace("\\", "\\\\").replace("'", "''") + "'"
     return quoted + ":*" if term.prefix else quoted
 
 
 class PostgresIndex:
-    """A tsvector per product (title A, venture B, description C) under a GIN index."""
+    """A tsvector per product (title A, venture B, description C) under a GIN index, and the
+    title's own tsvector under its own (the first relevance tier)."""
 
-    documents = table(TABLE, column("product_id"), column("document"))
+    documents = table(TABLE, column("product_id"), column("document"), column("title"))
 
     @staticmethod
     def tsquery(clauses: Sequence[Clause]) -> str:
@@ -104,29 +142,48 @@ class PostgresIndex:
         entries = (f"{token}:{','.join(places)}" for token, places in positions.items() if places)
         return " ".join(entries)
 
-    def match(self, stmt: Select[Any], clauses: Sequence[Clause]) -> tuple[Select[Any], Any]:
+    @staticmethod
+    def field_tsvector(field: list[str]) -> str:
+        """One field's tokens, without positions: only whether it holds them matters."""
+        return " ".join(dict.fromkeys(field))
+
+    def match(self, stmt: Select[Any], clauses: Sequence[Clause], ventures: list[int]) -> Found:
         docs = self.documents
         query: ColumnElement[Any] = literal(self.tsquery(clauses), TSQUERY)
-        stmt = stmt.join(docs, docs.c.product_id == Product.id).where(
-            docs.c.document.op("@@")(query)
+        # The title has its own column (and statistics), so the planner knows how many titles
+        # hold a word: it walks a dense tier in id order and reads a sparse one from its index.
+        title = docs.c.title.op("@@")(query)
+        anywhere = docs.c.document.op("@@")(query)
+        # The planner guesses how many titles hold a word it has no statistics for (a prefix
+        # above all); when it guesses many it walks the table in id order for a page. If no
+        # title at all holds it (a miss, an English word only descriptions have), that walk
+        # would read every row: this one-time test skips it. Asked of both columns (a title
+        # match is a document match), it is guessed rare and answered by the GIN indexes.
+        probe = self.documents.alias("title_probe")
+        any_title = exists(
+            select(probe.c.product_id).where(
+                probe.c.document.op("@@")(query), probe.c.title.op("@@")(query)
+            )
         )
-        # ts_rank is a float4; as a float8 its value survives the page cursor's trip through
-        # JSON exactly, so the next page starts right after the last row's rank
-        return stmt, cast(func.ts_rank(docs.c.document, query), Double).desc()
+        stmt = stmt.join(docs, docs.c.product_id == Product.id)
+        return Found(stmt, anywhere, _tiers(any_title & title, ventures, anywhere))
 
     def write(self, conn: Connection, documents: list[Document]) -> None:
         if not documents:
             return
         conn.execute(
             text(
-                "INSERT INTO product_search (product_id, document) "
-                "SELECT id, CAST(doc AS tsvector) "
-                "FROM unnest(CAST(:ids AS integer[]), CAST(:docs AS text[])) AS t(id, doc) "
-                "ON CONFLICT (product_id) DO UPDATE SET document = excluded.document"
+                "INSERT INTO product_search (product_id, document, title) "
+                "SELECT id, CAST(doc AS tsvector), CAST(title AS tsvector) "
+                "FROM unnest(CAST(:ids AS integer[]), CAST(:docs AS text[]), "
+                "CAST(:titles AS text[])) AS t(id, doc, title) "
+                "ON CONFLICT (product_id) DO UPDATE SET document = excluded.document, "
+                "title = excluded.title"
             ),
             {
                 "ids": [doc.product_id for doc in documents],
                 "docs": [self.tsvector(doc) for doc in documents],
+                "titles": [self.field_tsvector(doc.title) for doc in documents],
             },
         )
 
@@ -137,11 +194,13 @@ class PostgresIndex:
 
         It is built with fastupdate off, so that searches never scan a long pending list.
         """
-        conn.execute(text(f"ALTER INDEX {GIN_INDEX} SET (fastupdate = on)"))
+        for index in GIN_INDEXES:
+            conn.execute(text(f"ALTER INDEX {index} SET (fastupdate = on)"))
         conn.execute(text("SET LOCAL gin_pending_list_limit = '256MB'"))
         yield
-        conn.execute(text(f"SELECT gin_clean_pending_list('{GIN_INDEX}')"))
-        conn.execute(text(f"ALTER INDEX {GIN_INDEX} SET (fastupdate = off)"))
+        for index in GIN_INDEXES:
+            conn.execute(text(f"SELECT gin_clean_pending_list('{index}')"))
+            conn.execute(text(f"ALTER INDEX {index} SET (fastupdate = off)"))
 
     def delete(self, conn: Connection, product_ids: list[int]) -> None:
         if product_ids:  # deleted products leave by ON DELETE CASCADE; this is for clarity
@@ -160,7 +219,6 @@ class SqliteIndex:
     """An FTS5 table (title, venture, body) whose rowid is the product id."""
 
     documents = table(TABLE, column("rowid"))
-    weights = (10.0, 5.0, 1.0)  # title, venture, description
 
     @staticmethod
     def fts_query(clauses: Sequence[Clause]) -> str:
@@ -169,12 +227,15 @@ class SqliteIndex:
             for clause in clauses
         )
 
-    def match(self, stmt: Select[Any], clauses: Sequence[Clause]) -> tuple[Select[Any], Any]:
-        docs: ColumnElement[Any] = literal_column(TABLE)
-        stmt = stmt.join(self.documents, self.documents.c.rowid == Product.id).where(
-            docs.op("MATCH")(self.fts_query(clauses))
-        )
-        return stmt, func.bm25(docs, *self.weights).asc()  # bm25: lower is better
+    def _in(self, fts_query: str) -> ColumnElement[bool]:
+        """Products whose row matches this FTS5 query."""
+        found = select(self.documents.c.rowid).where(literal_column(TABLE).op("MATCH")(fts_query))
+        return Product.id.in_(found.scalar_subquery())
+
+    def match(self, stmt: Select[Any], clauses: Sequence[Clause], ventures: list[int]) -> Found:
+        fts_query = self.fts_query(clauses)
+        anywhere = self._in(fts_query)
+        return Found(stmt, anywhere, _tiers(self._in(f"title : ({fts_query})"), ventures, anywhere))
 
     def write(self, conn: Connection, documents: list[Document]) -> None:
         if not documents:
@@ -215,20 +276,57 @@ def index_for(dialect_name: str) -> Index:
     return PostgresIndex() if dialect_name == "postgresql" else SqliteIndex()
 
 
-def match(db: Session, stmt: Select[Any], text_: str) -> tuple[Select[Any], Any] | None:
-    """Restrict a product query to what ``text_`` finds, with a best-first ordering.
+def match(db: Session, stmt: Select[Any], text_: str) -> Found | None:
+    """Join a product query to the index for ``text_``: what it finds, in relevance tiers.
 
     Returns None when the text holds nothing to search for (only punctuation, say).
     """
     clauses = parse_query(text_)
     if not clauses:
         return None
-    return index_for(db.get_bind().dialect.name).match(stmt, clauses)
+    return index_for(db.get_bind().dialect.name).match(stmt, clauses, _ventures(db, clauses))
+
+
+@lru_cache(maxsize=4096)
+def _name_tokens(name: str) -> frozenset[str]:
+    return frozenset(tokens(name))
+
+
+def _named(db: Session, clauses: list[Clause]) -> list[tuple[int, str]]:
+    """The approved ventures whose names answer the query (a few dozen names, matched here)."""
+    named = db.execute(
+        select(Venture.id, Venture.name).where(Venture.status == "approved").order_by(Venture.name)
+    )
+    return [(id_, name) for id_, name in named if matches(clauses, _name_tokens(name))]
+
+
+def _ventures(db: Session, clauses: list[Clause]) -> list[int]:
+    """The ids of the ventures whose names answer the query: the database then knows from its
+    statistics how many products each has, where a guess from their names' bigrams is wild."""
+    return [id_ for id_, _name in _named(db, clauses)]
+
+
+def suggest(db: Session, stmt: Select[Any], text_: str, limit: int) -> list[str]:
+    """Venture names, then product titles (newest first), that what the shopper has typed so
+    far finds (its last word may be unfinished: every word matches as a prefix), ``limit`` at
+    most, in two queries. ``stmt`` selects the products a shopper may see."""
+    clauses = parse_query(text_, prefixes=True)
+    if not clauses:
+        return []
+    named = _named(db, clauses)
+    found = index_for(db.get_bind().dialect.name).match(stmt, clauses, [id_ for id_, _ in named])
+    titles = db.scalars(
+        found.stmt.with_only_columns(Product.title)
+        .where(found.tiers[0])
+        .order_by(Product.id.desc())
+        .limit(limit * 2)  # room for repeated titles
+    )
+    return list(dict.fromkeys([name for _id, name in named] + list(titles)))[:limit]
 
 
 def _source() -> Select[*tuple[Any, ...]]:
     return (
-        select(Product.id, Product.title, Product.description, Venture.name)
+        select(Product.id, Product.title, Venture.name, Product.description)  # as Document's
         .join(Venture, Venture.id == Product.venture_id)
         .order_by(Product.id)
     )
@@ -246,6 +344,7 @@ def reindex(
         _source().where(Product.id.in_(product_ids) | Product.venture_id.in_(venture_ids))
     ).all()
     index.write(conn, [Document(*row) for row in rows])
+    remember_terms(conn, [text for row in rows for text in (row[1], row[2])])
     return len(rows)
 
 
@@ -256,9 +355,53 @@ def reindex_all(conn: Connection, after_id: int = 0) -> int:
     with index.bulk(conn):
         while rows := conn.execute(_source().where(Product.id > after_id).limit(BATCH)).all():
             index.write(conn, [Document(*row) for row in rows])
+            remember_terms(conn, [text for row in rows for text in (row[1], row[2])])
             done += len(rows)
             after_id = rows[-1][0]
     return done
+
+
+def remember_terms(conn: Connection, texts: Iterable[str]) -> None:
+    """Add the words of these titles and venture names to the vocabulary ("did you mean")."""
+    words = sorted({word for text_ in texts for word in vocabulary(text_)})
+    if not words:
+        return
+    insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    rows = [{"term": word, "head": word[0], "tail": word[-1]} for word in words]
+    conn.execute(insert(SearchTerm).on_conflict_do_nothing(), rows)
+
+
+def did_you_mean(db: Session, text_: str) -> str:
+    """The query with each word the vocabulary lacks replaced by the closest word it has, or
+    "" when no word changes. Two queries: which words are known, and the candidates of the
+    others (the words sharing their first or their last letter, about as long)."""
+    words = query_words(text_)
+    if not words:
+        return ""
+    wanted = {word: stem(word) for word in words}
+    known = set(
+        db.scalars(select(SearchTerm.term).where(SearchTerm.term.in_(set(wanted.values()))))
+    )
+    unknown = [w for w, s in wanted.items() if s not in known and not s.isdigit()]
+    if not unknown:
+        return ""
+    near = [
+        (SearchTerm.head == word[0]) | (SearchTerm.tail == word[-1])
+        for word in (wanted[w] for w in unknown)
+    ]
+    lengths = [len(wanted[w]) for w in unknown]
+    candidates = list(
+        db.scalars(
+            select(SearchTerm.term)
+            .where(or_(*near))
+            .where(func.length(SearchTerm.term).between(min(lengths) - 2, max(lengths) + 2))
+            .order_by(SearchTerm.term)
+            .limit(SUGGESTION_CANDIDATES)
+        )
+    )
+    fixed = {w: closest(wanted[w], candidates) for w in unknown}
+    changed = [fixed.get(w) or w for w in words]
+    return " ".join(changed) if changed != words else ""
 
 
 def _changed(obj: object, names: tuple[str, ...]) -> bool:

@@ -207,6 +207,27 @@ def cached_page(template: str, parts: Iterable[str], load: Callable[[], dict[str
     )
 
 
+def cached_data(name: str, parts: Iterable[str], args: str, load: Callable[[], Any]) -> Any:
+    """What ``load()`` returns for these arguments, from the cache while the data ``parts``
+    are unchanged (and for at most ``PAGE_CACHE_SECONDS``), as ``cached_page`` keeps pages."""
+    token = generations(parts)
+    if token is None:
+        return load()
+    key = f"data:{name}:{token}:{hashlib.sha256(args.encode()).hexdigest()[:32]}"
+    try:
+        value = cache.get(key)
+    except Exception:
+        _failed("reading data")
+        return load()
+    if value is None:
+        value = load()
+        try:
+            cache.set(key, value, timeout=current_app.config["PAGE_CACHE_SECONDS"])
+        except Exception:
+            _failed("storing data")
+    return value
+
+
 # -- what a transaction changed ------------------------------------------------------------
 
 

@@ -9,12 +9,14 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    jsonify,
     make_response,
     redirect,
     request,
     send_from_directory,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from storefront.domain.catalog import CATEGORIES, SORTS
@@ -23,10 +25,12 @@ from storefront.services import catalog, ledger
 from storefront.web.common import page_request
 from storefront.web.helpers import safe_next
 from storefront.web.i18n import LANG_COOKIE
-from storefront.web.page_cache import CATALOG, LEDGER, cached_page
+from storefront.web.page_cache import CATALOG, LEDGER, cached_data, cached_page
 from storefront.web.pages import product_context
 
 bp = Blueprint("shop", __name__)
+MAX_SUGGEST_TEXT = 100
+SUGGEST_MAX_AGE = 60  # seconds a browser may keep suggestions: a new title shows within a minute
 
 
 @bp.get("/")
@@ -61,10 +65,27 @@ def _products() -> dict[str, Any]:
     return dict(
         page=page,
         query=query,
+        suggestion=catalog.did_you_mean(db.session(), query, page),
         categories=CATEGORIES,
         sorts=[s for s in SORTS if s != "relevance" or query.q.strip()],
         ventures=catalog.approved_ventures(db.session()),
     )
+
+
+@bp.get("/products/suggest")
+def suggest() -> Response:
+    """Venture names and product titles for the search box while the shopper types (JSON,
+    read by static/suggest.js into the box's <datalist>)."""
+    typed = request.args.get("q", "")
+    if not typed.strip() or len(typed) > MAX_SUGGEST_TEXT:
+        return make_response(jsonify(error=_("Type 1 to 100 characters.")), 400)
+    found = cached_data(
+        "suggest", (CATALOG,), typed, lambda: catalog.suggestions(db.session(), typed)
+    )
+    response = jsonify(q=typed, suggestions=found)
+    response.cache_control.public = True
+    response.cache_control.max_age = SUGGEST_MAX_AGE
+    return response
 
 
 @bp.get("/products/<id:product_id>")

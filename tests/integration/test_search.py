@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from storefront.services import catalog, listings, ventures
-from storefront.services.pagination import PageRequest
+from storefront.services import catalog, listings, pagination, search, ventures
+from storefront.services.pagination import PageRequest, encode_cursor
 from storefront.services.search import reindex_all
 from tests.factories import make_product, make_venture
 
@@ -126,10 +126,10 @@ def test_reindexing_everything_gives_the_same_answers(session, catalogue):
     assert found(session, "노트") == ["재생지 노트북 세트"]
 
 
-def test_search_keeps_its_two_queries(session, catalogue, count_queries):
+def test_search_keeps_its_three_queries(session, catalogue, count_queries):
     with count_queries() as q:
         found(session, "비누를")
-    assert q.count == 2
+    assert q.count == 3  # the ventures' names, the page, the bounded count
 
 
 def page_of(session, q, start=None, per_page=4):
@@ -137,8 +137,15 @@ def page_of(session, q, start=None, per_page=4):
     return catalog.search_products(session, query, per_page=per_page)
 
 
-@pytest.fixture
-def common_word(session):
+@pytest.fixture(params=["sorted whole", "tier by tier"])
+def common_word(request, session, monkeypatch):
+    """Both ways of reading a page: a small result sorted whole, a large one tier by tier."""
+    if request.param == "tier by tier":
+        monkeypatch.setattr(pagination, "SORT_UP_TO", 0)
+    return make_common_word(session)
+
+
+def make_common_word(session):
     """A word in many products: 3 titles, 1 venture name, 5 descriptions (equal texts tie)."""
     plain = make_venture(session, name="바다상점")
     named = make_venture(session, name="햇빛공방")
@@ -156,9 +163,8 @@ def common_word(session):
 def test_a_common_word_ranks_title_then_venture_then_description_newest_first(session, common_word):
     page = page_of(session, "햇빛", per_page=50)
     ids = [p.id for p in page.items]
-    newest_first = [[p.id for p in reversed(common_word[k])] for k in ("title", "venture", "text")]
-    assert ids[:3] == newest_first[0]
-    assert set(ids[3:]) == {p.id for p in common_word["venture"] + common_word["text"]}
+    newest_first = [p.id for k in ("title", "venture", "text") for p in reversed(common_word[k])]
+    assert ids == newest_first
     assert page.count == 9
 
 
@@ -181,3 +187,73 @@ def test_paging_in_relevance_order_through_ties_sees_each_match_once(session, co
     assert seen == everything and len(seen) == 9
     back = page_of(session, "햇빛", PageRequest(before=pages[2].prev_cursor), per_page=2)
     assert [p.id for p in back.items] == [p.id for p in pages[1].items]
+
+
+def test_an_old_page_number_link_shows_the_same_rows_as_the_cursor(session, common_word):
+    first = page_of(session, "햇빛", per_page=4)
+    by_cursor = page_of(session, "햇빛", PageRequest(after=first.next_cursor), per_page=4)
+    by_number = page_of(session, "햇빛", PageRequest(page=2), per_page=4)
+    assert [p.id for p in by_number.items] == [p.id for p in by_cursor.items]
+    assert len(by_number.items) == 4
+
+
+def test_a_hand_edited_cursor_shows_the_first_page(session, common_word):
+    first = [p.id for p in page_of(session, "햇빛").items]
+    for cursor in (encode_cursor([7, 10**6]), encode_cursor([-1, 5]), "@@"):  # no such tier
+        assert [p.id for p in page_of(session, "햇빛", PageRequest(after=cursor)).items] == first
+        assert [p.id for p in page_of(session, "햇빛", PageRequest(before=cursor)).items] == first
+
+
+def test_other_sorts_still_find_every_match(session, common_word):
+    page = page_of(session, "햇빛", per_page=50)
+    cheap = catalog.search_products(
+        session, catalog.ProductQuery(q="햇빛", sort="price_asc"), per_page=50
+    )
+    assert {p.id for p in cheap.items} == {p.id for p in page.items} and cheap.count == 9
+
+
+def test_a_misspelt_korean_word_is_offered_the_nearest_indexed_one(session, catalogue):
+    assert search.did_you_mean(session, "올리브 수제비니") == "올리브 수제비누"
+    assert search.did_you_mean(session, "햇살공밤") == "햇살공방"  # a venture's name
+    assert search.did_you_mean(session, "가밤을") == "가방"  # without its particle
+
+
+def test_a_misspelt_english_word_is_offered_the_nearest_indexed_one(session, catalogue):
+    assert search.did_you_mean(session, "Soy Candel") == "soy candle"
+    assert search.did_you_mean(session, "candle") == ""  # nothing to correct
+    assert search.did_you_mean(session, "zzzzzz") == ""  # nothing near
+    assert search.did_you_mean(session, "%") == ""
+
+
+def test_words_of_edited_titles_join_the_vocabulary(session, catalogue):
+    data = listings.ListingInput("대나무 칫솔", "", "living", 3000, 5)
+    listings.update(session, catalogue["bag"], data)
+    session.commit()
+    assert search.did_you_mean(session, "대나모") == "대나무"
+
+
+def test_did_you_mean_runs_two_queries(session, catalogue, count_queries):
+    with count_queries() as q:
+        search.did_you_mean(session, "수제비니 candel 가밤")
+    assert q.count == 2
+
+
+def test_suggestions_are_names_then_titles_of_what_a_shopper_may_see(session, catalogue):
+    pending = make_venture(session, name="햇살대기", status="pending")
+    make_product(session, pending, title="햇살 숨은 컵")
+    make_product(session, catalogue["crafts"], title="햇살 초안 접시", status="draft")
+    make_product(session, catalogue["crafts"], title="햇살 머그")
+    session.commit()
+    assert catalog.suggestions(session, "햇") == ["햇살공방", "햇살 머그"]
+    assert catalog.suggestions(session, "so") == ["Soy Candle"]
+    assert catalog.suggestions(session, "%") == []
+
+
+def test_suggestions_stop_at_eight(session):
+    venture = make_venture(session, name="바다상점")
+    for i in range(12):
+        make_product(session, venture, title=f"바다 유리 {i}")
+    session.commit()
+    found = catalog.suggestions(session, "바다")
+    assert found[0] == "바다상점" and len(found) == catalog.SUGGESTIONS
+    assert found[1] == "바다 유리 11"  # the newest title first
