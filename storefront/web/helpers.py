@@ -6,13 +6,12 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, request
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, Map
 
 from storefront.domain.money import format_rate_bp, to_decimal
-from storefront.services.cart import Cart
 from storefront.web.guards import owns
 from storefront.web.rich_text import render_markdown, stored_html
 
@@ -135,10 +134,6 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
     return target
 
 
-def cart_count() -> int:
-    return Cart.from_session(session.get("cart"), current_app.config["MAX_LINE_QUANTITY"]).count
-
-
 class IdConverter(IntegerConverter):
     """A database id in a URL: 1 to 2**31 - 1, anything else is simply not found."""
 
@@ -170,7 +165,6 @@ def init_app(app: Flask) -> None:
         VULNERABLE_GROUP_LABELS=VULNERABLE_GROUP_LABELS,
         owns=owns,
         CARRIER_LABELS=CARRIER_LABELS,
-        cart_count=cart_count,
     )
 
     @app.context_processor
