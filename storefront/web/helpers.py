@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from babel import Locale, numbers
 from flask import Flask, current_app, request
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    get_locale,
+    get_timezone,
+    get_translations,
+)
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from werkzeug.routing import IntegerConverter, Map
 
 from storefront.domain.money import format_rate_bp, to_decimal
@@ -96,21 +107,88 @@ STATUS_LABELS = {
 }
 
 
+# Babel's formatting is most of the cost of a page of amounts and dates (a ledger page formats
+# about 200 amounts), and a page shows the same values again and again: each distinct value is
+# formatted once per process, locale and time zone, then taken from these caches.
+FORMATTED_VALUES = 8192  # per cache; a few hundred kilobytes at most
+
+
+@lru_cache(maxsize=FORMATTED_VALUES)
+def _money_text(amount: int, currency: str, locale: Locale) -> str:
+    return str(numbers.format_currency(to_decimal(amount, currency), currency, locale=locale))
+
+
 def money(amount: int, currency: str = "KRW") -> str:
     """Format minor units for the shopper's locale: 15000 KRW -> ₩15,000."""
-    return str(format_currency(to_decimal(amount, currency), currency))
+    return _money_in(get_locale(), amount, currency)
+
+
+def _money_in(locale: Locale | None, amount: int, currency: str) -> str:
+    if locale is None:  # outside a request: Babel's default locale
+        return str(format_currency(to_decimal(amount, currency), currency))
+    return _money_text(amount, currency, locale)
+
+
+@pass_context
+def money_filter(context: Context, amount: int, currency: str = "KRW") -> str:
+    """``money`` for templates, in the locale the render started with (``shop_globals``)."""
+    return _money_in(context.get("babel_locale") or get_locale(), amount, currency)
 
 
 def rate(rate_bp: int) -> str:
     return format_rate_bp(rate_bp) + "%"
 
 
+# Flask-Babel's formatters read the request's locale and time zone: both are in the key.
+@lru_cache(maxsize=FORMATTED_VALUES)
+def _datetime_text(value: datetime, fmt: str, _locale: Locale, _zone: tzinfo) -> str:
+    return str(format_datetime(value, fmt))
+
+
+@lru_cache(maxsize=FORMATTED_VALUES)
+def _date_text(value: datetime, _locale: Locale, _zone: tzinfo) -> str:
+    return str(format_date(value, "medium"))
+
+
+def _locale_and_zone(context: Context) -> tuple[Locale | None, tzinfo | None]:
+    locale, zone = context.get("babel_locale"), context.get("babel_timezone")
+    if locale is None or zone is None:  # a render without shop_globals
+        return get_locale(), get_timezone()
+    return locale, zone
+
+
 def when(value: datetime | None, fmt: str = "medium") -> str:
-    return "" if value is None else str(format_datetime(value, fmt))
+    return _when_in(get_locale(), get_timezone(), value, fmt)
 
 
 def day(value: datetime | None) -> str:
-    return "" if value is None else str(format_date(value, "medium"))
+    return _day_in(get_locale(), get_timezone(), value)
+
+
+@pass_context
+def when_filter(context: Context, value: datetime | None, fmt: str = "medium") -> str:
+    return _when_in(*_locale_and_zone(context), value, fmt)
+
+
+@pass_context
+def day_filter(context: Context, value: datetime | None) -> str:
+    return _day_in(*_locale_and_zone(context), value)
+
+
+def _when_in(locale: Locale | None, zone: tzinfo | None, value: datetime | None, fmt: str) -> str:
+    if value is None:
+        return ""
+    if locale is None or zone is None:
+        return str(format_datetime(value, fmt))
+    return _datetime_text(value, fmt, locale, zone)
+
+
+def _day_in(locale: Locale | None, zone: tzinfo | None, value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if locale is None or zone is None:
+        return str(format_date(value, "medium"))
+    return _date_text(value, locale, zone)
 
 
 def phone(number: str) -> str:
@@ -143,10 +221,10 @@ class IdConverter(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        money=money,
+        money=money_filter,
         rate=rate,
-        when=when,
-        day=day,
+        when=when_filter,
+        day=day_filter,
         markdown=render_markdown,
         stored_html=stored_html,
         phone=phone,
@@ -169,8 +247,14 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def shop_globals() -> dict[str, Any]:
+        locale = get_locale()
         return {
-            "current_locale": str(get_locale() or "ko"),
+            "current_locale": str(locale or "ko"),
+            # read by the filters and gettext of this render instead of asking Flask-Babel
+            # for the request's locale, time zone and catalogue on each of hundreds of calls
+            "babel_locale": locale,
+            "babel_timezone": get_timezone(),
+            "babel_translations": get_translations(),
             "test_mode": current_app.extensions["payment_provider"].name == "test",
             "here": request.full_path.rstrip("?") if request else "/",
         }
