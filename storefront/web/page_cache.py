@@ -85,6 +85,11 @@ BLOCKS = ("title", "head", "content")
 CSRF_SLOT = "<csrf-slot>"  # never in rendered user text: titles are escaped, Markdown sanitised
 CART_SLOT = "<cart-count-slot>"
 RETRY_AFTER_FAILURE = 5.0  # seconds without the cache after it failed
+# The request headers that can turn a 200 into a 304, 412 or 206 (``make_conditional``).
+CONDITIONAL = frozenset(
+    f"HTTP_{name}"
+    for name in ("IF_NONE_MATCH", "IF_MODIFIED_SINCE", "IF_MATCH", "IF_UNMODIFIED_SINCE", "RANGE")
+)
 _CHANGED = "page_cache.changed"
 _down_until = [0.0]
 
@@ -115,6 +120,8 @@ def revalidate(response: Response) -> Response:
     else:
         headers["Vary"] = "Cookie, Accept-Language"
     response.add_etag()  # of the body as sent: the cart count and CSRF token are in it
+    if not CONDITIONAL.intersection(request.environ):
+        return response  # nothing to compare: a full answer, as make_conditional would give
     return response.make_conditional(request)
 
 
