@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from babel import Locale, numbers
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import (
     format_currency,
     format_date,
@@ -20,6 +20,7 @@ from flask_babel import (
 from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter, Map
 
 from storefront.domain.money import format_rate_bp, to_decimal
@@ -114,25 +115,25 @@ FORMATTED_VALUES = 8192  # per cache; a few hundred kilobytes at most
 
 
 @lru_cache(maxsize=FORMATTED_VALUES)
-def _money_text(amount: int, currency: str, locale: Locale) -> str:
+def _money_text(amount: int, currency: str, locale: str) -> str:
     return str(numbers.format_currency(to_decimal(amount, currency), currency, locale=locale))
 
 
 def money(amount: int, currency: str = "KRW") -> str:
     """Format minor units for the shopper's locale: 15000 KRW -> ₩15,000."""
-    return _money_in(get_locale(), amount, currency)
-
-
-def _money_in(locale: Locale | None, amount: int, currency: str) -> str:
+    locale = get_locale()
     if locale is None:  # outside a request: Babel's default locale
         return str(format_currency(to_decimal(amount, currency), currency))
-    return _money_text(amount, currency, locale)
+    return _money_text(amount, currency, str(locale))
 
 
 @pass_context
 def money_filter(context: Context, amount: int, currency: str = "KRW") -> str:
     """``money`` for templates, in the locale the render started with (``shop_globals``)."""
-    return _money_in(context.get("babel_locale") or get_locale(), amount, currency)
+    locale = context.get("babel_locale")
+    if locale is None:
+        return money(amount, currency)
+    return _money_text(amount, currency, context["current_locale"])
 
 
 def rate(rate_bp: int) -> str:
@@ -191,6 +192,51 @@ def _day_in(locale: Locale | None, zone: tzinfo | None, value: datetime | None) 
     return _date_text(value, locale, zone)
 
 
+# Links in templates: a page builds the same links on every render (a ledger page about 90),
+# and werkzeug's URL building is a tenth of such a page. A link without options (``_external``,
+# ``_anchor``...) depends only on the endpoint, its values and the script root, so each is
+# built once per process; anything else goes to Flask's url_for as before.
+@lru_cache(maxsize=FORMATTED_VALUES)
+def _link(_script_root: str, endpoint: str, values: tuple[tuple[str, Any], ...]) -> str:
+    return url_for(endpoint, **dict(values))
+
+
+def link(endpoint: str, **values: Any) -> str:
+    """``url_for`` for templates, each distinct relative link built once per process."""
+    if endpoint.startswith(".") or not has_request_context() or any(k[0] == "_" for k in values):
+        return url_for(endpoint, **values)
+    try:
+        return _link(request.script_root, endpoint, tuple(values.items()))
+    except TypeError:  # a value that cannot be a key (a list of values for one argument)
+        return url_for(endpoint, **values)
+
+
+def label_sets() -> dict[str, dict[str, Any]]:
+    return dict(
+        CATEGORY_LABELS=CATEGORY_LABELS,
+        MISSION_LABELS=MISSION_LABELS,
+        SORT_LABELS=SORT_LABELS,
+        STATUS_LABELS=STATUS_LABELS,
+        REFUND_REASON_LABELS=REFUND_REASON_LABELS,
+        VENTURE_STATUS_LABELS=VENTURE_STATUS_LABELS,
+        LISTING_STATUS_LABELS=LISTING_STATUS_LABELS,
+        LINE_STATUS_LABELS=LINE_STATUS_LABELS,
+        LEDGER_KIND_LABELS=LEDGER_KIND_LABELS,
+        GRAIN_LABELS=GRAIN_LABELS,
+        VULNERABLE_GROUP_LABELS=VULNERABLE_GROUP_LABELS,
+        CARRIER_LABELS=CARRIER_LABELS,
+    )
+
+
+@lru_cache(maxsize=8)
+def _translated_labels(_locale: Locale) -> dict[str, dict[str, Markup]]:
+    # Called while get_locale() is ``_locale``. Markup, as a lazy string renders: unescaped.
+    return {
+        name: {key: Markup(str(text)) for key, text in labels.items()}  # noqa: S704
+        for name, labels in label_sets().items()
+    }
+
+
 def phone(number: str) -> str:
     """Write a Korean phone number the usual way: 010-1234-5678, 02-555-1234, 031-123-4567."""
     digits = "".join(ch for ch in number if ch.isdigit())
@@ -229,26 +275,14 @@ def init_app(app: Flask) -> None:
         stored_html=stored_html,
         phone=phone,
     )
-    app.jinja_env.globals.update(
-        CATEGORY_LABELS=CATEGORY_LABELS,
-        MISSION_LABELS=MISSION_LABELS,
-        SORT_LABELS=SORT_LABELS,
-        STATUS_LABELS=STATUS_LABELS,
-        REFUND_REASON_LABELS=REFUND_REASON_LABELS,
-        VENTURE_STATUS_LABELS=VENTURE_STATUS_LABELS,
-        LISTING_STATUS_LABELS=LISTING_STATUS_LABELS,
-        LINE_STATUS_LABELS=LINE_STATUS_LABELS,
-        LEDGER_KIND_LABELS=LEDGER_KIND_LABELS,
-        GRAIN_LABELS=GRAIN_LABELS,
-        VULNERABLE_GROUP_LABELS=VULNERABLE_GROUP_LABELS,
-        owns=owns,
-        CARRIER_LABELS=CARRIER_LABELS,
-    )
+    app.jinja_env.globals.update(label_sets(), owns=owns, url_for=link)
 
     @app.context_processor
     def shop_globals() -> dict[str, Any]:
         locale = get_locale()
+        labels = _translated_labels(locale) if locale is not None else {}
         return {
+            **labels,  # each label translated once per process and locale, not on each use
             "current_locale": str(locale or "ko"),
             # read by the filters and gettext of this render instead of asking Flask-Babel
             # for the request's locale, time zone and catalogue on each of hundreds of calls
