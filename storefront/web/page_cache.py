@@ -120,7 +120,8 @@ def revalidate(response: Response) -> Response:
     else:
         headers["Vary"] = "Cookie, Accept-Language"
     response.add_etag()  # of the body as sent: the cart count and CSRF token are in it
-    if not CONDITIONAL.intersection(request.environ):
+    environ = request.environ
+    if not any(header in environ for header in CONDITIONAL):
         return response  # nothing to compare: a full answer, as make_conditional would give
     return response.make_conditional(request)
 
