@@ -9,7 +9,9 @@ every line, gunicorn's access line included; link tokens never reach them.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shutil
 import tempfile
 import traceback
@@ -77,26 +79,38 @@ logconfig_dict: dict[str, Any] = {
 }
 
 
+HTTP_FIELDS = {"method": "m", "path": "U", "status": "s", "duration_ms": "M", "bytes": "B"}
+
+
+@functools.cache
+def written_atoms(log_format: str) -> frozenset[str]:
+    """The atoms an access line shows: those of the format, and the JSON line's ``http``."""
+    named = {key.lower() for key in re.findall(r"%\(([^)]*)\)", log_format)}
+    return frozenset(named | set(HTTP_FIELDS.values()) | {"h"})
+
+
 class Logger(glogging.Logger):
     """Gunicorn's logger, with link tokens out of the access line and its fields (the
     request id from the response's X-Request-ID among them) given to the JSON formatter."""
 
     def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        # Only the atoms the line writes are redacted: gunicorn's dict also holds every header
+        # and environ entry (about 60 strings), and two regexes on each cost a cached page
+        # about a tenth of its time.
         atoms = super().atoms(resp, req, environ, request_time)
-        return {k: redact(v) if isinstance(v, str) else v for k, v in atoms.items()}
+        for key in written_atoms(self.cfg.access_log_format):
+            value = atoms.get(key)
+            if isinstance(value, str):
+                atoms[key] = redact(value)
+        return atoms
 
     def access(self, resp: Any, req: Any, environ: Any, request_time: Any) -> None:
         if not self.access_log_enabled:
             return
         atoms = self.atoms(resp, req, environ, request_time)
-        http = {
-            "method": atoms["m"],
-            "path": atoms["U"],
-            "status": int(str(atoms["s"])),
-            "duration_ms": atoms["M"],
-            "bytes": atoms["B"],
-            "remote": atoms["h"],
-        }
+        http = {field: atoms[key] for field, key in HTTP_FIELDS.items()}
+        http["status"] = int(str(http["status"]))
+        http["remote"] = atoms["h"]
         extra = {"request_id": atoms.get("{x-request-id}o") or "-", "http": http}
         try:
             self.access_log.info(

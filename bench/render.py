@@ -3,6 +3,7 @@
     .venv/bin/python bench/render.py                      # uncached (CACHE_TYPE=NullCache)
     .venv/bin/python bench/render.py --cache SimpleCache  # served from the page cache
     .venv/bin/python bench/render.py --profile /products/1  # cProfile's top functions
+    .venv/bin/python bench/render.py --save /tmp/pages      # each page's HTML, to diff
 
 It migrates a fresh SQLite file, loads the demo catalogue, its funds and 60 paid orders, warms
 each page once (templates, translations, the cache), then requests it ``--repeat`` times and
@@ -15,9 +16,11 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -33,6 +36,8 @@ from storefront.services.checkout import ShopRules
 PAGES = [
     ("home", "/"),
     ("product list", "/products"),
+    ("search", "/products?q=비누"),
+    ("search, a venture's name", "/products?q=햇살담은베이커리"),
     ("product page", "/products/{product_id}"),
     ("venture page", "/ventures/{venture_slug}"),
     ("ledger", "/ledger"),
@@ -46,6 +51,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--lang", default="ko", choices=["ko", "en"])
     parser.add_argument("--profile", default="", help="profile this path instead of timing")
+    parser.add_argument("--save", default="", help="write each page's HTML into this folder")
     args = parser.parse_args()
 
     app, tmp = bench_app("", CACHE_TYPE=args.cache, WTF_CSRF_ENABLED=True)
@@ -74,8 +80,29 @@ def main() -> None:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
         return
 
+    if args.save:
+        save_pages(client, pages, Path(args.save))
+        return
+
     print(f"CACHE_TYPE={args.cache}, lang={args.lang}, {args.repeat} requests a page (CPU ms)")
     time_pages(client, engine, pages, args.repeat, clock=time.process_time)
+
+
+def save_pages(client: Any, pages: list[tuple[str, str]], folder: Path) -> None:
+    """Write each page's HTML twice (rendered, then as the cache serves it), with the CSRF
+    token, which changes with the session, written as ``CSRF``: two runs can be diffed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, path in pages:
+        for round_ in ("first", "again"):
+            html = client.get(path).get_data(as_text=True)
+            html = re.sub(
+                r'name="csrf_token" type="hidden" value="[^"]*"',
+                'name="csrf_token" type="hidden" value="CSRF"',
+                html,
+            )
+            slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+            (folder / f"{slug}-{round_}.html").write_text(html)
+    print(f"{len(pages) * 2} pages written into {folder}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import lazy_gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -18,6 +18,8 @@ from storefront.models import User
 from storefront.models import search as search_index
 
 ROOT = Path(__file__).resolve().parent.parent
+# Blueprints whose GETs no view's rate limit covers: the shop window every shopper reads.
+UNLIMITED_READS = frozenset({"shop", "ledger", "impact"})
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -77,8 +79,9 @@ def load_log_signer(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from storefront.web import i18n, page_cache
+    from storefront.web import i18n, page_cache, sessions
 
+    sessions.init_app(app)  # the signing serializer built once, not twice a request
     db.init_app(app)
     with app.app_context():
         sqlite.configure(db.engine)
@@ -115,6 +118,16 @@ def register_extensions(app: Flask) -> None:
         if user is None or not user.active or not token or token != user.session_token:
             return None  # signed out by a password reset, or deactivated
         return user
+
+
+@limiter.request_filter  # once, at import: the limiter is one object for every app
+def unlimited_read() -> bool:
+    """Spare the shop window's pages Flask-Limiter's search for limits on every request,
+    unless the operator set limits for every request (``RATELIMIT_DEFAULT``, ``_APPLICATION``)."""
+    if request.method not in {"GET", "HEAD"} or request.blueprint not in UNLIMITED_READS:
+        return False
+    config = current_app.config
+    return not (config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_APPLICATION"))
 
 
 def register_payments(app: Flask) -> None:

@@ -27,6 +27,11 @@ def page_request() -> PageRequest:
     )
 
 
+def cart_count() -> int:
+    """How many items the session's cart holds (the badge in every page's header)."""
+    return Cart.from_session(session.get("cart"), current_app.config["MAX_LINE_QUANTITY"]).count
+
+
 def provider() -> PaymentProvider:
     return current_app.extensions["payment_provider"]
 

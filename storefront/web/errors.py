@@ -20,7 +20,10 @@ def refuse_nul_bytes() -> None:
     """Answer 400 to NUL characters in the URL or a form: no database stores them in text."""
     if request.path.startswith("/webhooks/"):
         return  # the webhook reads its raw body and verifies it before parsing anything
-    values = [request.path, *request.args.values()]
+    values = [request.path]
+    query = request.query_string
+    if b"%00" in query or b"\x00" in query:  # else no argument can hold one: none to decode
+        values += request.args.values()
     if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
         values += request.form.values()
     if any("\x00" in value for value in values):

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request, session
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from babel import Locale, numbers
+from flask import Flask, current_app, has_request_context, request, url_for
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    get_locale,
+    get_timezone,
+    get_translations,
+)
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter, Map
 
 from storefront.domain.money import format_rate_bp, to_decimal
-from storefront.services.cart import Cart
 from storefront.web.guards import owns
 from storefront.web.rich_text import render_markdown, stored_html
 
@@ -97,21 +108,133 @@ STATUS_LABELS = {
 }
 
 
+# Babel's formatting is most of the cost of a page of amounts and dates (a ledger page formats
+# about 200 amounts), and a page shows the same values again and again: each distinct value is
+# formatted once per process, locale and time zone, then taken from these caches.
+FORMATTED_VALUES = 8192  # per cache; a few hundred kilobytes at most
+
+
+@lru_cache(maxsize=FORMATTED_VALUES)
+def _money_text(amount: int, currency: str, locale: str) -> str:
+    return str(numbers.format_currency(to_decimal(amount, currency), currency, locale=locale))
+
+
 def money(amount: int, currency: str = "KRW") -> str:
     """Format minor units for the shopper's locale: 15000 KRW -> ₩15,000."""
-    return str(format_currency(to_decimal(amount, currency), currency))
+    locale = get_locale()
+    if locale is None:  # outside a request: Babel's default locale
+        return str(format_currency(to_decimal(amount, currency), currency))
+    return _money_text(amount, currency, str(locale))
+
+
+@pass_context
+def money_filter(context: Context, amount: int, currency: str = "KRW") -> str:
+    """``money`` for templates, in the locale the render started with (``shop_globals``)."""
+    locale = context.get("babel_locale")
+    if locale is None:
+        return money(amount, currency)
+    return _money_text(amount, currency, context["current_locale"])
 
 
 def rate(rate_bp: int) -> str:
     return format_rate_bp(rate_bp) + "%"
 
 
+# Flask-Babel's formatters read the request's locale and time zone: both are in the key.
+@lru_cache(maxsize=FORMATTED_VALUES)
+def _datetime_text(value: datetime, fmt: str, _locale: Locale, _zone: tzinfo) -> str:
+    return str(format_datetime(value, fmt))
+
+
+@lru_cache(maxsize=FORMATTED_VALUES)
+def _date_text(value: datetime, _locale: Locale, _zone: tzinfo) -> str:
+    return str(format_date(value, "medium"))
+
+
+def _locale_and_zone(context: Context) -> tuple[Locale | None, tzinfo | None]:
+    locale, zone = context.get("babel_locale"), context.get("babel_timezone")
+    if locale is None or zone is None:  # a render without shop_globals
+        return get_locale(), get_timezone()
+    return locale, zone
+
+
 def when(value: datetime | None, fmt: str = "medium") -> str:
-    return "" if value is None else str(format_datetime(value, fmt))
+    return _when_in(get_locale(), get_timezone(), value, fmt)
 
 
 def day(value: datetime | None) -> str:
-    return "" if value is None else str(format_date(value, "medium"))
+    return _day_in(get_locale(), get_timezone(), value)
+
+
+@pass_context
+def when_filter(context: Context, value: datetime | None, fmt: str = "medium") -> str:
+    return _when_in(*_locale_and_zone(context), value, fmt)
+
+
+@pass_context
+def day_filter(context: Context, value: datetime | None) -> str:
+    return _day_in(*_locale_and_zone(context), value)
+
+
+def _when_in(locale: Locale | None, zone: tzinfo | None, value: datetime | None, fmt: str) -> str:
+    if value is None:
+        return ""
+    if locale is None or zone is None:
+        return str(format_datetime(value, fmt))
+    return _datetime_text(value, fmt, locale, zone)
+
+
+def _day_in(locale: Locale | None, zone: tzinfo | None, value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if locale is None or zone is None:
+        return str(format_date(value, "medium"))
+    return _date_text(value, locale, zone)
+
+
+# Links in templates: a page builds the same links on every render (a ledger page about 90),
+# and werkzeug's URL building is a tenth of such a page. A link without options (``_external``,
+# ``_anchor``...) depends only on the endpoint, its values and the script root, so each is
+# built once per process; anything else goes to Flask's url_for as before.
+@lru_cache(maxsize=FORMATTED_VALUES)
+def _link(_script_root: str, endpoint: str, values: tuple[tuple[str, Any], ...]) -> str:
+    return url_for(endpoint, **dict(values))
+
+
+def link(endpoint: str, **values: Any) -> str:
+    """``url_for`` for templates, each distinct relative link built once per process."""
+    if endpoint.startswith(".") or not has_request_context() or any(k[0] == "_" for k in values):
+        return url_for(endpoint, **values)
+    try:
+        return _link(request.script_root, endpoint, tuple(values.items()))
+    except TypeError:  # a value that cannot be a key (a list of values for one argument)
+        return url_for(endpoint, **values)
+
+
+def label_sets() -> dict[str, dict[str, Any]]:
+    return dict(
+        CATEGORY_LABELS=CATEGORY_LABELS,
+        MISSION_LABELS=MISSION_LABELS,
+        SORT_LABELS=SORT_LABELS,
+        STATUS_LABELS=STATUS_LABELS,
+        REFUND_REASON_LABELS=REFUND_REASON_LABELS,
+        VENTURE_STATUS_LABELS=VENTURE_STATUS_LABELS,
+        LISTING_STATUS_LABELS=LISTING_STATUS_LABELS,
+        LINE_STATUS_LABELS=LINE_STATUS_LABELS,
+        LEDGER_KIND_LABELS=LEDGER_KIND_LABELS,
+        GRAIN_LABELS=GRAIN_LABELS,
+        VULNERABLE_GROUP_LABELS=VULNERABLE_GROUP_LABELS,
+        CARRIER_LABELS=CARRIER_LABELS,
+    )
+
+
+@lru_cache(maxsize=8)
+def _translated_labels(_locale: Locale) -> dict[str, dict[str, Markup]]:
+    # Called while get_locale() is ``_locale``. Markup, as a lazy string renders: unescaped.
+    return {
+        name: {key: Markup(str(text)) for key, text in labels.items()}  # noqa: S704
+        for name, labels in label_sets().items()
+    }
 
 
 def phone(number: str) -> str:
@@ -135,10 +258,6 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
     return target
 
 
-def cart_count() -> int:
-    return Cart.from_session(session.get("cart"), current_app.config["MAX_LINE_QUANTITY"]).count
-
-
 class IdConverter(IntegerConverter):
     """A database id in a URL: 1 to 2**31 - 1, anything else is simply not found."""
 
@@ -148,35 +267,28 @@ class IdConverter(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        money=money,
+        money=money_filter,
         rate=rate,
-        when=when,
-        day=day,
+        when=when_filter,
+        day=day_filter,
         markdown=render_markdown,
         stored_html=stored_html,
         phone=phone,
     )
-    app.jinja_env.globals.update(
-        CATEGORY_LABELS=CATEGORY_LABELS,
-        MISSION_LABELS=MISSION_LABELS,
-        SORT_LABELS=SORT_LABELS,
-        STATUS_LABELS=STATUS_LABELS,
-        REFUND_REASON_LABELS=REFUND_REASON_LABELS,
-        VENTURE_STATUS_LABELS=VENTURE_STATUS_LABELS,
-        LISTING_STATUS_LABELS=LISTING_STATUS_LABELS,
-        LINE_STATUS_LABELS=LINE_STATUS_LABELS,
-        LEDGER_KIND_LABELS=LEDGER_KIND_LABELS,
-        GRAIN_LABELS=GRAIN_LABELS,
-        VULNERABLE_GROUP_LABELS=VULNERABLE_GROUP_LABELS,
-        owns=owns,
-        CARRIER_LABELS=CARRIER_LABELS,
-        cart_count=cart_count,
-    )
+    app.jinja_env.globals.update(label_sets(), owns=owns, url_for=link)
 
     @app.context_processor
     def shop_globals() -> dict[str, Any]:
+        locale = get_locale()
+        labels = _translated_labels(locale) if locale is not None else {}
         return {
-            "current_locale": str(get_locale() or "ko"),
+            **labels,  # each label translated once per process and locale, not on each use
+            "current_locale": str(locale or "ko"),
+            # read by the filters and gettext of this render instead of asking Flask-Babel
+            # for the request's locale, time zone and catalogue on each of hundreds of calls
+            "babel_locale": locale,
+            "babel_timezone": get_timezone(),
+            "babel_translations": get_translations(),
             "test_mode": current_app.extensions["payment_provider"].name == "test",
             "here": request.full_path.rstrip("?") if request else "/",
         }

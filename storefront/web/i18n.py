@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from babel import support
 from flask import Flask, current_app, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from wtforms.i18n import messages_path
 
 LANG_COOKIE = "lang"
@@ -42,5 +44,40 @@ def share_form_translations() -> None:
     request.wtforms_translations = form_translations(str(get_locale()))  # type: ignore[attr-defined]
 
 
+def _translations(context: Context) -> support.NullTranslations:
+    """The catalogue the render started with (``shop_globals``), else Flask-Babel's."""
+    found = context.get("babel_translations")
+    return found if found is not None else get_translations()
+
+
+@pass_context
+def _gettext(context: Context, string: str) -> str:
+    return _translations(context).ugettext(string)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return _translations(context).ungettext(singular, plural, n)
+
+
+@pass_context
+def _pgettext(context: Context, msgctxt: str, string: str) -> str:
+    return _translations(context).upgettext(msgctxt, string)
+
+
+@pass_context
+def _npgettext(context: Context, msgctxt: str, singular: str, plural: str, n: int) -> str:
+    return _translations(context).unpgettext(msgctxt, singular, plural, n)
+
+
 def init_app(app: Flask) -> None:
     app.before_request(share_form_translations)
+    # Templates translate with the catalogue in their context: Flask-Babel's own callables
+    # look the request's locale and catalogue up again on each of a page's ~100 strings.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_gettext,
+        ngettext=_ngettext,
+        newstyle=True,
+        pgettext=_pgettext,
+        npgettext=_npgettext,
+    )

@@ -13,6 +13,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, g, request
 from prometheus_client import (
@@ -72,12 +73,27 @@ def _start_timer() -> None:
     g.metrics_started = time.perf_counter()
 
 
+# Each labelled child, looked up once: prometheus_client takes a lock and checks the labels
+# on every ``labels()`` call. Bounded by the routes times the methods and statuses they answer.
+_counters: dict[tuple[str, str, int], Any] = {}
+_timers: dict[str, Any] = {}
+
+
 def _observe(response: Response) -> Response:
     endpoint = request.endpoint or "unmatched"  # a 404 has no route: one label for all of them
-    REQUESTS.labels(endpoint=endpoint, method=request.method, status=response.status_code).inc()
+    labels = (endpoint, request.method, response.status_code)
+    counter = _counters.get(labels)
+    if counter is None:
+        counter = _counters.setdefault(
+            labels, REQUESTS.labels(endpoint=endpoint, method=labels[1], status=labels[2])
+        )
+    counter.inc()
     started = g.get("metrics_started")
     if started is not None:
-        LATENCY.labels(endpoint=endpoint).observe(time.perf_counter() - started)
+        timer = _timers.get(endpoint)
+        if timer is None:
+            timer = _timers.setdefault(endpoint, LATENCY.labels(endpoint=endpoint))
+        timer.observe(time.perf_counter() - started)
     return response
 
 

@@ -6,6 +6,11 @@ the search box) is rendered for each request, and the one per-session value insi
 block, the add-to-cart form's CSRF token, is a slot (``csrf_slot()``) filled per request. So a
 cached page never carries another session's state, and signed-in staff see the same content.
 
+For a shopper who is not signed in and has no message waiting (every first visit, every
+crawler, most browsing), the shell holds nothing of the session but the cart count, so the
+whole page is kept as well, with the cart count a slot (``cart_count_slot()``) like the CSRF
+token: such a request is answered with two string replacements, without rendering anything.
+
 A key holds the locale, the page's path with its query string and the current *generation*
 token of each part of the data the page shows (``catalog``, ``ledger``). A transaction that
 changes one of those tables gets a fresh token for the part once it commits, so the next
@@ -27,8 +32,9 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import get_locale
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from sqlalchemy import event
@@ -36,6 +42,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from werkzeug.wrappers import Response
 
 from storefront.extensions import cache
+from storefront.web.common import cart_count
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +85,13 @@ PARTS: Mapping[str, frozenset[str]] = {
 }
 BLOCKS = ("title", "head", "content")
 CSRF_SLOT = "<csrf-slot>"  # never in rendered user text: titles are escaped, Markdown sanitised
+CART_SLOT = "<cart-count-slot>"
 RETRY_AFTER_FAILURE = 5.0  # seconds without the cache after it failed
+# The request headers that can turn a 200 into a 304, 412 or 206 (``make_conditional``).
+CONDITIONAL = frozenset(
+    f"HTTP_{name}"
+    for name in ("IF_NONE_MATCH", "IF_MODIFIED_SINCE", "IF_MATCH", "IF_UNMODIFIED_SINCE", "RANGE")
+)
 _CHANGED = "page_cache.changed"
 _down_until = [0.0]
 
@@ -86,6 +99,7 @@ _down_until = [0.0]
 def init_app(app: Flask) -> None:
     cache.init_app(app)
     app.jinja_env.globals["csrf_slot"] = csrf_slot
+    app.jinja_env.globals["cart_count"] = shell_cart_count
     app.after_request(revalidate)
 
 
@@ -97,10 +111,20 @@ def revalidate(response: Response) -> Response:
         return response
     if request.method not in {"GET", "HEAD"}:
         return response
-    response.cache_control.private = True
-    response.cache_control.no_cache = True
-    response.vary.update(("Cookie", "Accept-Language"))
+    headers = response.headers
+    if "Cache-Control" in headers:
+        response.cache_control.private = True
+        response.cache_control.no_cache = True
+    else:  # the usual case, without parsing and serialising werkzeug's header objects
+        headers["Cache-Control"] = "private, no-cache"
+    if "Vary" in headers:
+        response.vary.update(("Cookie", "Accept-Language"))
+    else:
+        headers["Vary"] = "Cookie, Accept-Language"
     response.add_etag()  # of the body as sent: the cart count and CSRF token are in it
+    environ = request.environ
+    if not any(header in environ for header in CONDITIONAL):
+        return response  # nothing to compare: a full answer, as make_conditional would give
     return response.make_conditional(request)
 
 
@@ -157,10 +181,37 @@ def csrf_slot() -> str:
     return generate_csrf()
 
 
+def shell_cart_count() -> int | Markup:
+    """The cart count in the page's shell: a slot while a whole page is rendered for the
+    cache, filled with this session's count when the page is sent."""
+    if g.get("page_cache_rendering"):
+        return Markup(CART_SLOT)  # noqa: S704 - a constant
+    return cart_count()
+
+
 def _fill(html: str) -> Markup:
     if CSRF_SLOT in html:
         html = html.replace(CSRF_SLOT, str(escape(generate_csrf())))
     return Markup(html)  # noqa: S704 - rendered by our templates with autoescape
+
+
+def _fill_page(html: str) -> str:
+    return _fill(html.replace(CART_SLOT, str(cart_count()), 1))
+
+
+def _plain_shell() -> bool:
+    """Whether this request's shell shows nothing of the session but the cart count: no one
+    signed in, no message flashed (so the same for every such shopper of this page).
+
+    Without a user id in the session and a remember-me cookie no one can be signed in, and
+    Flask-Login (which hashes the client's address and agent to check the session) is not
+    asked."""
+    if "_flashes" in session:
+        return False
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    if "_user_id" not in session and remember not in request.cookies:
+        return True
+    return not current_user.is_authenticated
 
 
 def _render_blocks(template: str, context: dict[str, Any]) -> dict[str, str]:
@@ -179,9 +230,22 @@ def _render_blocks(template: str, context: dict[str, Any]) -> dict[str, str]:
         g.page_cache_rendering = False
 
 
+def _render_page(template: str, blocks: dict[str, str]) -> str:
+    """The whole page around cached ``blocks``, its per-session values left as slots."""
+    g.page_cache_rendering = True
+    try:
+        return render_template(
+            template,
+            cached_blocks={name: Markup(html) for name, html in blocks.items()},  # noqa: S704
+        )
+    finally:
+        g.page_cache_rendering = False
+
+
 def cached_page(template: str, parts: Iterable[str], load: Callable[[], dict[str, Any]]) -> str:
     """Render ``template`` with the context ``load()`` builds, its main blocks from the cache
-    when the data ``parts`` are unchanged since they were stored.
+    when the data ``parts`` are unchanged since they were stored, and the whole page from the
+    cache when the request's shell is the plain one (see ``_plain_shell``).
 
     ``load`` runs only on a miss; it may abort (404), and nothing is stored then.
     """
@@ -189,19 +253,27 @@ def cached_page(template: str, parts: Iterable[str], load: Callable[[], dict[str
     token = generations(parts)
     if token is None:
         return render_template(template, **load())
-    path = hashlib.sha256(request.full_path.encode()).hexdigest()[:32]
-    key = f"page:{request.endpoint}:{get_locale()}:{token}:{path}"
+    # url_for's links start with the script root: a proxy mounting the shop elsewhere differs
+    path = hashlib.sha256(f"{request.script_root}|{request.full_path}".encode()).hexdigest()
+    key = f"page:{request.endpoint}:{get_locale()}:{token}:{path[:32]}"
+    plain = _plain_shell()
     try:
+        if plain:
+            page = cache.get(f"{key}:whole")
+            if page is not None:
+                return _fill_page(page)
         blocks = cache.get(key)
     except Exception:
         _failed("reading a page")
         return render_template(template, **load())
+    timeout = current_app.config["PAGE_CACHE_SECONDS"]
     if blocks is None:
         blocks = _render_blocks(template, load())
-        try:
-            cache.set(key, blocks, timeout=current_app.config["PAGE_CACHE_SECONDS"])
-        except Exception:
-            _failed("storing a page")
+        _store(key, blocks, timeout)
+    if plain:
+        page = _render_page(template, blocks)
+        _store(f"{key}:whole", page, timeout)
+        return _fill_page(page)
     return render_template(
         template, cached_blocks={name: _fill(html) for name, html in blocks.items()}
     )
@@ -226,6 +298,13 @@ def cached_data(name: str, parts: Iterable[str], args: str, load: Callable[[], A
         except Exception:
             _failed("storing data")
     return value
+
+
+def _store(key: str, value: Any, timeout: int) -> None:
+    try:
+        cache.set(key, value, timeout=timeout)
+    except Exception:
+        _failed("storing a page")
 
 
 # -- what a transaction changed ------------------------------------------------------------

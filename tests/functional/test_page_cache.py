@@ -15,7 +15,7 @@ from storefront.models import Product
 from storefront.services import listings
 from storefront.web import page_cache
 from tests.factories import Line, make_fund, make_paid_order, make_product
-from tests.helpers import add_to_cart, cell, text
+from tests.helpers import add_to_cart, cell, english, sign_up, text
 
 PRICE = 'data-testid="price">'
 
@@ -131,6 +131,21 @@ def test_a_cached_page_carries_each_sessions_own_csrf_token(make_app, shop):
         data={"product_id": shop.product.id, "quantity": 1, "csrf_token": alice_token},
     )
     assert stolen.status_code == 400  # Alice's token is no good in Bob's session
+
+
+def test_a_whole_cached_page_never_shows_another_shoppers_account_or_messages(make_app, shop):
+    app = make_app()
+    visitor, owner = app.test_client(), app.test_client()
+    page = f"/products/{shop.product.id}"
+    assert "Sign out" not in text(english(visitor).get(page))  # stored whole for visitors
+    sign_up(english(owner))
+    assert "Sign out" in text(owner.get(page))  # the shell of a signed-in session
+    with visitor.session_transaction() as cookie:
+        cookie["_flashes"] = [("success", "Welcome back")]
+    assert "Welcome back" in text(visitor.get(page))
+    again = text(visitor.get(page))
+    assert "Welcome back" not in again and "Sign out" not in again
+    assert page_cache.CART_SLOT not in again and cell(again, "cart-count") == "0"
 
 
 def test_the_language_is_part_of_the_key(client, shop):
