@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, literal_column, or_, select, update
+from sqlalchemy import LargeBinary, and_, exists, func, insert, literal_column, or_, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from storefront.domain import chain, merkle, notes
@@ -557,7 +558,7 @@ def _aware(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def audit(db: Session, keys: Iterable[notes.VerifierKey]) -> list[str]:
+def audit(db: Session, keys: Iterable[notes.VerifierKey], in_python: bool = False) -> list[str]:
     """Check the log against the rows, in one streamed pass over the leaves in order.
 
     Every leaf's hash is recomputed from its entry's or payout's columns and compared with
@@ -569,71 +570,108 @@ def audit(db: Session, keys: Iterable[notes.VerifierKey]) -> list[str]:
     the stored tiles must be the rebuilt tree's. Memory holds a batch of rows, the frontier
     and one digest per stored tile. Returns the problems found, as sentences; none when the
     log checks.
+
+    On PostgreSQL (unless told ``in_python``) the database first checks the leaves against
+    the rows (``_leaves_match``): when they match, the recomputed hashes are the stored ones,
+    and only those are read to rebuild the tree. When they do not, the Python pass above
+    (the reference, and SQLite's) names the problems, in leaf order, so both report the same.
     """
     key_list = list(keys)
+    dialect = db.get_bind().dialect
+    raw: Any = db.connection().connection.driver_connection  # in the session's transaction
+    if not in_python and dialect.name == "postgresql" and _leaves_match(db):
+        with closing(_stored_leaves(raw)) as stored:  # closed if left early
+            return _audit_tree(db, key_list, stored, [], _stored_hash)
     found: list[str] = []
+    with closing(_leaf_rows(raw, dialect)) as rows:
+        return _audit_tree(db, key_list, rows, found, _recomputed(found))
+
+
+def _stored_hash(row: Any) -> bytes:
+    return row[1]
+
+
+def _recomputed(found: list[str]) -> Any:
+    """The leaf hash of a row of ``_leaf_rows``, recomputed from its entry's or payout's
+    columns; what does not match (the hash, the id order) goes into ``found``."""
+    last_entry = last_payout = 0
+    sha256 = hashlib.sha256
+
+    def leaf_of(row: Any) -> bytes:
+        nonlocal last_entry, last_payout
+        idx, entry_id, payout_id, stored = row[0], row[1], row[2], row[3]
+        if entry_id is not None:
+            created = row[4]
+            if len(created) != _CANONICAL_LENGTH:  # text written without microseconds
+                created = chain.iso(_aware(created))
+            data = chain.canonical_row(created, *row[5:_PAYOUT_AT])
+            if entry_id <= last_entry:
+                found.append(f"Log leaf {idx} (entry {entry_id}) comes after entry {last_entry}.")
+            last_entry = entry_id if entry_id > last_entry else last_entry
+        else:
+            data = _payout_data(row[_PAYOUT_AT:])
+            if payout_id <= last_payout:
+                found.append(
+                    f"Log leaf {idx} (payout {payout_id}) comes after payout {last_payout}."
+                )
+            last_payout = payout_id if payout_id > last_payout else last_payout
+        leaf = sha256(b"\x00" + data).digest()
+        if leaf != bytes(stored):
+            what = f"entry {entry_id}" if entry_id is not None else f"payout {payout_id}"
+            found.append(f"Log leaf {idx} does not match {what}.")
+        return leaf
+
+    return leaf_of
+
+
+def _audit_tree(
+    db: Session,
+    keys: list[notes.VerifierKey],
+    rows: Iterable[Any],
+    found: list[str],
+    leaf_of: Any,
+) -> list[str]:
+    """``audit``'s pass over ``rows`` (each starting with its leaf index) in index order:
+    ``leaf_of(row)`` gives a row's leaf hash, the tree is rebuilt from them and checked
+    against the checkpoints and tiles; ``found`` collects the problems."""
     tiles = _TileDigests()
     checkpoints = _stream_checkpoints(db)
     upcoming = next(checkpoints, None)
     stack: list[bytes] = []  # the frontier: the perfect subtrees' hashes, largest first
-    size = last_entry = last_payout = 0
+    size = 0
     sha256 = hashlib.sha256
     level0 = tiles.level0
-    raw: Any = db.connection().connection.driver_connection  # in the session's transaction
-    with closing(_leaf_rows(raw, db.get_bind().dialect)) as rows:  # closed if left early
-        for row in rows:
-            idx, entry_id, payout_id, stored = row[0], row[1], row[2], row[3]
-            if idx != size:
-                found.append(f"Log leaves {size} to {idx - 1} are missing.")
-                break
-            if entry_id is not None:
-                created = row[4]
-                if len(created) != _CANONICAL_LENGTH:  # text written without microseconds
-                    created = chain.iso(_aware(created))
-                data = chain.canonical_row(created, *row[5:_PAYOUT_AT])
-                if entry_id <= last_entry:
-                    found.append(
-                        f"Log leaf {idx} (entry {entry_id}) comes after entry {last_entry}."
-                    )
-                last_entry = entry_id if entry_id > last_entry else last_entry
-            else:
-                data = _payout_data(row[_PAYOUT_AT:])
-                if payout_id <= last_payout:
-                    found.append(
-                        f"Log leaf {idx} (payout {payout_id}) comes after payout {last_payout}."
-                    )
-                last_payout = payout_id if payout_id > last_payout else last_payout
-            leaf = sha256(b"\x00" + data).digest()
-            if leaf != bytes(stored):
-                what = f"entry {entry_id}" if entry_id is not None else f"payout {payout_id}"
-                found.append(f"Log leaf {idx} does not match {what}.")
-            # append to the frontier; every hash at a multiple of 8 levels goes into a tile
-            level0.update(leaf)
-            if idx & 255 == 255:
-                level0 = tiles.close(0, idx >> 8)
-            node, index, level = leaf, idx, 0
-            while index & 1:
-                node = sha256(b"\x01" + stack.pop() + node).digest()
-                index >>= 1
-                level += 1
-                if not level & 7:
-                    tiles.add(level >> 3, index, node)
-            stack.append(node)
-            size = idx + 1
-            while upcoming is not None and upcoming.size == size:
-                found.extend(
-                    _check_checkpoint(upcoming, merkle.Frontier(size, stack).root(), key_list)
-                )
-                upcoming = next(checkpoints, None)
-            if len(found) >= MAX_FINDINGS:
-                break
-        else:
-            if upcoming is not None:
-                found.append(
-                    f"The checkpoint of {upcoming.size} leaves is beyond the log's {size} leaves."
-                )
-            found.extend(tiles.compare(db, size))
-            found.extend(_not_in_log(db))
+    for row in rows:
+        idx = row[0]
+        if idx != size:
+            found.append(f"Log leaves {size} to {idx - 1} are missing.")
+            break
+        leaf = leaf_of(row)
+        # append to the frontier; every hash at a multiple of 8 levels goes into a tile
+        level0.update(leaf)
+        if idx & 255 == 255:
+            level0 = tiles.close(0, idx >> 8)
+        node, index, level = leaf, idx, 0
+        while index & 1:
+            node = sha256(b"\x01" + stack.pop() + node).digest()
+            index >>= 1
+            level += 1
+            if not level & 7:
+                tiles.add(level >> 3, index, node)
+        stack.append(node)
+        size = idx + 1
+        while upcoming is not None and upcoming.size == size:
+            found.extend(_check_checkpoint(upcoming, merkle.Frontier(size, stack).root(), keys))
+            upcoming = next(checkpoints, None)
+        if len(found) >= MAX_FINDINGS:
+            break
+    else:
+        if upcoming is not None:
+            found.append(
+                f"The checkpoint of {upcoming.size} leaves is beyond the log's {size} leaves."
+            )
+        found.extend(tiles.compare(db, size))
+        found.extend(_not_in_log(db))
     return found[:MAX_FINDINGS]
 
 
@@ -676,6 +714,67 @@ def _leaf_rows(raw: Any, dialect: Any) -> Generator[Any]:
             yield from batch
     finally:
         cursor.close()
+
+
+def _leaves_match(db: Session) -> bool:
+    """Whether every leaf is its row's, in order (PostgreSQL): the database writes each
+    entry's canonical encoding (``ledger_verify.canonical_sql``, the bytes
+    ``chain.canonical_row`` writes), hashes it as a leaf and compares it with the stored hash,
+    in parallel workers of its own; the few payouts are hashed here. The leaves must be
+    numbered from 0 with no gap, entries and payouts in increasing id order (a running
+    maximum in index order), and every entry and payout a leaf (counts: a leaf's entry and
+    payout are unique). Only counts come back."""
+    from storefront.services.ledger_verify import canonical_sql  # it imports this module
+
+    if db.scalar(sql_text("SHOW server_encoding")) != "UTF8":
+        return False
+    leaves, first, last, out_of_order = db.execute(sql_text(_ORDER_SQL)).one()
+    if leaves and (first != 0 or last != leaves - 1 or out_of_order):
+        return False
+    leaf_hash = literal_column(
+        f"sha256('\\x00'::bytea || convert_to({canonical_sql()}, 'UTF8'))", LargeBinary
+    )
+    entry_leaves, unmatched = db.execute(
+        select(func.count(), func.count().filter(LogLeaf.hash.is_distinct_from(leaf_hash)))
+        .select_from(LogLeaf)
+        .join(LedgerEntry, LedgerEntry.id == LogLeaf.entry_id)
+    ).one()
+    if unmatched or entry_leaves != db.scalar(select(func.count()).select_from(LedgerEntry)):
+        return False
+    payout_leaves = db.execute(
+        select(LogLeaf.hash, *_PAYOUT_ROW).join(Payout, Payout.id == LogLeaf.payout_id)
+    ).all()
+    if len(payout_leaves) != db.scalar(select(func.count()).select_from(Payout)):
+        return False
+    return all(bytes(row[0]) == merkle.leaf_hash(_payout_data(row[1:])) for row in payout_leaves)
+
+
+# a leaf's entry (payout) after one of a greater or equal id: the greatest before it, in order
+_ORDER_SQL = """
+SELECT count(*), min(idx), max(idx),
+       count(*) FILTER (WHERE entry_id <= entry_before OR payout_id <= payout_before)
+FROM (
+    SELECT idx, entry_id, payout_id,
+           max(entry_id) OVER before AS entry_before, max(payout_id) OVER before AS payout_before
+    FROM log_leaf
+    WINDOW before AS (ORDER BY idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+) AS leaves
+"""
+
+
+def _stored_leaves(raw: Any) -> Generator[Any]:
+    """Each leaf's (index, stored hash) in index order, in binary, from a server-side cursor."""
+    cursor = raw.cursor(name="log_hashes", binary=True)
+    cursor.itersize = HASH_BATCH
+    try:
+        cursor.execute("SELECT idx, hash FROM log_leaf ORDER BY idx")
+        while batch := cursor.fetchmany(HASH_BATCH):
+            yield from batch
+    finally:
+        cursor.close()
+
+
+HASH_BATCH = 50_000  # (index, hash) rows fetched at a time: 2 MB
 
 
 def _stream_checkpoints(db: Session) -> Iterator[Any]:
