@@ -571,20 +571,42 @@ def audit(db: Session, keys: Iterable[notes.VerifierKey], in_python: bool = Fals
     and one digest per stored tile. Returns the problems found, as sentences; none when the
     log checks.
 
-    On PostgreSQL (unless told ``in_python``) the database first checks the leaves against
-    the rows (``_leaves_match``): when they match, the recomputed hashes are the stored ones,
-    and only those are read to rebuild the tree. When they do not, the Python pass above
-    (the reference, and SQLite's) names the problems, in leaf order, so both report the same.
+    On PostgreSQL (unless told ``in_python``) the database checks the leaves against the rows
+    first (``in_database``): when they match, the recomputed hashes are the stored ones and
+    only those are read to rebuild the tree. When they do not, the Python pass above (the
+    reference, and SQLite's) names the problems, in leaf order, so both report the same.
     """
     key_list = list(keys)
     dialect = db.get_bind().dialect
+    if not in_python and dialect.name == "postgresql":
+        found = in_database(db, key_list)
+        if found is not None:
+            return found
     raw: Any = db.connection().connection.driver_connection  # in the session's transaction
-    if not in_python and dialect.name == "postgresql" and _leaves_match(db):
-        with closing(_stored_leaves(raw)) as stored:  # closed if left early
-            return _audit_tree(db, key_list, stored, [], _stored_hash)
-    found: list[str] = []
+    found = []
     with closing(_leaf_rows(raw, dialect)) as rows:
         return _audit_tree(db, key_list, rows, found, _recomputed(found))
+
+
+def in_database(db: Session, keys: list[notes.VerifierKey]) -> list[str] | None:
+    """``audit`` on PostgreSQL, the per-leaf work done by the database, or None when a leaf
+    is not its row's (a hash, the order, a gap, a row left out: the Python pass names them).
+
+    The database writes each entry's canonical encoding (``ledger_verify.canonical_sql``,
+    the bytes ``chain.canonical_row`` writes), hashes it as a leaf and compares it with the
+    stored hash, in parallel workers of its own; the few payouts are hashed here; counts say
+    that every entry and payout is a leaf (a leaf's entry and payout are unique). Then only
+    the stored hashes are read, in index order with a flag for an entry or payout that comes
+    after a greater or equal id (a running maximum), into the tree, checkpoints and tiles.
+    """
+    if not _leaves_hash_their_rows(db):
+        return None
+    raw: Any = db.connection().connection.driver_connection  # in the session's transaction
+    try:
+        with closing(_stored_leaves(raw)) as stored:  # closed if left early
+            return _audit_tree(db, keys, stored, [], _stored_hash)
+    except _NotInOrder:
+        return None
 
 
 def _stored_hash(row: Any) -> bytes:
@@ -716,29 +738,22 @@ def _leaf_rows(raw: Any, dialect: Any) -> Generator[Any]:
         cursor.close()
 
 
-def _leaves_match(db: Session) -> bool:
-    """Whether every leaf is its row's, in order (PostgreSQL): the database writes each
-    entry's canonical encoding (``ledger_verify.canonical_sql``, the bytes
-    ``chain.canonical_row`` writes), hashes it as a leaf and compares it with the stored hash,
-    in parallel workers of its own; the few payouts are hashed here. The leaves must be
-    numbered from 0 with no gap, entries and payouts in increasing id order (a running
-    maximum in index order), and every entry and payout a leaf (counts: a leaf's entry and
-    payout are unique). Only counts come back."""
+def _leaves_hash_their_rows(db: Session) -> bool:
+    """Whether every entry and payout is a leaf whose stored hash is its row's (PostgreSQL)."""
     from storefront.services.ledger_verify import canonical_sql  # it imports this module
 
     if db.scalar(sql_text("SHOW server_encoding")) != "UTF8":
         return False
-    leaves, first, last, out_of_order = db.execute(sql_text(_ORDER_SQL)).one()
-    if leaves and (first != 0 or last != leaves - 1 or out_of_order):
-        return False
     leaf_hash = literal_column(
         f"sha256('\\x00'::bytea || convert_to({canonical_sql()}, 'UTF8'))", LargeBinary
     )
-    entry_leaves, unmatched = db.execute(
+    work_mem = db.scalar(sql_text("SELECT set_config('work_mem', '64MB', true)"))
+    entry_leaves, unmatched = db.execute(  # a parallel hash join, its table in memory
         select(func.count(), func.count().filter(LogLeaf.hash.is_distinct_from(leaf_hash)))
         .select_from(LogLeaf)
         .join(LedgerEntry, LedgerEntry.id == LogLeaf.entry_id)
     ).one()
+    db.execute(sql_text("SELECT set_config('work_mem', :was, true)"), {"was": work_mem})
     if unmatched or entry_leaves != db.scalar(select(func.count()).select_from(LedgerEntry)):
         return False
     payout_leaves = db.execute(
@@ -749,31 +764,36 @@ def _leaves_match(db: Session) -> bool:
     return all(bytes(row[0]) == merkle.leaf_hash(_payout_data(row[1:])) for row in payout_leaves)
 
 
-# a leaf's entry (payout) after one of a greater or equal id: the greatest before it, in order
-_ORDER_SQL = """
-SELECT count(*), min(idx), max(idx),
-       count(*) FILTER (WHERE entry_id <= entry_before OR payout_id <= payout_before)
-FROM (
-    SELECT idx, entry_id, payout_id,
-           max(entry_id) OVER before AS entry_before, max(payout_id) OVER before AS payout_before
-    FROM log_leaf
-    WINDOW before AS (ORDER BY idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-) AS leaves
-"""
+class _NotInOrder(Exception):
+    """A leaf index missing, or an entry (payout) after one of a greater or equal id."""
 
 
 def _stored_leaves(raw: Any) -> Generator[Any]:
-    """Each leaf's (index, stored hash) in index order, in binary, from a server-side cursor."""
+    """Each leaf's (index, stored hash) in index order, read in binary from a server-side
+    cursor; raises ``_NotInOrder`` at a gap or at a leaf out of id order."""
     cursor = raw.cursor(name="log_hashes", binary=True)
     cursor.itersize = HASH_BATCH
+    expected = 0
     try:
-        cursor.execute("SELECT idx, hash FROM log_leaf ORDER BY idx")
+        cursor.execute(_STORED_SQL)
         while batch := cursor.fetchmany(HASH_BATCH):
-            yield from batch
+            for row in batch:
+                if row[0] != expected or row[2]:
+                    raise _NotInOrder
+                expected += 1
+                yield row
     finally:
         cursor.close()
 
 
+# a leaf's entry (payout) after one of a greater or equal id: the greatest before it, in order
+_STORED_SQL = """
+SELECT idx, hash,
+       entry_id <= max(entry_id) OVER before OR payout_id <= max(payout_id) OVER before
+FROM log_leaf
+WINDOW before AS (ORDER BY idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+ORDER BY idx
+"""
 HASH_BATCH = 50_000  # (index, hash) rows fetched at a time: 2 MB
 
 
