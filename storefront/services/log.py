@@ -13,13 +13,26 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Generator, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import LargeBinary, and_, exists, func, insert, literal_column, or_, select, update
+from sqlalchemy import (
+    Engine,
+    LargeBinary,
+    and_,
+    exists,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
@@ -598,15 +611,46 @@ def in_database(db: Session, keys: list[notes.VerifierKey]) -> list[str] | None:
     that every entry and payout is a leaf (a leaf's entry and payout are unique). Then only
     the stored hashes are read, in index order with a flag for an entry or payout that comes
     after a greater or equal id (a running maximum), into the tree, checkpoints and tiles.
+
+    When this transaction has written nothing, both run at once in a snapshot of their own:
+    the hashes on a second connection that imports it (``pg_export_snapshot``), beside the
+    tree; otherwise one after the other in this transaction, which alone sees its writes.
     """
-    if not _leaves_hash_their_rows(db):
-        return None
+    if db.scalar(sql_text("SELECT pg_current_xact_id_if_assigned()")) is not None:
+        if not _leaves_hash_their_rows(db):
+            return None
+        return _tree_of_stored(db, keys)
+    engine = db.get_bind()
+    assert isinstance(engine, Engine)
+    with engine.connect() as connection:
+        repeatable = connection.execution_options(isolation_level="REPEATABLE READ")
+        with Session(bind=repeatable) as session:
+            snapshot = session.scalar(sql_text("SELECT pg_export_snapshot()"))
+            with ThreadPoolExecutor(1) as beside:
+                hashed = beside.submit(_leaves_hash_their_rows_beside, engine, snapshot)
+                found = _tree_of_stored(session, keys)
+                return found if hashed.result() else None
+
+
+def _tree_of_stored(db: Session, keys: list[notes.VerifierKey]) -> list[str] | None:
+    """``_audit_tree`` over the stored hashes; None when a leaf is missing or out of order."""
     raw: Any = db.connection().connection.driver_connection  # in the session's transaction
     try:
         with closing(_stored_leaves(raw)) as stored:  # closed if left early
             return _audit_tree(db, keys, stored, [], _stored_hash)
     except _NotInOrder:
         return None
+
+
+def _leaves_hash_their_rows_beside(engine: Engine, snapshot: str) -> bool:
+    """``_leaves_hash_their_rows`` on a connection of its own, in the snapshot ``snapshot``."""
+    assert re.fullmatch(r"[0-9A-Fa-f-]+", snapshot)
+    with engine.connect() as connection:
+        repeatable = connection.execution_options(isolation_level="REPEATABLE READ")
+        with Session(bind=repeatable) as session:
+            session.execute(sql_text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))  # the first
+            session.execute(sql_text("SET TRANSACTION READ ONLY"))
+            return _leaves_hash_their_rows(session)
 
 
 def _stored_hash(row: Any) -> bytes:

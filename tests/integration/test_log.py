@@ -567,14 +567,15 @@ def leave_out_a_payout(session, shop):
         (leave_out_a_payout, False),
     ],
 )
+@pytest.mark.parametrize("committed", [True, False])  # beside the tree, or in the session
 def test_the_database_and_the_python_pass_find_the_same(session, shop, tmp_path, tamper,
-                                                        leaves_match):  # fmt: skip
+                                                        leaves_match, committed):  # fmt: skip
     history(session, shop, tmp_path, orders=3)
     if tamper is leave_out_a_payout:
         tamper(session, shop)
     elif tamper is not None:
         tamper(session)
-    session.flush()
+    session.commit() if committed else session.flush()
     reference = log.audit(session, [log_key()], in_python=True)
     assert (reference == []) is (tamper is None)
     in_database = log.in_database(session, [log_key()])  # None: the leaves are not the rows'
