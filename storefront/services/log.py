@@ -13,13 +13,27 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Generator, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, literal_column, or_, select, update
+from sqlalchemy import (
+    Engine,
+    LargeBinary,
+    and_,
+    exists,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from storefront.domain import chain, merkle, notes
@@ -563,7 +577,7 @@ def _aware(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def audit(db: Session, keys: Iterable[notes.VerifierKey]) -> list[str]:
+def audit(db: Session, keys: Iterable[notes.VerifierKey], in_python: bool = False) -> list[str]:
     """Check the log against the rows, in one streamed pass over the leaves in order.
 
     Every leaf's hash is recomputed from its entry's or payout's columns and compared with
@@ -575,71 +589,161 @@ def audit(db: Session, keys: Iterable[notes.VerifierKey]) -> list[str]:
     the stored tiles must be the rebuilt tree's. Memory holds a batch of rows, the frontier
     and one digest per stored tile. Returns the problems found, as sentences; none when the
     log checks.
+
+    On PostgreSQL (unless told ``in_python``) the database checks the leaves against the rows
+    first (``in_database``): when they match, the recomputed hashes are the stored ones and
+    only those are read to rebuild the tree. When they do not, the Python pass above (the
+    reference, and SQLite's) names the problems, in leaf order, so both report the same.
     """
     key_list = list(keys)
-    found: list[str] = []
+    dialect = db.get_bind().dialect
+    if not in_python and dialect.name == "postgresql":
+        found = in_database(db, key_list)
+        if found is not None:
+            return found
+    raw: Any = db.connection().connection.driver_connection  # in the session's transaction
+    found = []
+    with closing(_leaf_rows(raw, dialect)) as rows:
+        return _audit_tree(db, key_list, rows, found, _recomputed(found))
+
+
+def in_database(db: Session, keys: list[notes.VerifierKey]) -> list[str] | None:
+    """``audit`` on PostgreSQL, the per-leaf work done by the database, or None when a leaf
+    is not its row's (a hash, the order, a gap, a row left out: the Python pass names them).
+
+    The database writes each entry's canonical encoding (``ledger_verify.canonical_sql``,
+    the bytes ``chain.canonical_row`` writes), hashes it as a leaf and compares it with the
+    stored hash, in parallel workers of its own; the few payouts are hashed here; counts say
+    that every entry and payout is a leaf (a leaf's entry and payout are unique). Then only
+    the stored hashes are read, in index order with a flag for an entry or payout that comes
+    after a greater or equal id (a running maximum), into the tree, checkpoints and tiles.
+
+    When this transaction has written nothing, both run at once in a snapshot of their own:
+    the hashes on a second connection that imports it (``pg_export_snapshot``), beside the
+    tree; otherwise one after the other in this transaction, which alone sees its writes.
+    """
+    if db.scalar(sql_text("SELECT pg_current_xact_id_if_assigned()")) is not None:
+        if not _leaves_hash_their_rows(db):
+            return None
+        return _tree_of_stored(db, keys)
+    engine = db.get_bind()
+    assert isinstance(engine, Engine)
+    with engine.connect() as connection:
+        repeatable = connection.execution_options(isolation_level="REPEATABLE READ")
+        with Session(bind=repeatable) as session:
+            snapshot = session.scalar(sql_text("SELECT pg_export_snapshot()"))
+            with ThreadPoolExecutor(1) as beside:
+                hashed = beside.submit(_leaves_hash_their_rows_beside, engine, snapshot)
+                found = _tree_of_stored(session, keys)
+                return found if hashed.result() else None
+
+
+def _tree_of_stored(db: Session, keys: list[notes.VerifierKey]) -> list[str] | None:
+    """``_audit_tree`` over the stored hashes; None when a leaf is missing or out of order."""
+    raw: Any = db.connection().connection.driver_connection  # in the session's transaction
+    try:
+        with closing(_stored_leaves(raw)) as stored:  # closed if left early
+            return _audit_tree(db, keys, stored, [], _stored_hash)
+    except _NotInOrder:
+        return None
+
+
+def _leaves_hash_their_rows_beside(engine: Engine, snapshot: str) -> bool:
+    """``_leaves_hash_their_rows`` on a connection of its own, in the snapshot ``snapshot``."""
+    assert re.fullmatch(r"[0-9A-Fa-f-]+", snapshot)
+    with engine.connect() as connection:
+        repeatable = connection.execution_options(isolation_level="REPEATABLE READ")
+        with Session(bind=repeatable) as session:
+            session.execute(sql_text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))  # the first
+            session.execute(sql_text("SET TRANSACTION READ ONLY"))
+            return _leaves_hash_their_rows(session)
+
+
+def _stored_hash(row: Any) -> bytes:
+    return row[1]
+
+
+def _recomputed(found: list[str]) -> Any:
+    """The leaf hash of a row of ``_leaf_rows``, recomputed from its entry's or payout's
+    columns; what does not match (the hash, the id order) goes into ``found``."""
+    last_entry = last_payout = 0
+    sha256 = hashlib.sha256
+
+    def leaf_of(row: Any) -> bytes:
+        nonlocal last_entry, last_payout
+        idx, entry_id, payout_id, stored = row[0], row[1], row[2], row[3]
+        if entry_id is not None:
+            created = row[4]
+            if len(created) != _CANONICAL_LENGTH:  # text written without microseconds
+                created = chain.iso(_aware(created))
+            data = chain.canonical_row(created, *row[5:_PAYOUT_AT])
+            if entry_id <= last_entry:
+                found.append(f"Log leaf {idx} (entry {entry_id}) comes after entry {last_entry}.")
+            last_entry = entry_id if entry_id > last_entry else last_entry
+        else:
+            data = _payout_data(row[_PAYOUT_AT:])
+            if payout_id <= last_payout:
+                found.append(
+                    f"Log leaf {idx} (payout {payout_id}) comes after payout {last_payout}."
+                )
+            last_payout = payout_id if payout_id > last_payout else last_payout
+        leaf = sha256(b"\x00" + data).digest()
+        if leaf != bytes(stored):
+            what = f"entry {entry_id}" if entry_id is not None else f"payout {payout_id}"
+            found.append(f"Log leaf {idx} does not match {what}.")
+        return leaf
+
+    return leaf_of
+
+
+def _audit_tree(
+    db: Session,
+    keys: list[notes.VerifierKey],
+    rows: Iterable[Any],
+    found: list[str],
+    leaf_of: Any,
+) -> list[str]:
+    """``audit``'s pass over ``rows`` (each starting with its leaf index) in index order:
+    ``leaf_of(row)`` gives a row's leaf hash, the tree is rebuilt from them and checked
+    against the checkpoints and tiles; ``found`` collects the problems."""
     tiles = _TileDigests()
     checkpoints = _stream_checkpoints(db)
     upcoming = next(checkpoints, None)
     stack: list[bytes] = []  # the frontier: the perfect subtrees' hashes, largest first
-    size = last_entry = last_payout = 0
+    size = 0
     sha256 = hashlib.sha256
     level0 = tiles.level0
-    raw: Any = db.connection().connection.driver_connection  # in the session's transaction
-    with closing(_leaf_rows(raw, db.get_bind().dialect)) as rows:  # closed if left early
-        for row in rows:
-            idx, entry_id, payout_id, stored = row[0], row[1], row[2], row[3]
-            if idx != size:
-                found.append(f"Log leaves {size} to {idx - 1} are missing.")
-                break
-            if entry_id is not None:
-                created = row[4]
-                if len(created) != _CANONICAL_LENGTH:  # text written without microseconds
-                    created = chain.iso(_aware(created))
-                data = chain.canonical_row(created, *row[5:_PAYOUT_AT])
-                if entry_id <= last_entry:
-                    found.append(
-                        f"Log leaf {idx} (entry {entry_id}) comes after entry {last_entry}."
-                    )
-                last_entry = entry_id if entry_id > last_entry else last_entry
-            else:
-                data = _payout_data(row[_PAYOUT_AT:])
-                if payout_id <= last_payout:
-                    found.append(
-                        f"Log leaf {idx} (payout {payout_id}) comes after payout {last_payout}."
-                    )
-                last_payout = payout_id if payout_id > last_payout else last_payout
-            leaf = sha256(b"\x00" + data).digest()
-            if leaf != bytes(stored):
-                what = f"entry {entry_id}" if entry_id is not None else f"payout {payout_id}"
-                found.append(f"Log leaf {idx} does not match {what}.")
-            # append to the frontier; every hash at a multiple of 8 levels goes into a tile
-            level0.update(leaf)
-            if idx & 255 == 255:
-                level0 = tiles.close(0, idx >> 8)
-            node, index, level = leaf, idx, 0
-            while index & 1:
-                node = sha256(b"\x01" + stack.pop() + node).digest()
-                index >>= 1
-                level += 1
-                if not level & 7:
-                    tiles.add(level >> 3, index, node)
-            stack.append(node)
-            size = idx + 1
-            while upcoming is not None and upcoming.size == size:
-                found.extend(
-                    _check_checkpoint(upcoming, merkle.Frontier(size, stack).root(), key_list)
-                )
-                upcoming = next(checkpoints, None)
-            if len(found) >= MAX_FINDINGS:
-                break
-        else:
-            if upcoming is not None:
-                found.append(
-                    f"The checkpoint of {upcoming.size} leaves is beyond the log's {size} leaves."
-                )
-            found.extend(tiles.compare(db, size))
-            found.extend(_not_in_log(db))
+    for row in rows:
+        idx = row[0]
+        if idx != size:
+            found.append(f"Log leaves {size} to {idx - 1} are missing.")
+            break
+        leaf = leaf_of(row)
+        # append to the frontier; every hash at a multiple of 8 levels goes into a tile
+        level0.update(leaf)
+        if idx & 255 == 255:
+            level0 = tiles.close(0, idx >> 8)
+        node, index, level = leaf, idx, 0
+        while index & 1:
+            node = sha256(b"\x01" + stack.pop() + node).digest()
+            index >>= 1
+            level += 1
+            if not level & 7:
+                tiles.add(level >> 3, index, node)
+        stack.append(node)
+        size = idx + 1
+        while upcoming is not None and upcoming.size == size:
+            found.extend(_check_checkpoint(upcoming, merkle.Frontier(size, stack).root(), keys))
+            upcoming = next(checkpoints, None)
+        if len(found) >= MAX_FINDINGS:
+            break
+    else:
+        if upcoming is not None:
+            found.append(
+                f"The checkpoint of {upcoming.size} leaves is beyond the log's {size} leaves."
+            )
+        found.extend(tiles.compare(db, size))
+        found.extend(_not_in_log(db))
     return found[:MAX_FINDINGS]
 
 
@@ -682,6 +786,65 @@ def _leaf_rows(raw: Any, dialect: Any) -> Generator[Any]:
             yield from batch
     finally:
         cursor.close()
+
+
+def _leaves_hash_their_rows(db: Session) -> bool:
+    """Whether every entry and payout is a leaf whose stored hash is its row's (PostgreSQL)."""
+    from storefront.services.ledger_verify import canonical_sql  # it imports this module
+
+    if db.scalar(sql_text("SHOW server_encoding")) != "UTF8":
+        return False
+    leaf_hash = literal_column(
+        f"sha256('\\x00'::bytea || convert_to({canonical_sql()}, 'UTF8'))", LargeBinary
+    )
+    work_mem = db.scalar(sql_text("SELECT set_config('work_mem', '64MB', true)"))
+    entry_leaves, unmatched = db.execute(  # a parallel hash join, its table in memory
+        select(func.count(), func.count().filter(LogLeaf.hash.is_distinct_from(leaf_hash)))
+        .select_from(LogLeaf)
+        .join(LedgerEntry, LedgerEntry.id == LogLeaf.entry_id)
+    ).one()
+    db.execute(sql_text("SELECT set_config('work_mem', :was, true)"), {"was": work_mem})
+    if unmatched or entry_leaves != db.scalar(select(func.count()).select_from(LedgerEntry)):
+        return False
+    payout_leaves = db.execute(
+        select(LogLeaf.hash, *_PAYOUT_ROW).join(Payout, Payout.id == LogLeaf.payout_id)
+    ).all()
+    if len(payout_leaves) != db.scalar(select(func.count()).select_from(Payout)):
+        return False
+    return all(bytes(row[0]) == merkle.leaf_hash(_payout_data(row[1:])) for row in payout_leaves)
+
+
+class _NotInOrder(Exception):
+    """A leaf index missing, or an entry (payout) after one of a greater or equal id."""
+
+
+def _stored_leaves(raw: Any) -> Generator[Any]:
+    """Each leaf's (index, stored hash) in index order, read in binary from a server-side
+    cursor; raises ``_NotInOrder`` at a gap or at a leaf out of id order."""
+    cursor = raw.cursor(name="log_hashes", binary=True)
+    cursor.itersize = HASH_BATCH
+    expected = 0
+    try:
+        cursor.execute(_STORED_SQL)
+        while batch := cursor.fetchmany(HASH_BATCH):
+            for row in batch:
+                if row[0] != expected or row[2]:
+                    raise _NotInOrder
+                expected += 1
+                yield row
+    finally:
+        cursor.close()
+
+
+# a leaf's entry (payout) after one of a greater or equal id: the greatest before it, in order
+_STORED_SQL = """
+SELECT idx, hash,
+       entry_id <= max(entry_id) OVER before OR payout_id <= max(payout_id) OVER before
+FROM log_leaf
+WINDOW before AS (ORDER BY idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+ORDER BY idx
+"""
+HASH_BATCH = 50_000  # (index, hash) rows fetched at a time: 2 MB
 
 
 def _stream_checkpoints(db: Session) -> Iterator[Any]:

@@ -395,7 +395,12 @@ def test_the_demo_generates_its_key_once_and_keeps_its_origin(tmp_path):
 
 
 def audit(session, *keys):
-    return log.audit(session, list(keys) or [log_key()])
+    """``log.audit``, held to the Python pass's findings (the same pass on SQLite; on
+    PostgreSQL the database checks the leaves first)."""
+    keys = list(keys) or [log_key()]
+    found = log.audit(session, keys)
+    assert log.audit(session, keys, in_python=True) == found
+    return found
 
 
 def leaf_of(session, payout=False):
@@ -530,3 +535,86 @@ def test_checkpoints_of_a_rotated_key_check_with_its_verifier_key(session, shop,
     from tests.conftest import LOG_SIGNER
 
     assert log.verifier_keys(config, LOG_SIGNER) == [log_key(), old.verifier_key]
+
+
+def forge_checkpoint_root(session):
+    latest = log.latest(session)
+    latest.root = merkle.leaf_hash(b"another tree")
+
+
+def forge_tile(session):
+    tile = session.get(LogTile, (0, 0))
+    tile.hashes = bytes(32) + bytes(tile.hashes)[32:]
+
+
+def forge_leaf_hash(session):
+    leaf_of(session)[5].hash = merkle.leaf_hash(b"something else")
+
+
+def drop_leaf(session):
+    session.delete(leaf_of(session)[5])
+
+
+def swap_leaves(session):
+    a, b = (leaf.idx for leaf in leaf_of(session)[2:4])
+    session.execute(text(f"UPDATE log_leaf SET idx = -1 WHERE idx = {a}"))
+    session.execute(text(f"UPDATE log_leaf SET idx = {a} WHERE idx = {b}"))
+    session.execute(text(f"UPDATE log_leaf SET idx = {b} WHERE idx = -1"))
+
+
+def edit_entry(session):
+    session.execute(text("ALTER TABLE ledger_entry DISABLE TRIGGER USER"))
+    entry_id = leaf_of(session)[4].entry_id
+    session.execute(text(f"UPDATE ledger_entry SET amount = amount + 1 WHERE id = {entry_id}"))
+
+
+def edit_payout(session):
+    session.execute(text("ALTER TABLE payout DISABLE TRIGGER payout_append_only"))
+    payout_id = leaf_of(session, payout=True)[0].payout_id
+    session.execute(text(f"UPDATE payout SET bank_reference = 'KB-9' WHERE id = {payout_id}"))
+
+
+def drop_last_leaf(session):
+    session.execute(text("ALTER TABLE log_leaf DISABLE TRIGGER ALL"))
+    last = session.scalars(select(LogLeaf).order_by(LogLeaf.idx.desc())).first()
+    session.delete(last)
+
+
+def leave_out_a_payout(session, shop):
+    forged = Payout(
+        cause_id=shop.cause.id, amount=1, currency="KRW", paid_on=date(2026, 11, 1),
+        bank_reference="FORGED", created_at=utcnow(),
+    )  # fmt: skip
+    session.add(forged)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("tamper", "leaves_match"),
+    [
+        (None, True),
+        (forge_checkpoint_root, True),
+        (forge_tile, True),
+        (forge_leaf_hash, False),
+        (drop_leaf, False),
+        (swap_leaves, False),
+        (edit_entry, False),
+        (edit_payout, False),
+        (drop_last_leaf, False),
+        (leave_out_a_payout, False),
+    ],
+)
+@pytest.mark.parametrize("committed", [True, False])  # beside the tree, or in the session
+def test_the_database_and_the_python_pass_find_the_same(session, shop, tmp_path, tamper,
+                                                        leaves_match, committed):  # fmt: skip
+    history(session, shop, tmp_path, orders=3)
+    if tamper is leave_out_a_payout:
+        tamper(session, shop)
+    elif tamper is not None:
+        tamper(session)
+    session.commit() if committed else session.flush()
+    reference = log.audit(session, [log_key()], in_python=True)
+    assert (reference == []) is (tamper is None)
+    in_database = log.in_database(session, [log_key()])  # None: the leaves are not the rows'
+    assert in_database == (reference if leaves_match else None)
+    assert log.audit(session, [log_key()]) == reference
