@@ -342,6 +342,7 @@ def open_checkpoint(note, keys, witness_keys=()):
     log_keys = {(name, kid): public for name, kid, public in keys}
     cosigners = {(name, kid): public for name, kid, public in witness_keys}
     signed_by, cosigned_by = None, []
+    cosigned_keys: set[tuple[str, bytes]] = set()  # a name may have several keys
     for name, kid, signature in signatures:
         if (name, kid) in log_keys:
             if not ed25519_verify(log_keys[(name, kid)], text.encode(), signature):
@@ -355,12 +356,13 @@ def open_checkpoint(note, keys, witness_keys=()):
             ):
                 raise Refused(f"the cosignature of {name} does not check")
             cosigned_by.append((name, timestamp))
+            cosigned_keys.add((name, kid))
     if signed_by is None:
         known = ", ".join(sorted({name for name, _ in log_keys})) or "none"
         raise Refused(f"no known key of the log {origin} signed it (keys given: {known})")
     return {
         "origin": origin, "size": int(size_text), "root": root, "text": text,
-        "key": signed_by, "cosigned": cosigned_by,
+        "key": signed_by, "cosigned": cosigned_by, "cosigned_keys": cosigned_keys,
     }  # fmt: skip
 
 
@@ -618,7 +620,9 @@ def describe(checkpoint):
 def verify_checkpoint(args):
     witnesses = [parse_key(k, COSIGNATURE_V1) for k in args.witness_key]
     checkpoint = open_checkpoint(read_note(args.note), [parse_key(k) for k in args.key], witnesses)
-    missing = sorted({name for name, _, _ in witnesses} - {n for n, _ in checkpoint["cosigned"]})
+    missing = sorted(
+        {name for name, kid, _ in witnesses if (name, kid) not in checkpoint["cosigned_keys"]}
+    )
     if missing:
         raise Refused(f"no cosignature by {', '.join(missing)}")
     print(f"checkpoint of {describe(checkpoint)}: signed by {checkpoint['key']}")

@@ -20,6 +20,7 @@ from storefront.models import search as search_index
 ROOT = Path(__file__).resolve().parent.parent
 # Blueprints whose GETs no view's rate limit covers: the shop window every shopper reads.
 UNLIMITED_READS = frozenset({"shop", "ledger", "impact"})
+LIMITED_READS = frozenset({"shop.suggest"})  # GETs of those that have a limit of their own
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -125,6 +126,8 @@ def unlimited_read() -> bool:
     """Spare the shop window's pages Flask-Limiter's search for limits on every request,
     unless the operator set limits for every request (``RATELIMIT_DEFAULT``, ``_APPLICATION``)."""
     if request.method not in {"GET", "HEAD"} or request.blueprint not in UNLIMITED_READS:
+        return False
+    if request.endpoint in LIMITED_READS:
         return False
     config = current_app.config
     return not (config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_APPLICATION"))

@@ -10,7 +10,7 @@
 Every product is indexed again here, filling both.
 
 Revision ID: 0022_search_terms
-Revises: 0020_sales_sums
+Revises: 0021_log
 Create Date: 2026-12-02 03:40:00
 
 """

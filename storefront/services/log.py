@@ -34,6 +34,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import text as sql_text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storefront.domain import chain, merkle, notes
@@ -556,7 +557,11 @@ def add_cosignature(db: Session, note: str | bytes, now: datetime) -> list[LogCo
                 timestamp=signature.timestamp,
                 created_at=now,
             )
-            db.add(row)
+            try:
+                with db.begin_nested():  # the same witness may post the same checkpoint twice
+                    db.add(row)  # at once: the second one keeps the first's row
+            except IntegrityError:
+                continue
         elif signature.timestamp > row.timestamp:
             row.line, row.timestamp, row.created_at = line, signature.timestamp, now
         kept.append(row)

@@ -123,6 +123,8 @@ def _decode(cursor: str, keys: list[tuple[ColumnElement[Any], bool]]) -> list[An
                 return None
         if value is None or isinstance(value, bool):
             return None
+        if type(value) is int and not -(2**63) <= value < 2**63:
+            return None  # no key column holds it (and SQLite would overflow)
         if expected is float and isinstance(value, int):
             value = float(value)
         if expected is not object and not isinstance(value, expected):

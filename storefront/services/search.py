@@ -325,11 +325,18 @@ def suggest(db: Session, stmt: Select[Any], text_: str, limit: int) -> list[str]
 
 
 def _source() -> Select[*tuple[Any, ...]]:
+    shown = (Product.status == "published") & (Venture.status == "approved")  # as the shop's
     return (
-        select(Product.id, Product.title, Venture.name, Product.description)  # as Document's
+        select(Product.id, Product.title, Venture.name, Product.description, shown)
         .join(Venture, Venture.id == Product.venture_id)
         .order_by(Product.id)
     )
+
+
+def _shown_words(rows: Sequence[Any]) -> list[str]:
+    """The titles and venture names of the rows shoppers may see: "did you mean" never offers
+    a word of a draft, an archived product or an unapproved venture that is nowhere else."""
+    return [text for row in rows if row[4] for text in (row[1], row[2])]
 
 
 def reindex(
@@ -343,8 +350,8 @@ def reindex(
     rows = conn.execute(
         _source().where(Product.id.in_(product_ids) | Product.venture_id.in_(venture_ids))
     ).all()
-    index.write(conn, [Document(*row) for row in rows])
-    remember_terms(conn, [text for row in rows for text in (row[1], row[2])])
+    index.write(conn, [Document(*row[:4]) for row in rows])
+    remember_terms(conn, _shown_words(rows))
     return len(rows)
 
 
@@ -354,8 +361,8 @@ def reindex_all(conn: Connection, after_id: int = 0) -> int:
     done = 0
     with index.bulk(conn):
         while rows := conn.execute(_source().where(Product.id > after_id).limit(BATCH)).all():
-            index.write(conn, [Document(*row) for row in rows])
-            remember_terms(conn, [text for row in rows for text in (row[1], row[2])])
+            index.write(conn, [Document(*row[:4]) for row in rows])
+            remember_terms(conn, _shown_words(rows))
             done += len(rows)
             after_id = rows[-1][0]
     return done

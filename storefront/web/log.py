@@ -131,7 +131,7 @@ def checkpoint_at(size: int) -> Response:
     found = log.checkpoint_at(db.session(), size) if size <= MAX_SIZE else None
     if found is None:
         _error(404, _("The shop signed no checkpoint of %(size)d entries.", size=size))
-    return _text(log.cosigned_note(db.session(), found), IMMUTABLE)
+    return _text(log.cosigned_note(db.session(), found), AT_SIZE)  # it gains cosignatures
 
 
 @bp.get("/checkpoints")

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from storefront.domain.catalog import CATEGORIES, SORTS
-from storefront.extensions import db
+from storefront.extensions import db, limiter
 from storefront.services import catalog, ledger
 from storefront.web.common import page_request
 from storefront.web.helpers import safe_next
@@ -73,6 +73,7 @@ def _products() -> dict[str, Any]:
 
 
 @bp.get("/products/suggest")
+@limiter.limit(lambda: current_app.config["SUGGEST_RATE_LIMIT"])
 def suggest() -> Response:
     """Venture names and product titles for the search box while the shopper types (JSON,
     read by static/suggest.js into the box's <datalist>)."""

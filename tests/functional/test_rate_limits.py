@@ -22,6 +22,13 @@ def test_the_order_lookup_is_rate_limited_with_the_friendly_page(make_app, shop)
     assert client.get("/orders/lookup").status_code == 200  # the form itself is not limited
 
 
+def test_search_suggestions_are_rate_limited_while_pages_are_not(make_app, shop):
+    client = english(make_app(SUGGEST_RATE_LIMIT="3 per minute").test_client())
+    statuses = [client.get(f"/products/suggest?q=a{i}").status_code for i in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert [client.get("/products?q=a").status_code for _ in range(5)] == [200] * 5
+
+
 def test_limits_fall_back_to_memory_when_redis_is_unreachable(make_app, session, shop):
     app = make_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1", SIGN_IN_RATE_LIMIT="2 per minute")
     client = english(app.test_client())

@@ -135,6 +135,16 @@ def test_a_cursor_that_is_not_ours_shows_the_first_page(client, shop):
         assert shop.product.title in text(response)
 
 
+def test_a_cursor_with_a_number_no_column_holds_shows_the_first_page(client, shop):
+    for cursor in (
+        "WzAsIDEwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwXQ",
+        "W1siZHQiLCAiMjAyNi0wMS0wMVQwMDowMDowMCswMDowMCJdLCAtMTAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMF0",
+    ):  # [0, 10**25], [a time, -10**30]
+        for search in ("", "&q=x"):
+            response = client.get(f"/products?after={cursor}{search}")
+            assert response.status_code == 200
+
+
 def test_venture_page_shows_story_mission_products_and_what_it_gave(client, shop):
     page = text(client.get(f"/ventures/{shop.venture.slug}"))
     assert shop.venture.name in page and shop.product.title in page

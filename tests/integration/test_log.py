@@ -618,3 +618,27 @@ def test_the_database_and_the_python_pass_find_the_same(session, shop, tmp_path,
     in_database = log.in_database(session, [log_key()])  # None: the leaves are not the rows'
     assert in_database == (reference if leaves_match else None)
     assert log.audit(session, [log_key()]) == reference
+
+
+@pytest.mark.postgres
+def test_one_witness_posting_one_cosignature_eight_times_at_once_keeps_one(app, session, shop):
+    from storefront.extensions import db
+    from storefront.models import LogCosignature
+    from tests.helpers import run_together
+
+    make_paid_order(session, shop.venture, [Line(shop.product)], when=START)
+    session.commit()
+    signed = log.latest(session)
+    witness = notes.Signer.generate("witness.example", notes.COSIGNATURE_V1)
+    log.add_witness(session, str(witness.verifier_key), "", utcnow())
+    session.commit()
+    note = signed.note + notes.cosign(signed.note, witness, 1_790_000_000).line
+
+    def post(_i):
+        log.add_cosignature(db.session(), note, utcnow())
+        db.session.commit()  # an IntegrityError here or above would be a 500 for the witness
+        return "kept"
+
+    assert run_together(app, 8, post) == ["kept"] * 8
+    rows = session.scalars(select(LogCosignature)).all()
+    assert [(r.checkpoint_size, r.timestamp) for r in rows] == [(signed.size, 1_790_000_000)]

@@ -232,6 +232,16 @@ def test_words_of_edited_titles_join_the_vocabulary(session, catalogue):
     assert search.did_you_mean(session, "대나모") == "대나무"
 
 
+def test_did_you_mean_offers_no_word_of_a_draft_or_an_unapproved_venture(session, catalogue):
+    pending = make_venture(session, name="비밀상점", status="pending")
+    make_product(session, pending, title="숨김 컵")
+    make_product(session, catalogue["crafts"], title="초안접시", status="draft")
+    session.commit()
+    assert search.did_you_mean(session, "비밀상잠") == ""  # the pending venture's name
+    assert search.did_you_mean(session, "초안접사") == ""  # the draft's title
+    assert search.did_you_mean(session, "숨김 컵") == ""
+
+
 def test_did_you_mean_runs_two_queries(session, catalogue, count_queries):
     with count_queries() as q:
         search.did_you_mean(session, "수제비니 candel 가밤")

@@ -282,6 +282,15 @@ def test_the_checkpoint_command_says_what_checks_by_its_exit_status(tmp_path, pu
     assert missing.returncode == 2 and "cannot read" in missing.stderr
 
 
+def test_each_witness_key_given_needs_its_own_cosignature_even_under_one_name(tmp_path):
+    other = notes.Signer.generate("witness.example", notes.COSIGNATURE_V1)  # WITNESS's name
+    note = tmp_path / "one.note"
+    note.write_text(checkpoint(5) + notes.cosign(checkpoint(5), WITNESS, 7).line)
+    keys = ["--witness-key", str(WITNESS.verifier_key), "--witness-key", str(other.verifier_key)]
+    both = run("verify_ledger", "checkpoint", note, "--key", KEY, *keys)
+    assert both.returncode == 1 and "no cosignature by witness.example" in both.stderr
+
+
 # --- an export with its log ------------------------------------------------------------------
 
 PAYOUT_LEAF = (
