@@ -123,6 +123,20 @@ def test_owed_at_each_head_is_what_the_whole_list_rule_finds(steps, paid):
     assert payouts.overpaid_given(facts, owed) == payouts.overpaid(entries, facts)
 
 
+def damaged(steps, heads, damage, where):
+    """The ledger's rows with one entry edited or deleted (or none), and payouts at ``heads``."""
+    rows = ledger_rows(steps)
+    if damage == "edit":
+        rows[where % len(rows)]["amount"] += 1
+    elif damage == "delete":
+        del rows[where % len(rows)]
+    facts = [
+        payouts.PayoutFacts(n, cause, 1, None, head, START)
+        for n, (cause, head) in enumerate(heads, 1)
+    ]
+    return rows, facts
+
+
 @given(
     st.lists(st.integers(min_value=0, max_value=24 * 20), min_size=1, max_size=30),
     st.lists(st.integers(0, 31), max_size=3),  # where the ranges are cut (ids)
@@ -133,15 +147,7 @@ def test_owed_at_each_head_is_what_the_whole_list_rule_finds(steps, paid):
 def test_audits_of_consecutive_ranges_join_into_the_audit_of_the_whole(
     steps, cuts, heads, damage, where
 ):
-    rows = ledger_rows(steps)
-    if damage == "edit":
-        rows[where % len(rows)]["amount"] += 1
-    elif damage == "delete":
-        del rows[where % len(rows)]
-    facts = [
-        payouts.PayoutFacts(n, cause, 1, None, head, START)
-        for n, (cause, head) in enumerate(heads, 1)
-    ]
+    rows, facts = damaged(steps, heads, damage, where)
     whole = run(rows, facts)
     bounds = [-1, *sorted(set(cuts)), None]
     parts = []
@@ -171,15 +177,7 @@ def test_sums_grouped_by_month_and_head_buckets_make_the_audit_of_the_whole(
 ):
     """What PostgreSQL's grouped pass returns (``width_bucket``: how many bounds are at or
     before a value) makes the same audit as the pass over every entry."""
-    rows = ledger_rows(steps)
-    if damage == "edit":
-        rows[where % len(rows)]["amount"] += 1
-    elif damage == "delete":
-        del rows[where % len(rows)]
-    facts = [
-        payouts.PayoutFacts(n, cause, 1, None, head, START)
-        for n, (cause, head) in enumerate(heads, 1)
-    ]
+    rows, facts = damaged(steps, heads, damage, where)
     whole = run(rows, facts)
     starts = audit.month_starts(rows[0]["created_at"], rows[-1]["created_at"])
     after = [head + 1 for head in audit.head_bounds(facts)]
