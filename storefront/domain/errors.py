@@ -226,5 +226,10 @@ class ConfigError(RuntimeError):
     """The environment does not describe a runnable shop."""
 
 
+class LogLeavesOutOfOrder(Exception):
+    """The log's stored leaves have a gap or an entry (payout) out of id order: the fast audit
+    (storefront/services/log.py) stops, and the reference pass names what is wrong."""
+
+
 class WriteInReadTransaction(Exception):
     """A GET view tried to write in SQLite's read snapshot; storefront/sqlite.py runs it again."""

@@ -38,7 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storefront.domain import chain, merkle, notes
-from storefront.domain.errors import ConfigError, LogRefused
+from storefront.domain.errors import ConfigError, LogLeavesOutOfOrder, LogRefused
 from storefront.models import (
     Job,
     LedgerEntry,
@@ -649,7 +649,7 @@ def _tree_of_stored(db: Session, keys: list[notes.VerifierKey]) -> list[str] | N
     try:
         with closing(_stored_leaves(raw)) as stored:  # closed if left early
             return _audit_tree(db, keys, stored, [], _stored_hash)
-    except _NotInOrder:
+    except LogLeavesOutOfOrder:
         return None
 
 
@@ -819,13 +819,9 @@ def _leaves_hash_their_rows(db: Session) -> bool:
     return all(bytes(row[0]) == merkle.leaf_hash(_payout_data(row[1:])) for row in payout_leaves)
 
 
-class _NotInOrder(Exception):
-    """A leaf index missing, or an entry (payout) after one of a greater or equal id."""
-
-
 def _stored_leaves(raw: Any) -> Generator[Any]:
     """Each leaf's (index, stored hash) in index order, read in binary from a server-side
-    cursor; raises ``_NotInOrder`` at a gap or at a leaf out of id order."""
+    cursor; raises ``LogLeavesOutOfOrder`` at a gap or at a leaf out of id order."""
     cursor = raw.cursor(name="log_hashes", binary=True)
     cursor.itersize = HASH_BATCH
     expected = 0
@@ -834,7 +830,7 @@ def _stored_leaves(raw: Any) -> Generator[Any]:
         while batch := cursor.fetchmany(HASH_BATCH):
             for row in batch:
                 if row[0] != expected or row[2]:
-                    raise _NotInOrder
+                    raise LogLeavesOutOfOrder
                 expected += 1
                 yield row
     finally:
