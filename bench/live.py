@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -47,6 +48,14 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+@cache
+def log_key() -> str:
+    """A signing key for the donation log, one per bench run (every process it starts)."""
+    from storefront.domain import notes
+
+    return notes.Signer.generate(f"{SHOP_HOST}/ledger").private_key_string()
+
+
 def production_env(
     database_url: str, workdir: Path, workers: int, cache: str = "on", **extra: str
 ) -> dict[str, str]:
@@ -61,6 +70,8 @@ def production_env(
             "DATABASE_URL": database_url,
             "PAYMENT_PROVIDER": "test",  # no money moves; allowed in production when said
             "PUBLIC_URL": f"https://{SHOP_HOST}",
+            "LOG_SIGNING_KEY": log_key(),  # production refuses to start without one
+            "LOG_ORIGIN": f"{SHOP_HOST}/ledger",
             "REDIS_URL": f"{REDIS}/{LIMITS_DB}",
             "RATELIMIT_STORAGE_URI": f"{REDIS}/{LIMITS_DB}",
             "JOBS_BROKER_URL": f"{REDIS}/{JOBS_DB}",

@@ -149,6 +149,10 @@ def fresh_redis(*numbers: int) -> None:
             client.close()
 
 
+LOG_ORIGIN = "shop.sangsaeng.test/ledger"
+LOG_KEY = notes.Signer.generate(LOG_ORIGIN).private_key_string()
+
+
 def production_env(
     database_url: str, tmp: Path, *, limits_db: int = 11, jobs_db: int = 12, **extra: str
 ) -> dict[str, str]:
@@ -164,9 +168,8 @@ def production_env(
             "DATABASE_URL": database_url,
             "PAYMENT_PROVIDER": "test",  # allowed in production only when said outright
             "PUBLIC_URL": "https://shop.sangsaeng.test",
-            "LOG_SIGNING_KEY": notes.Signer.generate(
-                "shop.sangsaeng.test/ledger"
-            ).private_key_string(),
+            "LOG_SIGNING_KEY": LOG_KEY,  # one per run: a restored backup checks with it too
+            "LOG_ORIGIN": LOG_ORIGIN,  # whatever host PUBLIC_URL names
             "REDIS_URL": f"{REDIS}/{limits_db}",
             "RATELIMIT_STORAGE_URI": f"{REDIS}/{limits_db}",
             "JOBS_BROKER_URL": f"{REDIS}/{jobs_db}",

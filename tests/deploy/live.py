@@ -404,6 +404,7 @@ def confirmations(outbox: Path) -> Counter[str]:
 
 def verify_ledger(env: dict[str, str]) -> str:
     """``flask ledger verify``: its success line (the test fails on anything else)."""
-    said = flask(env, "ledger", "verify").strip().splitlines()[-1]
-    assert said.startswith("The ledger checks:"), said
-    return said
+    said = flask(env, "ledger", "verify").strip().splitlines()
+    assert said[0].startswith("The ledger checks:"), said
+    assert said[-1].startswith("The log checks:"), said  # the Merkle log, after the chain
+    return said[0]
