@@ -31,6 +31,11 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def fields_of(row: Any) -> dict[str, Any]:
+    """The hashed fields of an entry given as an object with them as attributes (a row)."""
+    return {name: getattr(row, name) for name in (*FIELDS, *OPTIONAL)}
+
+
 def canonical(fields: dict[str, Any]) -> bytes:
     """The exact bytes that are hashed for one entry."""
     values = dict(fields)

@@ -36,10 +36,6 @@ from storefront.services.pagination import Page, PageRequest, paginate
 CHAIN_LOCK = 727_001  # PostgreSQL advisory lock key: one writer extends the chain at a time
 
 
-def _fields(entry: LedgerEntry) -> dict[str, Any]:
-    return {name: getattr(entry, name) for name in (*chain.FIELDS, *chain.OPTIONAL)}
-
-
 def lock_chain(db: Session) -> None:
     """Wait for the other writers of the chain (and of payouts) until this transaction ends."""
     if db.get_bind().dialect.name == "postgresql":
@@ -65,7 +61,7 @@ def append(db: Session, entries: list[LedgerEntry]) -> None:
     previous = previous or chain.GENESIS
     for entry in entries:
         entry.prev_hash = previous
-        entry.hash = chain.entry_hash(_fields(entry))
+        entry.hash = chain.entry_hash(chain.fields_of(entry))
         previous = entry.hash
         db.add(entry)
         db.flush()  # ids in chain order

@@ -61,9 +61,7 @@ def leaf_data(row: LedgerEntry | Payout) -> bytes:
     """The bytes a row is a leaf of: an entry's canonical encoding (what its chain hash is
     computed over), or a payout's ``chain.payout_canonical``."""
     if isinstance(row, LedgerEntry):
-        return chain.canonical(
-            {name: getattr(row, name) for name in (*chain.FIELDS, *chain.OPTIONAL)}
-        )
+        return chain.canonical(chain.fields_of(row))
     return chain.payout_canonical({name: getattr(row, name) for name in chain.PAYOUT_FIELDS})
 
 
