@@ -26,6 +26,18 @@ def payout_data(payout):
     return chain.payout_canonical({name: getattr(payout, name) for name in chain.PAYOUT_FIELDS})
 
 
+@pytest.fixture(autouse=True)
+def triggers_back_on(session):
+    """Put back the append-only triggers a tampering test turned off: on PostgreSQL that is
+    committed DDL, which later tests in the same database would otherwise run without."""
+    yield
+    if session.get_bind().dialect.name == "postgresql":
+        session.rollback()
+        for table in ("ledger_entry", "payout", "log_leaf"):
+            session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER ALL"))
+        session.commit()
+
+
 def history(session, shop, tmp_path, orders=6):
     """Orders of two lines, a refunded line, a payout and its correction, another payout."""
     made = []
