@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    answer_bare_pages_from_cache(app)
     trust_hosts_and_proxies(app)
     configure_logging(app)
     load_log_signer(app)
@@ -47,6 +48,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_commands(app)
     return app
+
+
+def answer_bare_pages_from_cache(app: Flask) -> None:
+    """Answer a cookie-less GET of a kept shop page before Flask (inside ProxyFix, which sets
+    the scheme and client address first)."""
+    from storefront.web.bare_pages import BarePages
+
+    app.wsgi_app = BarePages(app, app.wsgi_app)  # type: ignore[method-assign]
 
 
 def trust_hosts_and_proxies(app: Flask) -> None:

@@ -81,20 +81,26 @@ _timers: dict[str, Any] = {}
 
 def _observe(response: Response) -> Response:
     endpoint = request.endpoint or "unmatched"  # a 404 has no route: one label for all of them
-    labels = (endpoint, request.method, response.status_code)
+    started = g.get("metrics_started")
+    seconds = None if started is None else time.perf_counter() - started
+    count(endpoint, request.method, response.status_code, seconds)
+    return response
+
+
+def count(endpoint: str, method: str, status: int, seconds: float | None) -> None:
+    """Count one answered request (``bare_pages`` answers some without Flask's hooks)."""
+    labels = (endpoint, method, status)
     counter = _counters.get(labels)
     if counter is None:
         counter = _counters.setdefault(
-            labels, REQUESTS.labels(endpoint=endpoint, method=labels[1], status=labels[2])
+            labels, REQUESTS.labels(endpoint=endpoint, method=method, status=status)
         )
     counter.inc()
-    started = g.get("metrics_started")
-    if started is not None:
+    if seconds is not None:
         timer = _timers.get(endpoint)
         if timer is None:
             timer = _timers.setdefault(endpoint, LATENCY.labels(endpoint=endpoint))
-        timer.observe(time.perf_counter() - started)
-    return response
+        timer.observe(seconds)
 
 
 class JobQueueCollector(Collector):

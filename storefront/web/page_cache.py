@@ -42,6 +42,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from werkzeug.wrappers import Response
 
 from storefront.extensions import cache
+from storefront.web import bare_pages
 from storefront.web.common import cart_count
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,10 @@ def init_app(app: Flask) -> None:
 def revalidate(response: Response) -> Response:
     """Let browsers keep a shared page and ask again with ``If-None-Match`` (a 304 when
     nothing changed). ``private``: the page holds the session's cart count and account links,
-    so no proxy may keep it; ``no-cache``: a changed price must show on the next visit."""
+    so no proxy may keep it; ``no-cache``: a changed price must show on the next visit.
+
+    Registered first, so it runs after every other after-request hook: a page kept for
+    cookie-less visitors (``bare_pages``) is kept with the headers they all added."""
     if not g.get("shared_page") or response.status_code != 200:
         return response
     if request.method not in {"GET", "HEAD"}:
@@ -122,6 +126,9 @@ def revalidate(response: Response) -> Response:
     else:
         headers["Vary"] = "Cookie, Accept-Language"
     response.add_etag()  # of the body as sent: the cart count and CSRF token are in it
+    bare = g.get("bare_page")
+    if bare is not None:
+        bare_pages.remember(response, bare)
     environ = request.environ
     if not any(header in environ for header in CONDITIONAL):
         return response  # nothing to compare: a full answer, as make_conditional would give
@@ -129,9 +136,16 @@ def revalidate(response: Response) -> Response:
 
 
 def enabled() -> bool:
-    return (
-        current_app.config.get("CACHE_TYPE") != "NullCache" and time.monotonic() >= _down_until[0]
-    )
+    return enabled_for(current_app)
+
+
+def enabled_for(app: Flask) -> bool:
+    return app.config.get("CACHE_TYPE") != "NullCache" and time.monotonic() >= _down_until[0]
+
+
+def generation_keys() -> tuple[str, ...]:
+    """The cache keys of every part's generation token."""
+    return tuple(f"gen:{part}" for part in PARTS)
 
 
 def _failed(action: str) -> None:
@@ -273,6 +287,10 @@ def cached_page(template: str, parts: Iterable[str], load: Callable[[], dict[str
     if plain:
         page = _render_page(template, blocks)
         _store(f"{key}:whole", page, timeout)
+        if CSRF_SLOT not in page and bare_pages.is_bare(request.environ):
+            # The same bytes for every visitor without a cookie: kept whole once answered.
+            g.bare_page = (tuple(parts), token)
+            g.bare_page_locale = str(get_locale())
         return _fill_page(page)
     return render_template(
         template, cached_blocks={name: _fill(html) for name, html in blocks.items()}
@@ -298,6 +316,11 @@ def cached_data(name: str, parts: Iterable[str], args: str, load: Callable[[], A
         except Exception:
             _failed("storing data")
     return value
+
+
+def store(key: str, value: Any) -> None:
+    """Keep ``value`` under ``key`` for as long as a page is kept."""
+    _store(key, value, current_app.config["PAGE_CACHE_SECONDS"])
 
 
 def _store(key: str, value: Any, timeout: int) -> None:
