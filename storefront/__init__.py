@@ -173,6 +173,7 @@ def register_blueprints(app: Flask) -> None:
         operator,
         orders,
         payments,
+        questions,
         receipts,
         seller,
         shop,
@@ -193,6 +194,7 @@ def register_blueprints(app: Flask) -> None:
         impact,
         payments,
         account,
+        questions,
         seller,
         operator,
     )
