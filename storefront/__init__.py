@@ -182,6 +182,7 @@ def register_blueprints(app: Flask) -> None:
         operator,
         orders,
         payments,
+        questions,
         receipts,
         seller,
         shop,
@@ -202,6 +203,7 @@ def register_blueprints(app: Flask) -> None:
         impact,
         payments,
         account,
+        questions,
         seller,
         operator,
     )

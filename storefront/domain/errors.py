@@ -168,6 +168,10 @@ class FulfilmentRefused(DomainError):
     """A step of an order line (prepare, ship, deliver, cancel) that cannot be taken now."""
 
 
+class QuestionRefused(DomainError):
+    """A product question or answer that is empty or too long, or one that cannot be hidden."""
+
+
 # --- operator: causes, funds, refunds, payouts ----------------------------------------------
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from storefront.domain.receipts import StatementPeriod
-from storefront.models import Order, OrderLine, User
+from storefront.models import Order, OrderLine, Question, User
 from storefront.services.notices import Notice, record
 
 
@@ -55,3 +55,12 @@ def statement_link(
     """Send ``email`` the link to its statement for ``token`` (from ``receipts.StatementLinks``)."""
     params = {"token": token, "start": period.start.isoformat(), "end": period.end.isoformat()}
     record(db, Notice("statement_link", email, locale, params))
+
+
+def question_answered(db: Session, question: Question) -> None:
+    """Tell the asker, in the language they asked in, that the venture answered."""
+    asker = db.get(User, question.asker_id)
+    if asker is None:
+        raise LookupError(f"no asker {question.asker_id}")
+    params = {"question_id": question.id}
+    record(db, Notice("question_answered", asker.email, question.locale, params))

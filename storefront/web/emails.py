@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from storefront.domain.receipts import StatementPeriod
 from storefront.extensions import db
-from storefront.models import Order, OrderLine
+from storefront.models import Order, OrderLine, Product, Question
 from storefront.services.notices import Notice, Param
 
 Params = Mapping[str, Param]
@@ -110,6 +110,22 @@ def statement_link(params: Params) -> Email:
     return gettext("Your Sangsaeng donation statement"), {"url": url, "period": period}
 
 
+def question_answered(params: Params) -> Email:
+    question = db.session.get(Question, params["question_id"])
+    if question is None:
+        raise LookupError(f"no question {params['question_id']}")
+    product = db.session.get(Product, question.product_id)
+    url = url_for(
+        "questions.index",
+        product_id=question.product_id,
+        _anchor=f"q-{question.id}",
+        _external=True,
+    )
+    title = product.title if product else ""
+    subject = gettext("Your question about %(title)s was answered", title=title)
+    return subject, {"question": question, "title": title, "url": url}
+
+
 EMAILS: dict[str, Callable[[Params], Email]] = {
     "order_confirmation": order_confirmation,
     "order_refunded": order_refunded,
@@ -119,4 +135,5 @@ EMAILS: dict[str, Callable[[Params], Email]] = {
     "password_reset": password_reset,
     "staff_invitation": staff_invitation,
     "statement_link": statement_link,
+    "question_answered": question_answered,
 }

@@ -118,6 +118,10 @@ MESSAGES: dict[str, Message] = {
     "fulfilment.nothing_to_refund": _l(
         "The order has already been refunded in full, so there is nothing left to refund."
     ),
+    "question.empty": _l("Write something first."),
+    "question.too_long": _l("Write at most %(max)d characters."),
+    "question.answer_hidden": _l("An operator hid this answer; it cannot be changed."),
+    "question.unknown_part": _l("Choose the question or its answer."),
     # --- operator: causes, funds, refunds, payouts ---
     "cause.in_use": _l("Ventures give to this cause by default; move them first."),
     "cause.unknown": _l("Choose one of the causes in the list."),
@@ -189,6 +193,7 @@ CONFLICTS = frozenset(
         "fulfilment.no_payment",
         "fulfilment.nothing_to_refund",
         "report.sales_reported",
+        "question.answer_hidden",
     }
 )
 

@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 CATALOG = "catalog"
 LEDGER = "ledger"
+QUESTIONS = "questions"
 # Which tables each part of the public pages is read from. A table in both bumps both.
 PARTS: Mapping[str, frozenset[str]] = {
     CATALOG: frozenset(
@@ -83,6 +84,7 @@ PARTS: Mapping[str, frozenset[str]] = {
             "log_witness",
         }
     ),
+    QUESTIONS: frozenset({"product_question"}),  # the product page's questions section
 }
 BLOCKS = ("title", "head", "content")
 CSRF_SLOT = "<csrf-slot>"  # never in rendered user text: titles are escaped, Markdown sanitised

@@ -14,6 +14,7 @@ from storefront.models import Product, Venture, utcnow
 from storefront.services import catalog, funds, images
 from storefront.services.cart import active_options
 from storefront.web.forms import AddToCartForm
+from storefront.web.questions import product_section
 
 
 def product_page(product_id: int) -> str:
@@ -48,4 +49,5 @@ def _context(item: Product, venture: Venture, *, preview: bool) -> dict[str, Any
         options=active_options(db.session(), [item.id]).get(item.id, []),
         form=None if preview else AddToCartForm(product_id=item.id, quantity=1),
         preview=preview,
+        questions=product_section(item.id),
     )

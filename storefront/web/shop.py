@@ -25,7 +25,7 @@ from storefront.services import catalog, ledger
 from storefront.web.common import page_request
 from storefront.web.helpers import safe_next
 from storefront.web.i18n import LANG_COOKIE
-from storefront.web.page_cache import CATALOG, LEDGER, cached_data, cached_page
+from storefront.web.page_cache import CATALOG, LEDGER, QUESTIONS, cached_data, cached_page
 from storefront.web.pages import product_context
 
 bp = Blueprint("shop", __name__)
@@ -91,7 +91,9 @@ def suggest() -> Response:
 
 @bp.get("/products/<id:product_id>")
 def product(product_id: int) -> str:
-    return cached_page("shop/product.html", (CATALOG,), lambda: product_context(product_id))
+    return cached_page(
+        "shop/product.html", (CATALOG, QUESTIONS), lambda: product_context(product_id)
+    )
 
 
 @bp.get("/ventures")

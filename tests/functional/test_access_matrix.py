@@ -21,6 +21,7 @@ from storefront.models import (
     Product,
     ProductImage,
     ProductOption,
+    Question,
     SalesBeforeJoining,
     Venture,
 )
@@ -91,6 +92,14 @@ ROUTES = {
     "operator.payouts.correct": (
         "POST", "/operator/payouts/{payout_id}/correct", {"note": "잘못 기록", "key": "k" * 24}
     ),
+    "seller.questions.index": ("GET", V + "/questions", {}),
+    "seller.questions.answer": (
+        "POST", V + "/questions/{question_id}/answer", {"answer": "네, 됩니다."}
+    ),
+    "operator.questions.index": ("GET", "/operator/questions", {}),
+    "operator.questions.hide": (
+        "POST", "/operator/questions/{question_id}/hide", {"part": "question", "hidden": "1"}
+    ),
     "operator.jobs.index": ("GET", "/operator/jobs", {}),
     "operator.jobs.retry": ("POST", "/operator/jobs/{job_id}/retry", {}),
 }  # fmt: skip
@@ -149,6 +158,9 @@ def two_ventures(client, session, shop):
         session.add(ProductOption(product_id=product.id, name="M", stock=10))
         helper = accounts.sign_up(session, f"{key}-staff@example.com", "직원", PASSWORD)
         session.add(Membership(user_id=helper.id, venture_id=venture.id, role="staff"))
+        session.add(
+            Question(product_id=product.id, venture_id=venture.id, asker_id=helper.id, body="?")
+        )
     make_operator(session)
     reset = Notice("password_reset", "ops@example.com", "ko", {"name": "운영자", "token": "T"})
     session.add(Job(kind="notice", payload=reset.to_json(), status="failed", attempts=8))
@@ -189,6 +201,10 @@ def request(client, endpoint, venture_id, product_id=0):
         fund_id=db.session.scalar(select(MatchingFund.id).limit(1)),
         payout_id=db.session.scalar(select(Payout.id).limit(1)) or 0,
         job_id=db.session.scalar(select(Job.id).limit(1)),
+        # the venture's question; the operator's pages take any
+        question_id=db.session.scalar(
+            select(Question.id).order_by((Question.venture_id == venture_id).desc()).limit(1)
+        ),
     )
     ids = {
         "cause_id": db.session.scalar(select(Cause.id).order_by(Cause.id).limit(1)),
@@ -220,6 +236,7 @@ def unchanged(session, owners, key):
         (o.name, o.stock, o.active)
         for o in session.scalars(select(ProductOption).filter_by(product_id=product.id))
     ]
+    question = session.scalars(select(Question).filter_by(venture_id=venture.id)).one()
     reported = session.get(SalesBeforeJoining, venture.id) is not None or session.scalar(
         select(func.count()).select_from(ImpactReport).filter_by(venture_id=venture.id)
     )
@@ -231,6 +248,7 @@ def unchanged(session, owners, key):
         and staff == 2
         and options == [("M", 10, True)]
         and fresh_v.default_cause_id == first_cause
+        and (question.answer, question.hidden) == (None, False)
     )
 
 

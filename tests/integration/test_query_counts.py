@@ -57,8 +57,48 @@ def test_the_product_page_runs_the_same_queries_for_any_product(client, session,
     assert queries_for(client, count_queries, f"/products/{first.id}") == queries_for(
         client, count_queries, f"/products/{last.id}"
     )
-    # product, pictures, options, and the open matching funds with their ventures
-    assert queries_for(client, count_queries, f"/products/{last.id}") <= 5
+    # product, pictures, options, the open matching funds with their ventures, and the newest
+    # questions with their count
+    assert queries_for(client, count_queries, f"/products/{last.id}") <= 7
+
+
+def test_question_pages_do_not_grow_with_the_questions(client, session, count_queries, shop):
+    """The product page, its full list of questions (anonymous and as the asker), the asker's
+    own list and the venture's: the same queries with 3 questions as with 60."""
+    from storefront.models import Membership, utcnow
+    from storefront.services import accounts, questions
+    from tests.helpers import PASSWORD, sign_in
+
+    asker = accounts.sign_up(session, "asker@example.com", "이문의", PASSWORD)
+    owner = accounts.sign_up(session, "owner@example.com", "김대표", PASSWORD)
+    session.add(Membership(user_id=owner.id, venture_id=shop.venture.id, role="owner"))
+
+    def add(count):
+        for i in range(count):
+            question = questions.ask(
+                session, shop.product, asker, f"문의 {i}", private=i % 2 == 0, locale="ko",
+                now=utcnow(),
+            )  # fmt: skip
+            if i % 3 == 0:
+                questions.answer(session, question, owner, "답변", utcnow())
+        session.commit()
+
+    product = f"/products/{shop.product.id}"
+    seller = client.application.test_client()
+    sign_in(seller, email="owner@example.com")
+    shopper = client.application.test_client()
+    sign_in(shopper, email="asker@example.com")
+    pages = [
+        (client, product),
+        (client, f"{product}/questions"),
+        (shopper, f"{product}/questions"),
+        (shopper, "/questions/mine"),
+        (seller, f"/seller/ventures/{shop.venture.id}/questions"),
+    ]
+    add(3)
+    small = [queries_for(who, count_queries, url) for who, url in pages]
+    add(57)
+    assert [queries_for(who, count_queries, url) for who, url in pages] == small
 
 
 def test_the_venture_page_and_a_full_cart_stay_constant(client, session, count_queries, shop):

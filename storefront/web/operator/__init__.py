@@ -7,10 +7,10 @@ from flask import Blueprint, redirect, url_for
 from werkzeug.wrappers import Response
 
 from storefront.web.guards import operator_required
-from storefront.web.operator import causes, funds, jobs, orders, payouts, ventures
+from storefront.web.operator import causes, funds, jobs, orders, payouts, questions, ventures
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
-for area in (ventures, causes, funds, orders, payouts, jobs):
+for area in (ventures, causes, funds, orders, payouts, jobs, questions):
     bp.register_blueprint(area.bp)
 
 
