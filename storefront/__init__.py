@@ -176,6 +176,7 @@ def register_blueprints(app: Flask) -> None:
         receipts,
         seller,
         shop,
+        wishlist,
     )
     from storefront.web.helpers import IdConverter
 
@@ -195,6 +196,7 @@ def register_blueprints(app: Flask) -> None:
         account,
         seller,
         operator,
+        wishlist,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)

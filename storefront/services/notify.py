@@ -55,3 +55,9 @@ def statement_link(
     """Send ``email`` the link to its statement for ``token`` (from ``receipts.StatementLinks``)."""
     params = {"token": token, "start": period.start.isoformat(), "end": period.end.isoformat()}
     record(db, Notice("statement_link", email, locale, params))
+
+
+def back_in_stock(db: Session, email: str, locale: str, user_id: int, product_id: int) -> None:
+    """Tell a shopper who saved a product and asked that it is back in stock."""
+    params = {"user_id": user_id, "product_id": product_id}
+    record(db, Notice("back_in_stock", email, locale, params))

@@ -11,15 +11,16 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from flask import render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext
 from flask_mailman import EmailMultiAlternatives
 from sqlalchemy import select
 
 from storefront.domain.receipts import StatementPeriod
 from storefront.extensions import db
-from storefront.models import Order, OrderLine
+from storefront.models import Order, OrderLine, Product
 from storefront.services.notices import Notice, Param
+from storefront.services.wishlist import AlertTokens
 
 Params = Mapping[str, Param]
 Email = tuple[str, dict[str, Any]]  # the subject and what the templates are given
@@ -110,6 +111,20 @@ def statement_link(params: Params) -> Email:
     return gettext("Your Sangsaeng donation statement"), {"url": url, "period": period}
 
 
+def back_in_stock(params: Params) -> Email:
+    product = db.session.get(Product, params["product_id"])
+    if product is None:
+        raise LookupError(f"no product {params['product_id']}")
+    tokens = AlertTokens(current_app.config["SECRET_KEY"])
+    unsubscribe = tokens.issue(int(params["user_id"] or 0))
+    return gettext("%(title)s is back in stock", title=product.title), {
+        "product": product,
+        "product_url": url_for("shop.product", product_id=product.id, _external=True),
+        "wishlist_url": url_for("wishlist.show", _external=True),
+        "unsubscribe_url": url_for("wishlist.unsubscribe", token=unsubscribe, _external=True),
+    }
+
+
 EMAILS: dict[str, Callable[[Params], Email]] = {
     "order_confirmation": order_confirmation,
     "order_refunded": order_refunded,
@@ -119,4 +134,5 @@ EMAILS: dict[str, Callable[[Params], Email]] = {
     "password_reset": password_reset,
     "staff_invitation": staff_invitation,
     "statement_link": statement_link,
+    "back_in_stock": back_in_stock,
 }
