@@ -164,12 +164,15 @@ def add_option(db: Session, product: Product, name: str, stock: int) -> ProductO
     existing = options_of(db, product.id)
     if any(o.name == name for o in existing):
         raise ListingRefused("listing.option_taken", field="name")
+    sold_out = product.stock == 0
     if not existing:
         # The product's stock so far belonged to no option; from now on options hold it.
         product.stock = 0
     option = ProductOption(product_id=product.id, name=name, stock=stock, position=len(existing))
     db.add(option)
     _sync_stock(db, product)
+    if sold_out and stock > 0:  # a new option brings a sold-out product back
+        wishlist.back_in_stock(db, product)
     return option
 
 

@@ -350,3 +350,18 @@ def test_the_unsubscribe_link_asks_on_get_and_stops_the_emails_on_post(
 def test_a_forged_unsubscribe_link_is_not_found(client):
     assert client.get("/wishlist/unsubscribe/1.forged").status_code == 404
     assert client.post("/wishlist/unsubscribe/nonsense").status_code == 404
+
+
+def test_a_new_option_with_stock_brings_a_sold_out_product_back(
+    app, client, session, shop, owner, outbox
+):
+    sold_out = make_product(session, shop.venture, stock=0, title="장갑")
+    session.commit()
+    asked = shopper(app, session, "asked@example.com")
+    save(asked, sold_out.id)
+    ask_for_alert(asked, sold_out.id)
+    url = f"/seller/ventures/{shop.venture.id}/products/{sold_out.id}/options"
+    assert client.post(url, data={"name": "S", "stock": 0}).status_code == 302
+    assert back_in_stock_mails(outbox) == []
+    assert client.post(url, data={"name": "M", "stock": 2}).status_code == 302
+    assert [m.to for m in back_in_stock_mails(outbox)] == [["asked@example.com"]]
