@@ -186,6 +186,7 @@ def register_blueprints(app: Flask) -> None:
         receipts,
         seller,
         shop,
+        wishlist,
     )
     from storefront.web.helpers import IdConverter
 
@@ -206,6 +207,7 @@ def register_blueprints(app: Flask) -> None:
         questions,
         seller,
         operator,
+        wishlist,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)

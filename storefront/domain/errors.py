@@ -160,6 +160,10 @@ class ListingRefused(DomainError):
     """A listing, its stock, its options, its status change or the venture's giving rate."""
 
 
+class WishlistRefused(DomainError):
+    default_code = "wishlist.full"
+
+
 class ImageRefused(DomainError):
     """An upload that is not a picture we accept; ``name`` is the file's name."""
 

@@ -15,6 +15,7 @@ from storefront.models.questions import Question
 from storefront.models.sales import SalesDay, SalesItem, SalesProductDay
 from storefront.models.search import SearchTerm
 from storefront.models.ventures import Cause, Venture
+from storefront.models.wishlist import SavedProduct, VentureFollow
 
 __all__ = [
     "Base",
@@ -43,11 +44,13 @@ __all__ = [
     "SalesDay",
     "SalesItem",
     "SalesProductDay",
+    "SavedProduct",
     "SearchTerm",
     "TestPaymentEvent",
     "TestPaymentSession",
     "User",
     "Venture",
+    "VentureFollow",
     "WebhookEvent",
     "utcnow",
 ]

@@ -40,6 +40,13 @@ class Product(Base):
     currency: Mapped[str] = mapped_column(String(3), default="KRW")
     stock: Mapped[int] = mapped_column(default=0)
     units_sold: Mapped[int] = mapped_column(default=0)
+    # How many shoppers saved it (찜): accounts and visitors' sessions alike, kept by
+    # services/wishlist.py in the transaction of each save and removal.
+    saved_count: Mapped[int] = mapped_column(
+        CheckConstraint("saved_count >= 0", name="saved_count_not_negative"),
+        default=0,
+        server_default="0",
+    )
     status: Mapped[str] = mapped_column(String(20), default="draft")
     image: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

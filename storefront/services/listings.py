@@ -12,7 +12,7 @@ from storefront.domain.catalog import CATEGORIES, LOW_STOCK
 from storefront.domain.errors import ListingRefused
 from storefront.domain.listings import GivingBounds, status_after
 from storefront.models import Product, ProductOption, Venture
-from storefront.services import stock
+from storefront.services import stock, wishlist
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,10 @@ def set_stock(db: Session, product: Product, stock: int) -> Product:
         raise ListingRefused("listing.stock", field="stock")
     if has_options(db, product.id):
         raise ListingRefused("listing.stock_by_option", field="stock")
+    sold_out = product.stock == 0
     product.stock = stock
+    if sold_out and stock > 0:
+        wishlist.back_in_stock(db, product)
     return product
 
 
@@ -161,20 +164,26 @@ def add_option(db: Session, product: Product, name: str, stock: int) -> ProductO
     existing = options_of(db, product.id)
     if any(o.name == name for o in existing):
         raise ListingRefused("listing.option_taken", field="name")
+    sold_out = product.stock == 0
     if not existing:
         # The product's stock so far belonged to no option; from now on options hold it.
         product.stock = 0
     option = ProductOption(product_id=product.id, name=name, stock=stock, position=len(existing))
     db.add(option)
     _sync_stock(db, product)
+    if sold_out and stock > 0:  # a new option brings a sold-out product back
+        wishlist.back_in_stock(db, product)
     return option
 
 
 def set_option_stock(db: Session, product: Product, option: ProductOption, stock: int) -> None:
     if stock < 0:
         raise ListingRefused("listing.stock", field="stock")
+    sold_out = option.stock == 0
     option.stock = stock
     _sync_stock(db, product)
+    if sold_out and stock > 0:  # the product, or this option of it, is back
+        wishlist.back_in_stock(db, product)
 
 
 def remove_option(db: Session, product: Product, option: ProductOption) -> None:

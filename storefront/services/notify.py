@@ -64,3 +64,9 @@ def question_answered(db: Session, question: Question) -> None:
         raise LookupError(f"no asker {question.asker_id}")
     params = {"question_id": question.id}
     record(db, Notice("question_answered", asker.email, question.locale, params))
+
+
+def back_in_stock(db: Session, email: str, locale: str, user_id: int, product_id: int) -> None:
+    """Tell a shopper who saved a product and asked that it is back in stock."""
+    params = {"user_id": user_id, "product_id": product_id}
+    record(db, Notice("back_in_stock", email, locale, params))

@@ -21,6 +21,7 @@ from storefront.web.forms import (
 )
 from storefront.web.helpers import safe_next
 from storefront.web.messages import form_error
+from storefront.web.wishlist import merge_session_saves
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -64,6 +65,7 @@ def sign_in() -> Response | tuple[str, int]:
         # The same words whether the email exists or not.
         form.password.errors = [_("That email and password do not match an account.")]
         return render_template("account/sign_in.html", form=form), 401
+    merge_session_saves(user.id)  # a visitor's 찜 list joins the account's
     db.session.commit()
     login_user(user, remember=bool(form.remember.data))
     home = "operator.ventures.index" if user.is_operator else "seller.venture.dashboard"

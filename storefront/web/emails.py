@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from flask import render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext
 from flask_mailman import EmailMultiAlternatives
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from storefront.domain.receipts import StatementPeriod
 from storefront.extensions import db
 from storefront.models import Order, OrderLine, Product, Question
 from storefront.services.notices import Notice, Param
+from storefront.services.wishlist import AlertTokens
 
 Params = Mapping[str, Param]
 Email = tuple[str, dict[str, Any]]  # the subject and what the templates are given
@@ -126,6 +127,20 @@ def question_answered(params: Params) -> Email:
     return subject, {"question": question, "title": title, "url": url}
 
 
+def back_in_stock(params: Params) -> Email:
+    product = db.session.get(Product, params["product_id"])
+    if product is None:
+        raise LookupError(f"no product {params['product_id']}")
+    tokens = AlertTokens(current_app.config["SECRET_KEY"])
+    unsubscribe = tokens.issue(int(params["user_id"] or 0))
+    return gettext("%(title)s is back in stock", title=product.title), {
+        "product": product,
+        "product_url": url_for("shop.product", product_id=product.id, _external=True),
+        "wishlist_url": url_for("wishlist.show", _external=True),
+        "unsubscribe_url": url_for("wishlist.unsubscribe", token=unsubscribe, _external=True),
+    }
+
+
 EMAILS: dict[str, Callable[[Params], Email]] = {
     "order_confirmation": order_confirmation,
     "order_refunded": order_refunded,
@@ -136,4 +151,5 @@ EMAILS: dict[str, Callable[[Params], Email]] = {
     "staff_invitation": staff_invitation,
     "statement_link": statement_link,
     "question_answered": question_answered,
+    "back_in_stock": back_in_stock,
 }

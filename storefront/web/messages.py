@@ -161,6 +161,9 @@ MESSAGES: dict[str, Message] = {
     "log.bad_range": _l("Entries %(start)d to %(end)d are not a subtree of the log."),
     "log.leaf_out_of_range": _l("Entry %(index)d is not in the log of %(size)d entries."),
     "log.unknown_size": _l("No checkpoint of the log was signed at %(size)d entries."),
+    "wishlist.full": _l(
+        "Your saved list holds %(maximum)d products. Remove one before saving another."
+    ),
     "log.bad_key": _l("That key is not a well-formed Ed25519 note key."),
     "log.ambiguous_key": _l("Two different keys named %(name)s have the same key ID."),
     "log.bad_note": _l("That is not a well-formed signed note."),
@@ -194,6 +197,7 @@ CONFLICTS = frozenset(
         "fulfilment.nothing_to_refund",
         "report.sales_reported",
         "question.answer_hidden",
+        "wishlist.full",
     }
 )
 

@@ -96,6 +96,7 @@ CONDITIONAL = frozenset(
     for name in ("IF_NONE_MATCH", "IF_MODIFIED_SINCE", "IF_MATCH", "IF_UNMODIFIED_SINCE", "RANGE")
 )
 _CHANGED = "page_cache.changed"
+PARTS_OPTION = "page_parts"  # an execution option: the parts a statement changes, if fewer
 _down_until = [0.0]
 
 
@@ -354,6 +355,12 @@ def _collect_flushed(session: Session, _context: Any, _instances: Any) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _collect_executed(state: ORMExecuteState) -> None:
     if state.is_update or state.is_delete or state.is_insert:
+        # A statement may name the parts it changes, fewer than its table's (a saved count
+        # on product shows on catalogue pages, never on the ledger's).
+        parts = state.execution_options.get(PARTS_OPTION)
+        if parts is not None:
+            state.session.info.setdefault(_CHANGED, set()).update(parts)
+            return
         table = getattr(state.statement, "table", None)
         _note(state.session, getattr(table, "name", None))
 

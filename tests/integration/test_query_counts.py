@@ -2,6 +2,7 @@
 
 import pytest
 
+from storefront.models import Product
 from tests.factories import make_product, make_venture
 from tests.helpers import buy
 
@@ -263,3 +264,43 @@ def test_the_order_ledger_page_and_the_receipt_prove_their_entries_in_constant_q
     assert log.size(session) > 256 and large == small
     # the order, its lines and its entries, then the checkpoint, the leaf indexes, the tiles
     assert small[0] <= 6
+
+
+def test_the_wishlist_page_stays_constant_with_more_saves_and_follows(
+    client, session, count_queries
+):
+    from storefront.services import accounts, wishlist
+    from tests.helpers import PASSWORD, sign_in
+
+    user = accounts.sign_up(session, "saver@example.com", "찜하는 사람", PASSWORD)
+    ventures = [make_venture(session) for _ in range(3)]
+    grow(session, ventures, 4)
+    sign_in(client, "saver@example.com")
+    products = session.query(Product).order_by(Product.id).all()
+
+    def keep(few_products, few_ventures):
+        for product in few_products:
+            wishlist.save(session, user.id, product, "ko")
+        for venture in few_ventures:
+            wishlist.follow(session, user.id, venture)
+        session.commit()
+
+    keep(products[:2], ventures[:1])
+    small = queries_for(client, count_queries, "/wishlist")
+    keep(products[2:], ventures[1:])
+    large = queries_for(client, count_queries, "/wishlist")
+    assert small == large
+    # the signed-in user (and memberships), the saved products with their ventures, the follows
+    assert large <= 5
+
+
+def test_a_visitors_wishlist_page_stays_constant(client, session, count_queries):
+    ventures = [make_venture(session) for _ in range(2)]
+    grow(session, ventures, 10)
+    products = session.query(Product).order_by(Product.id).all()
+    client.post(f"/wishlist/products/{products[0].id}")
+    small = queries_for(client, count_queries, "/wishlist")
+    for product in products[1:]:
+        client.post(f"/wishlist/products/{product.id}")
+    large = queries_for(client, count_queries, "/wishlist")
+    assert small == large == 1  # the saved products with their ventures, in one query
