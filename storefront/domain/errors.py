@@ -168,6 +168,11 @@ class FulfilmentRefused(DomainError):
     """A step of an order line (prepare, ship, deliver, cancel) that cannot be taken now."""
 
 
+class ReviewRefused(DomainError):
+    """A review, a reply to one or a report of one that the rules refuse (a line not
+    delivered, a second review, stars or text out of range, too many photos)."""
+
+
 # --- operator: causes, funds, refunds, payouts ----------------------------------------------
 
 
