@@ -174,6 +174,7 @@ def register_blueprints(app: Flask) -> None:
         orders,
         payments,
         receipts,
+        reviews,
         seller,
         shop,
     )
@@ -188,6 +189,7 @@ def register_blueprints(app: Flask) -> None:
         checkout,
         orders,
         receipts,
+        reviews,
         ledger,
         log,
         impact,

@@ -56,6 +56,7 @@ class Draft:
 class Section:
     """One page of a product's or venture's visible reviews, with its stored counts."""
 
+    scope: str
     rating: Rating
     items: list[Review]
     photos: dict[int, list[ReviewPhoto]]
@@ -235,12 +236,9 @@ def rating_of(db: Session, scope: str, subject_id: int) -> Rating:
 
 
 def stored(db: Session) -> dict[tuple[str, int], Rating]:
-    """Every stored row that counts at least one review."""
-    return {
-        (row.scope, row.subject_id): _rating(row)
-        for row in db.scalars(select(ReviewStats))
-        if row.review_count
-    }
+    """Every stored row that is not all zeros."""
+    rows = {(row.scope, row.subject_id): _rating(row) for row in db.scalars(select(ReviewStats))}
+    return {key: rating for key, rating in rows.items() if rating != NO_RATING}
 
 
 def recount(db: Session) -> dict[tuple[str, int], Rating]:
@@ -297,6 +295,7 @@ def section(
         db.scalars(stmt.order_by(Review.id.desc()).offset((page - 1) * per_page).limit(per_page))
     )
     return Section(
+        scope=scope,
         rating=rating,
         items=items,
         photos=photos_of(db, [r.id for r in items]),

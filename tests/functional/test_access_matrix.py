@@ -21,6 +21,7 @@ from storefront.models import (
     Product,
     ProductImage,
     ProductOption,
+    Review,
     SalesBeforeJoining,
     Venture,
 )
@@ -91,6 +92,11 @@ ROUTES = {
     "operator.payouts.correct": (
         "POST", "/operator/payouts/{payout_id}/correct", {"note": "잘못 기록", "key": "k" * 24}
     ),
+    "seller.reviews.index": ("GET", V + "/reviews", {}),
+    "seller.reviews.reply": ("POST", V + "/reviews/{review_id}/reply", {"text": "감사합니다"}),
+    "operator.reviews.index": ("GET", "/operator/reviews", {}),
+    "operator.reviews.hide": ("POST", "/operator/reviews/{review_id}/hide", {}),
+    "operator.reviews.restore": ("POST", "/operator/reviews/{review_id}/restore", {}),
     "operator.jobs.index": ("GET", "/operator/jobs", {}),
     "operator.jobs.retry": ("POST", "/operator/jobs/{job_id}/retry", {}),
 }  # fmt: skip
@@ -145,7 +151,13 @@ def two_ventures(client, session, shop):
                 )
             )
         owners[key] = (user, venture, product)
-        paid_order(session, venture, product)
+        order = paid_order(session, venture, product)
+        session.add(
+            Review(
+                order_line_id=order.lines[0].id, product_id=product.id, venture_id=venture.id,
+                rating=5, body="좋은 상품입니다. 추천해요.", author="구**",
+            )
+        )  # fmt: skip
         session.add(ProductOption(product_id=product.id, name="M", stock=10))
         helper = accounts.sign_up(session, f"{key}-staff@example.com", "직원", PASSWORD)
         session.add(Membership(user_id=helper.id, venture_id=venture.id, role="staff"))
@@ -189,6 +201,12 @@ def request(client, endpoint, venture_id, product_id=0):
         fund_id=db.session.scalar(select(MatchingFund.id).limit(1)),
         payout_id=db.session.scalar(select(Payout.id).limit(1)) or 0,
         job_id=db.session.scalar(select(Job.id).limit(1)),
+        # the product's review; the operator's pages take any: the first one
+        review_id=db.session.scalar(
+            select(Review.id).where(Review.product_id == product_id)
+            if product_id
+            else select(Review.id).order_by(Review.id).limit(1)
+        ),
     )
     ids = {
         "cause_id": db.session.scalar(select(Cause.id).order_by(Cause.id).limit(1)),
@@ -220,6 +238,7 @@ def unchanged(session, owners, key):
         (o.name, o.stock, o.active)
         for o in session.scalars(select(ProductOption).filter_by(product_id=product.id))
     ]
+    review = session.scalar(select(Review).filter_by(venture_id=venture.id))
     reported = session.get(SalesBeforeJoining, venture.id) is not None or session.scalar(
         select(func.count()).select_from(ImpactReport).filter_by(venture_id=venture.id)
     )
@@ -231,12 +250,13 @@ def unchanged(session, owners, key):
         and staff == 2
         and options == [("M", 10, True)]
         and fresh_v.default_cause_id == first_cause
+        and (review.reply, review.hidden) == (None, False)
     )
 
 
 def paid_order(session, venture, product):
     """A paid order holding one line of ``product`` (no ledger entries needed here)."""
-    make_paid_order(session, venture, [Line(product, donation=0, match=0)], record=False)
+    return make_paid_order(session, venture, [Line(product, donation=0, match=0)], record=False)
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
