@@ -255,6 +255,8 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         # a shopper typing asks once a keystroke (after a pause): generous, but not unbounded
         "SUGGEST_RATE_LIMIT": env.get("SUGGEST_RATE_LIMIT", "120 per minute"),
         "QUESTION_RATE_LIMIT": env.get("QUESTION_RATE_LIMIT", "5 per minute;30 per day"),
+        # anyone may report a review: enough for a shopper, too few to flood the operators
+        "REVIEW_REPORT_RATE_LIMIT": env.get("REVIEW_REPORT_RATE_LIMIT", "5 per minute;20 per day"),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,

@@ -176,6 +176,11 @@ class QuestionRefused(DomainError):
     """A product question or answer that is empty or too long, or one that cannot be hidden."""
 
 
+class ReviewRefused(DomainError):
+    """A review, a reply to one or a report of one that the rules refuse (a line not
+    delivered, a second review, stars or text out of range, too many photos)."""
+
+
 # --- operator: causes, funds, refunds, payouts ----------------------------------------------
 
 

@@ -12,6 +12,7 @@ from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
 from storefront.models.payments import TestPaymentEvent, TestPaymentSession, WebhookEvent
 from storefront.models.questions import Question
+from storefront.models.reviews import Review, ReviewPhoto, ReviewReport, ReviewStats
 from storefront.models.sales import SalesDay, SalesItem, SalesProductDay
 from storefront.models.search import SearchTerm
 from storefront.models.ventures import Cause, Venture
@@ -40,6 +41,10 @@ __all__ = [
     "ProductOption",
     "Question",
     "Refund",
+    "Review",
+    "ReviewPhoto",
+    "ReviewReport",
+    "ReviewStats",
     "SalesBeforeJoining",
     "SalesDay",
     "SalesItem",

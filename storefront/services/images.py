@@ -103,6 +103,19 @@ def picture_bytes(upload: Upload, side: int) -> bytes:
     return _encode(upright, side)
 
 
+def encode_picture(upload: Upload) -> tuple[bytes, bytes, tuple[int, int]]:
+    """Check one picture and re-encode it: (full JPEG, thumbnail JPEG, upright size).
+
+    Only the small JPEGs are kept, so several large uploads never sit in memory together.
+    """
+    image = _decode(_read(upload), upload.filename)
+    try:
+        upright = _flatten(ImageOps.exif_transpose(image))  # also drops EXIF and ICC
+    except Exception:  # malformed EXIF: refuse the file rather than guess its orientation
+        raise ImageRefused("image.broken", field="images", name=upload.filename) from None
+    return _encode(upright, FULL_SIDE), _encode(upright, THUMB_SIDE), upright.size
+
+
 def accept(
     db: Session, product: Product, uploads: list[Upload], media_root: Path, now: datetime
 ) -> list[ProductImage]:
@@ -123,15 +136,7 @@ def accept(
         raise ImageRefused("image.too_many", field="images")
     # One picture decoded at a time (only its small JPEGs are kept), so ten large uploads
     # never sit in memory together; nothing is written until every file has passed.
-    encoded = []
-    for upload in uploads:
-        image = _decode(_read(upload), upload.filename)
-        try:
-            upright = _flatten(ImageOps.exif_transpose(image))  # also drops EXIF and ICC
-        except Exception:  # malformed EXIF: refuse the file rather than guess its orientation
-            raise ImageRefused("image.broken", field="images", name=upload.filename) from None
-        encoded.append((_encode(upright, FULL_SIDE), _encode(upright, THUMB_SIDE), upright.size))
-        del image, upright
+    encoded = [encode_picture(upload) for upload in uploads]
     stored = []
     folder = Path("products") / str(product.id)
     for offset, (full_bytes, thumb_bytes, (width, height)) in enumerate(encoded):

@@ -13,10 +13,12 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    MultipleFileField,
     PasswordField,
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -203,3 +205,36 @@ class StatementForm(FlaskForm):
     start = day_field(_l("Start date"))
     end = day_field(_l("End date"))
     submit = SubmitField(_l("Email me the statement link"))
+
+
+class ReviewForm(FlaskForm):
+    """A buyer's review of a delivered line: stars, text and up to three photos (the photos'
+    number and kind are rules, checked in domain/reviews.py and services/images.py)."""
+
+    rating = IntegerField(
+        _l("Stars"),
+        validators=[
+            InputRequired(_l("Choose from 1 to 5 stars.")),
+            NumberRange(1, 5, _l("Choose from 1 to 5 stars.")),
+        ],
+    )
+    body = TextAreaField(
+        _l("Your review"),
+        filters=[strip],
+        validators=[
+            InputRequired(_l("Write a few words about the product.")),
+            Length(10, 2000, _l("Write from 10 to 2000 characters.")),
+        ],
+    )
+    photos = MultipleFileField(_l("Photos (up to 3; JPEG, PNG, WebP or GIF; up to 8 MB each)"))
+    submit = SubmitField(_l("Post the review"))
+
+
+class ReportForm(FlaskForm):
+    reason = SelectField(_l("Reason"), choices=[], validate_choice=True)
+    note = TextAreaField(
+        _l("Anything else we should know (optional)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=500)],
+    )
+    submit = SubmitField(_l("Report this review"))

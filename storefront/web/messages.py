@@ -122,6 +122,15 @@ MESSAGES: dict[str, Message] = {
     "question.too_long": _l("Write at most %(max)d characters."),
     "question.answer_hidden": _l("An operator hid this answer; it cannot be changed."),
     "question.unknown_part": _l("Choose the question or its answer."),
+    # --- reviews ---
+    "review.not_delivered": _l("You can review a product once it has been delivered."),
+    "review.already_written": _l("You have already reviewed this product from this order."),
+    "review.rating": _l("Choose from 1 to 5 stars."),
+    "review.body": _l("Write from %(low)d to %(high)d characters."),
+    "review.too_many_photos": _l("Add at most %(maximum)d photos."),
+    "review.reply": _l("Write a reply of at most %(high)d characters."),
+    "review.already_replied": _l("This review already has a reply."),
+    "review.report_reason": _l("Choose a reason from the list."),
     # --- operator: causes, funds, refunds, payouts ---
     "cause.in_use": _l("Ventures give to this cause by default; move them first."),
     "cause.unknown": _l("Choose one of the causes in the list."),
@@ -198,6 +207,9 @@ CONFLICTS = frozenset(
         "report.sales_reported",
         "question.answer_hidden",
         "wishlist.full",
+        "review.not_delivered",
+        "review.already_written",
+        "review.already_replied",
     }
 )
 

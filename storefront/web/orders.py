@@ -11,7 +11,7 @@ from storefront.domain.order_numbers import normalise
 from storefront.domain.receipts import net_of
 from storefront.extensions import db, limiter
 from storefront.models import Order, Refund
-from storefront.services import ledger
+from storefront.services import ledger, reviews
 from storefront.web import access
 from storefront.web.forms import EmptyForm, LookupForm
 
@@ -32,6 +32,7 @@ def show(number: str) -> str:
         net_donation=net.donation,
         net_match=net.match,
         cancel_form=EmptyForm(),
+        reviewed=reviews.reviewed_lines(db.session(), order.id),
     )
 
 

@@ -62,6 +62,9 @@ PARTS: Mapping[str, frozenset[str]] = {
             "matching_fund",
             "fund_venture",
             "fund_top_up",
+            "review",  # the reviews on product and venture pages, and their counts
+            "review_photo",
+            "review_stats",
         }
     ),
     LEDGER: frozenset(

@@ -11,10 +11,11 @@ from storefront.domain.money import apply_rate_bp
 from storefront.domain.pricing import DonationRule
 from storefront.extensions import db
 from storefront.models import Product, Venture, utcnow
-from storefront.services import catalog, funds, images
+from storefront.services import catalog, funds, images, reviews
 from storefront.services.cart import active_options
 from storefront.web.forms import AddToCartForm
 from storefront.web.questions import product_section
+from storefront.web.reviews import review_section
 
 
 def product_page(product_id: int) -> str:
@@ -50,4 +51,5 @@ def _context(item: Product, venture: Venture, *, preview: bool) -> dict[str, Any
         form=None if preview else AddToCartForm(product_id=item.id, quantity=1),
         preview=preview,
         questions=product_section(item.id),
+        reviews=review_section(reviews.PRODUCT, item.id),
     )

@@ -21,12 +21,13 @@ from werkzeug.wrappers import Response
 
 from storefront.domain.catalog import CATEGORIES, SORTS
 from storefront.extensions import db, limiter
-from storefront.services import catalog, ledger
+from storefront.services import catalog, ledger, reviews
 from storefront.web.common import page_request
 from storefront.web.helpers import safe_next
 from storefront.web.i18n import LANG_COOKIE
 from storefront.web.page_cache import CATALOG, LEDGER, QUESTIONS, cached_data, cached_page
 from storefront.web.pages import product_context
+from storefront.web.reviews import review_section
 
 bp = Blueprint("shop", __name__)
 MAX_SUGGEST_TEXT = 100
@@ -117,7 +118,12 @@ def _venture(slug: str) -> dict[str, Any]:
     query = catalog.ProductQuery(venture=slug, start=page_request())
     per_page = current_app.config["PRODUCTS_PER_PAGE"]
     page = catalog.search_products(db.session(), query, per_page, count=False)
-    return dict(venture=item, page=page, given=ledger.given_by_venture(db.session(), item.id))
+    return dict(
+        venture=item,
+        page=page,
+        given=ledger.given_by_venture(db.session(), item.id),
+        reviews=review_section(reviews.VENTURE, item.id),
+    )
 
 
 @bp.get("/favicon.ico")

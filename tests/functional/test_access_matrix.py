@@ -22,6 +22,7 @@ from storefront.models import (
     ProductImage,
     ProductOption,
     Question,
+    Review,
     SalesBeforeJoining,
     Venture,
 )
@@ -100,6 +101,11 @@ ROUTES = {
     "operator.questions.hide": (
         "POST", "/operator/questions/{question_id}/hide", {"part": "question", "hidden": "1"}
     ),
+    "seller.reviews.index": ("GET", V + "/reviews", {}),
+    "seller.reviews.reply": ("POST", V + "/reviews/{review_id}/reply", {"text": "감사합니다"}),
+    "operator.reviews.index": ("GET", "/operator/reviews", {}),
+    "operator.reviews.hide": ("POST", "/operator/reviews/{review_id}/hide", {}),
+    "operator.reviews.restore": ("POST", "/operator/reviews/{review_id}/restore", {}),
     "operator.jobs.index": ("GET", "/operator/jobs", {}),
     "operator.jobs.retry": ("POST", "/operator/jobs/{job_id}/retry", {}),
 }  # fmt: skip
@@ -154,7 +160,13 @@ def two_ventures(client, session, shop):
                 )
             )
         owners[key] = (user, venture, product)
-        paid_order(session, venture, product)
+        order = paid_order(session, venture, product)
+        session.add(
+            Review(
+                order_line_id=order.lines[0].id, product_id=product.id, venture_id=venture.id,
+                rating=5, body="좋은 상품입니다. 추천해요.", author="구**",
+            )
+        )  # fmt: skip
         session.add(ProductOption(product_id=product.id, name="M", stock=10))
         helper = accounts.sign_up(session, f"{key}-staff@example.com", "직원", PASSWORD)
         session.add(Membership(user_id=helper.id, venture_id=venture.id, role="staff"))
@@ -205,6 +217,12 @@ def request(client, endpoint, venture_id, product_id=0):
         question_id=db.session.scalar(
             select(Question.id).order_by((Question.venture_id == venture_id).desc()).limit(1)
         ),
+        # the product's review; the operator's pages take any: the first one
+        review_id=db.session.scalar(
+            select(Review.id).where(Review.product_id == product_id)
+            if product_id
+            else select(Review.id).order_by(Review.id).limit(1)
+        ),
     )
     ids = {
         "cause_id": db.session.scalar(select(Cause.id).order_by(Cause.id).limit(1)),
@@ -237,6 +255,7 @@ def unchanged(session, owners, key):
         for o in session.scalars(select(ProductOption).filter_by(product_id=product.id))
     ]
     question = session.scalars(select(Question).filter_by(venture_id=venture.id)).one()
+    review = session.scalar(select(Review).filter_by(venture_id=venture.id))
     reported = session.get(SalesBeforeJoining, venture.id) is not None or session.scalar(
         select(func.count()).select_from(ImpactReport).filter_by(venture_id=venture.id)
     )
@@ -249,12 +268,13 @@ def unchanged(session, owners, key):
         and options == [("M", 10, True)]
         and fresh_v.default_cause_id == first_cause
         and (question.answer, question.hidden) == (None, False)
+        and (review.reply, review.hidden) == (None, False)
     )
 
 
 def paid_order(session, venture, product):
     """A paid order holding one line of ``product`` (no ledger entries needed here)."""
-    make_paid_order(session, venture, [Line(product, donation=0, match=0)], record=False)
+    return make_paid_order(session, venture, [Line(product, donation=0, match=0)], record=False)
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))

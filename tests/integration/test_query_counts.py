@@ -58,9 +58,10 @@ def test_the_product_page_runs_the_same_queries_for_any_product(client, session,
     assert queries_for(client, count_queries, f"/products/{first.id}") == queries_for(
         client, count_queries, f"/products/{last.id}"
     )
-    # product, pictures, options, the open matching funds with their ventures, and the newest
-    # questions with their count
-    assert queries_for(client, count_queries, f"/products/{last.id}") <= 7
+    # product, pictures, options, the open matching funds with their ventures, the newest
+    # questions with their count, and the reviews' stored counts, a page of reviews and their
+    # photos
+    assert queries_for(client, count_queries, f"/products/{last.id}") <= 10
 
 
 def test_question_pages_do_not_grow_with_the_questions(client, session, count_queries, shop):
@@ -304,3 +305,39 @@ def test_a_visitors_wishlist_page_stays_constant(client, session, count_queries)
         client.post(f"/wishlist/products/{product.id}")
     large = queries_for(client, count_queries, "/wishlist")
     assert small == large == 1  # the saved products with their ventures, in one query
+
+
+def test_product_and_venture_pages_cost_the_same_with_few_or_many_reviews(
+    client, session, count_queries, shop, monkeypatch, tmp_path
+):
+    """The counts, the bars and a page of reviews with their photos come from the stored
+    counts and one query each, whatever the number of reviews, filtered or not, any page."""
+    from storefront.models import utcnow
+    from storefront.services import reviews
+    from storefront.services.images import Upload
+    from tests.factories import Line, make_paid_order
+
+    monkeypatch.setattr(reviews.images, "encode_picture", lambda _u: (b"f", b"t", (800, 600)))
+
+    def add(n):
+        for i in range(n):
+            order = make_paid_order(
+                session, shop.venture, [Line(shop.product, status="delivered")], record=False
+            )
+            photos = [Upload("p.jpg", None)] * (1 + i % 3) if i % 2 == 0 else []
+            draft = reviews.Draft(1 + i % 5, "열 글자가 넘는 리뷰 본문입니다.")
+            reviews.write(session, order, order.lines[0], draft, photos, tmp_path, utcnow())
+        session.commit()
+
+    product, venture = f"/products/{shop.product.id}", f"/ventures/{shop.venture.slug}"
+    urls = [product, f"{product}?reviews=photo", venture, f"{venture}?reviews=photo"]
+    add(2)
+    small = {url: queries_for(client, count_queries, url) for url in urls}
+    add(40)
+    large = {url: queries_for(client, count_queries, url) for url in urls}
+    assert large == small
+    later = {product: "reviews_page=3", f"{venture}?reviews=photo": "reviews_page=2"}
+    for url, page in later.items():
+        joined = f"{url}{'&' if '?' in url else '?'}{page}"
+        assert queries_for(client, count_queries, joined) == small[url]
+    assert small[product] <= 10

@@ -1,5 +1,6 @@
 """The operator pages, one child blueprint per area: ventures to review, causes, matching
-funds, orders and refunds, payouts and balances, emails and jobs (``operator.<area>.<view>``)."""
+funds, orders and refunds, payouts and balances, reported reviews, emails and jobs
+(``operator.<area>.<view>``)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,19 @@ from flask import Blueprint, redirect, url_for
 from werkzeug.wrappers import Response
 
 from storefront.web.guards import operator_required
-from storefront.web.operator import causes, funds, jobs, orders, payouts, questions, ventures
+from storefront.web.operator import (
+    causes,
+    funds,
+    jobs,
+    orders,
+    payouts,
+    questions,
+    reviews,
+    ventures,
+)
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
-for area in (ventures, causes, funds, orders, payouts, jobs, questions):
+for area in (ventures, causes, funds, orders, payouts, reviews, jobs, questions):
     bp.register_blueprint(area.bp)
 
 

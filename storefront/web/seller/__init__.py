@@ -18,10 +18,22 @@ from storefront.web.seller import (
     orders,
     pictures,
     questions,
+    reviews,
     staff,
     venture,
 )
 
 bp = Blueprint("seller", __name__, url_prefix="/seller")
-for area in (venture, listings, options, pictures, orders, numbers, staff, impact, questions):
+for area in (
+    venture,
+    listings,
+    options,
+    pictures,
+    orders,
+    numbers,
+    staff,
+    impact,
+    questions,
+    reviews,
+):
     bp.register_blueprint(area.bp)

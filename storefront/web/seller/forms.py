@@ -187,3 +187,15 @@ class SalesBeforeForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Report it"))
+
+
+class ReplyForm(FlaskForm):
+    text = TextAreaField(
+        _l("Your reply"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Write a reply.")),
+            Length(max=1000, message=_l("Write a reply of at most 1000 characters.")),
+        ],
+    )
+    submit = SubmitField(_l("Reply"))
