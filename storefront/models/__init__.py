@@ -13,6 +13,7 @@ from storefront.models.orders import Order, OrderLine, Refund
 from storefront.models.payments import TestPaymentEvent, TestPaymentSession, WebhookEvent
 from storefront.models.sales import SalesDay, SalesItem, SalesProductDay
 from storefront.models.search import SearchTerm
+from storefront.models.trends import ProductViewStat, SearchStat
 from storefront.models.ventures import Cause, Venture
 
 __all__ = [
@@ -36,11 +37,13 @@ __all__ = [
     "Product",
     "ProductImage",
     "ProductOption",
+    "ProductViewStat",
     "Refund",
     "SalesBeforeJoining",
     "SalesDay",
     "SalesItem",
     "SalesProductDay",
+    "SearchStat",
     "SearchTerm",
     "TestPaymentEvent",
     "TestPaymentSession",

@@ -13,6 +13,7 @@ from flask import Blueprint
 from storefront.web.seller import (
     impact,
     listings,
+    market,
     numbers,
     options,
     orders,
@@ -22,5 +23,5 @@ from storefront.web.seller import (
 )
 
 bp = Blueprint("seller", __name__, url_prefix="/seller")
-for area in (venture, listings, options, pictures, orders, numbers, staff, impact):
+for area in (venture, listings, options, pictures, orders, numbers, market, staff, impact):
     bp.register_blueprint(area.bp)
