@@ -58,8 +58,8 @@ def _increment(key: str, timeout: int) -> int:
             value = int(cache.get(key) or 0) + 1
             cache.set(key, value, timeout=timeout)
             return value
-    cache.add(key, 0, timeout=timeout)
-    return int(cache.inc(key) or 0)
+    backend.add(key, 0, timeout=timeout)
+    return int(backend.inc(key) or 0)
 
 
 def _register(kind: str, day: date, name: str, value: object, timeout: int) -> None:
@@ -71,11 +71,13 @@ def _register(kind: str, day: date, name: str, value: object, timeout: int) -> N
         cache.set(f"{PREFIX}:{kind}:at:{day}:{position}", value, timeout=timeout)
 
 
-def _salt(day: date, timeout: int) -> bytes:
+def _salt(day: date, timeout: int) -> bytes | None:
     key = f"{PREFIX}:salt:{day}"
-    cache.add(key, secrets.token_hex(32), timeout=timeout)
     salt = cache.get(key)
-    return str(salt).encode()
+    if salt is None:  # the day's first visitor: whoever adds first sets it for everyone
+        cache.add(key, secrets.token_hex(32), timeout=timeout)
+        salt = cache.get(key)
+    return None if salt is None else str(salt).encode()
 
 
 def _visitor() -> str:
@@ -94,7 +96,10 @@ def count_search(text: str) -> None:
     try:
         _register("search", day, name, term, kept)
         _increment(f"{PREFIX}:search:n:{day}:{name}", kept)
-        who = hmac.new(_salt(day, today_only), f"{term}|{_visitor()}".encode(), "sha256")
+        salt = _salt(day, today_only)
+        if salt is None:  # never a guessable salt: the visitor is not counted then
+            return
+        who = hmac.new(salt, f"{term}|{_visitor()}".encode(), "sha256")
         if cache.add(f"{PREFIX}:seen:{day}:{who.hexdigest()[:32]}", 1, timeout=today_only):
             _increment(f"{PREFIX}:search:people:{day}:{name}", kept)
     except Exception:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from storefront.extensions import cache
 from storefront.models import Membership, ProductViewStat, SearchStat, utcnow
 from storefront.services import accounts, trends
 from tests.factories import Line, make_paid_order, make_product, make_venture
+from tests.functional.test_page_cache import redis_available
 from tests.helpers import PASSWORD, english, sign_in, text
 
 
@@ -262,3 +264,39 @@ def test_the_market_view_needs_a_sign_in(client, shop):
 def test_an_unknown_period_on_the_market_view_reads_as_the_last_30_days(client, shop, owner):
     page = text(client.get(f"/seller/ventures/{shop.venture.id}/market?period=forever"))
     assert "<strong>Last 30 days</strong>" in page
+
+
+@pytest.mark.skipif(not redis_available(), reason="needs Redis at 127.0.0.1:6379")
+def test_two_workers_on_redis_count_and_fold_once_and_every_key_expires(make_app, session, shop):
+    import redis
+
+    prefix = f"sangsaeng-test-{uuid.uuid4().hex}:"
+    config = {
+        "CACHE_TYPE": "RedisCache",
+        "CACHE_REDIS_URL": "redis://127.0.0.1:6379/0",
+        "CACHE_KEY_PREFIX": prefix,
+    }
+    first, second = make_app(**config), make_app(**config)
+    session.commit()
+    for n in range(6):
+        worker = (first, second)[n % 2].test_client()
+        search(worker, "쿠키", n)
+        search(worker, "쿠키", n)
+        worker.get(f"/products/{shop.product.id}", environ_overrides=visitor(n))
+    fold(first)
+    fold(second)
+    fold(first)
+    assert stats(session) == {"쿠키": (12, 6)}
+    assert session.scalar(select(ProductViewStat.views)) == 6
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+    try:
+        keys = [key.decode() for key in client.scan_iter(f"{prefix}trends:*")]
+        assert keys and not any("203.0.113" in key for key in keys)
+        two_days = 2 * 24 * 3600
+        assert all(0 < client.ttl(key) <= two_days for key in keys)
+        assert all(
+            client.ttl(key) <= 24 * 3600 for key in keys if ":seen:" in key or ":salt:" in key
+        )
+    finally:
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
