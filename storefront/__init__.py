@@ -19,7 +19,7 @@ from storefront.models import search as search_index
 
 ROOT = Path(__file__).resolve().parent.parent
 # Blueprints whose GETs no view's rate limit covers: the shop window every shopper reads.
-UNLIMITED_READS = frozenset({"shop", "ledger", "impact"})
+UNLIMITED_READS = frozenset({"shop", "ledger", "impact", "trends"})
 LIMITED_READS = frozenset({"shop.suggest"})  # GETs of those that have a limit of their own
 
 
@@ -187,6 +187,7 @@ def register_blueprints(app: Flask) -> None:
         reviews,
         seller,
         shop,
+        trends,
         wishlist,
     )
     from storefront.web.helpers import IdConverter
@@ -204,6 +205,7 @@ def register_blueprints(app: Flask) -> None:
         ledger,
         log,
         impact,
+        trends,
         payments,
         account,
         questions,

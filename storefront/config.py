@@ -206,6 +206,9 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "PLATFORM_FEE_BP": _int(env, "PLATFORM_FEE_BP", 500),
         "MAX_LINE_QUANTITY": _int(env, "MAX_LINE_QUANTITY", 99),
         "PRODUCTS_PER_PAGE": _int(env, "PRODUCTS_PER_PAGE", 24),
+        # /trends: a search term shows once this many distinct visitors searched it in one day
+        "TRENDS_MIN_PEOPLE": _int(env, "TRENDS_MIN_PEOPLE", 5),
+        "TRENDS_MAX_TERMS_A_DAY": _int(env, "TRENDS_MAX_TERMS_A_DAY", 5000),
         # Files
         "MEDIA_ROOT": env.get("MEDIA_ROOT") or str(instance / "media"),
         # Payout proofs: kept apart from /media and served by their own route.

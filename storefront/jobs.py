@@ -32,6 +32,7 @@ from storefront.extensions import db
 from storefront.models import utcnow
 from storefront.services import holds, jobs, notices
 from storefront.services import log as donation_log
+from storefront.web import counting
 from storefront.web.payments import redeliver
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,8 @@ class Queue:
         self.huey.periodic_task(EVERY_MINUTE, name="expire_holds")(self._expire_in_app)
         # A checkpoint job lost on the way costs at most a minute: this one signs what grew.
         self.huey.periodic_task(EVERY_MINUTE, name="log_checkpoint")(self._checkpoint_in_app)
+        # Searches and product views counted in the cache become rows (web/counting.py).
+        self.huey.periodic_task(EVERY_MINUTE, name="fold_trends")(self._fold_trends_in_app)
         self._consumer: Consumer | None = None
         self._lock = threading.Lock()
 
@@ -193,6 +196,17 @@ class Queue:
         )
         db.session.commit()
         return None if signed is None else signed.size
+
+    def fold_trends(self) -> int:
+        """Fold the cache's counts of searches and product views into their tables; the
+        rows that changed."""
+        changed = counting.fold(db.session(), self.clock())
+        db.session.commit()
+        return changed
+
+    def _fold_trends_in_app(self) -> int:
+        with self.app.app_context():
+            return self.fold_trends()
 
     def _checkpoint_in_app(self) -> int | None:
         with self.app.app_context():

@@ -15,6 +15,7 @@ from storefront.models.questions import Question
 from storefront.models.reviews import Review, ReviewPhoto, ReviewReport, ReviewStats
 from storefront.models.sales import SalesDay, SalesItem, SalesProductDay
 from storefront.models.search import SearchTerm
+from storefront.models.trends import ProductViewStat, SearchStat
 from storefront.models.ventures import Cause, Venture
 from storefront.models.wishlist import SavedProduct, VentureFollow
 
@@ -39,6 +40,7 @@ __all__ = [
     "Product",
     "ProductImage",
     "ProductOption",
+    "ProductViewStat",
     "Question",
     "Refund",
     "Review",
@@ -50,6 +52,7 @@ __all__ = [
     "SalesItem",
     "SalesProductDay",
     "SavedProduct",
+    "SearchStat",
     "SearchTerm",
     "TestPaymentEvent",
     "TestPaymentSession",

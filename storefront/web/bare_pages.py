@@ -16,7 +16,8 @@ kept with it; the request id is taken or made and sent back (gunicorn's access l
 it); the request is counted in the metrics under the page's endpoint. What is not repeated is
 what a cookie-less GET of a shop page never needs: sessions, sign-in, CSRF and rate limits
 (these pages are exempt from them: ``UNLIMITED_READS``; with limits set for every request,
-``RATELIMIT_DEFAULT``, no page is kept here).
+``RATELIMIT_DEFAULT``, no page is kept here). A request that ``web/counting.py`` counts (a
+search with words, for /trends) is never kept either: each one must reach the counter.
 
 The key holds everything the answer depends on: the scheme and ``Host`` as the app saw them,
 the path and query string as sent, and the language chosen from ``Accept-Language``. A
@@ -96,6 +97,7 @@ def remember(response: Response, parts_and_token: tuple[tuple[str, ...], str]) -
         or session
         or "Set-Cookie" in response.headers
         or not response.is_sequence
+        or g.get("counted")  # a search or view counted for /trends: each one must be
     ):
         return
     parts, token = parts_and_token

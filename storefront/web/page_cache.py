@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 CATALOG = "catalog"
 LEDGER = "ledger"
 QUESTIONS = "questions"
+TRENDS = "trends"
 # Which tables each part of the public pages is read from. A table in both bumps both.
 PARTS: Mapping[str, frozenset[str]] = {
     CATALOG: frozenset(
@@ -88,6 +89,8 @@ PARTS: Mapping[str, frozenset[str]] = {
         }
     ),
     QUESTIONS: frozenset({"product_question"}),  # the product page's questions section
+    # /trends: searches folded every minute, sales by day, and the products' categories
+    TRENDS: frozenset({"search_stat", "sales_product_day", "product"}),
 }
 BLOCKS = ("title", "head", "content")
 CSRF_SLOT = "<csrf-slot>"  # never in rendered user text: titles are escaped, Markdown sanitised

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from storefront.domain.catalog import CATEGORIES, SORTS
 from storefront.extensions import db, limiter
 from storefront.services import catalog, ledger, reviews
+from storefront.web import counting
 from storefront.web.common import page_request
 from storefront.web.helpers import safe_next
 from storefront.web.i18n import LANG_COOKIE
@@ -49,6 +50,9 @@ def _home() -> dict[str, Any]:
 
 @bp.get("/products")
 def products() -> str:
+    args = request.args
+    if not any(name in args for name in ("page", "after", "before")):  # a first page only
+        counting.count_search(args.get("q", ""))
     return cached_page("shop/products.html", (CATALOG,), _products)
 
 
@@ -92,6 +96,7 @@ def suggest() -> Response:
 
 @bp.get("/products/<id:product_id>")
 def product(product_id: int) -> str:
+    counting.count_view(product_id)
     return cached_page(
         "shop/product.html", (CATALOG, QUESTIONS), lambda: product_context(product_id)
     )

@@ -54,6 +54,7 @@ ROUTES = {
     "seller.numbers.index": ("GET", V + "/numbers", {}),
     "seller.numbers.statement": ("GET", V + "/statement?format=csv", {}),
     "seller.numbers.orders_csv": ("GET", V + "/orders.csv", {}),
+    "seller.market.index": ("GET", V + "/market", {}),
     "seller.staff.index": ("POST", V + "/staff", {"email": "new@example.com"}),
     "seller.options.add_option": ("POST", P + "/options", {"name": "XL", "stock": "3"}),
     "seller.options.option_stock": ("POST", P + "/options/{option_id}/stock", {"stock": "0"}),

@@ -137,3 +137,9 @@ def test_a_bare_answer_is_counted_in_the_metrics(visitor, shop, flask_calls):
     answered(visitor, "/products")
     after = REGISTRY.get_sample_value("sangsaeng_http_requests_total", labels)
     assert flask_calls == ["/products"] and after == before + 1
+
+
+def test_a_search_counted_for_trends_is_never_kept_bare(visitor, shop, flask_calls):
+    answered(visitor, "/products?q=빵")
+    answered(visitor, "/products?q=빵")
+    assert flask_calls == ["/products", "/products"]

@@ -341,3 +341,37 @@ def test_product_and_venture_pages_cost_the_same_with_few_or_many_reviews(
         joined = f"{url}{'&' if '?' in url else '?'}{page}"
         assert queries_for(client, count_queries, joined) == small[url]
     assert small[product] <= 10
+
+
+def test_trends_and_the_market_view_stay_constant_as_searches_views_and_sales_grow(
+    client, session, count_queries, shop, owner
+):
+    """/trends (every filter) and a venture's market view: the same queries with a few
+    terms, views and sales and with many."""
+    from storefront.domain.periods import local_today
+    from storefront.services import trends
+    from tests.factories import Line, make_paid_order
+
+    def add(n):
+        grow(session, [shop.venture, shop.other_venture], n)
+        day = local_today()
+        trends.fold_searches(session, day, {f"검색어{i}-{n}": (9, 6) for i in range(n)})
+        trends.fold_views(session, day, {shop.product.id: n, shop.last_one.id: n})
+        for _ in range(n):
+            make_paid_order(session, shop.venture, [Line(shop.product)])
+            make_paid_order(session, shop.other_venture, [Line(shop.last_one)])
+        session.commit()
+
+    v = shop.venture.id
+    pages = [
+        "/trends",
+        "/trends?period=week&category=food",
+        "/trends?period=quarter",
+        f"/seller/ventures/{v}/market",
+        f"/seller/ventures/{v}/market?period=quarter",
+    ]
+    add(3)
+    small = {url: queries_for(client, count_queries, url) for url in pages}
+    add(40)
+    large = {url: queries_for(client, count_queries, url) for url in pages}
+    assert large == small

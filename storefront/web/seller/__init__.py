@@ -13,6 +13,7 @@ from flask import Blueprint
 from storefront.web.seller import (
     impact,
     listings,
+    market,
     numbers,
     options,
     orders,
@@ -35,5 +36,6 @@ for area in (
     impact,
     questions,
     reviews,
+    market,
 ):
     bp.register_blueprint(area.bp)

@@ -1,0 +1,173 @@
+"""Count catalogue searches and product views in the cache, without a trace of who.
+
+Every request for a first page of search results (also one the page cache answers whole)
+and every product page adds one to a counter in the cache (Redis in production) for its
+Seoul day; no row is written while shoppers browse. A search term also counts a visitor
+once a day: the cache ``add``s a key made from an HMAC of the visitor's address and browser
+under a random salt of the day. The salt is made in the cache, never leaves it, and expires
+when the day ends, with the visitors' keys: after that no one, the shop included, can tell
+whose a key was, and no key, log line or row ever holds an address, account or session id.
+
+Every minute the job queue (storefront/jobs.py) ``fold``s the counters of today and
+yesterday into ``search_stat`` and ``product_view_stat`` (services/trends.py keeps that
+idempotent); the counters expire a day after their day ends.
+
+When the cache is off or failing, nothing is counted (the page is served all the same).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+from datetime import date, datetime, timedelta
+
+from cachelib import SimpleCache
+from flask import current_app, g, request
+from sqlalchemy.orm import Session
+
+from storefront.domain.periods import local_date, to_utc, utcnow
+from storefront.domain.trends import search_term
+from storefront.extensions import cache
+from storefront.services import trends
+from storefront.web import page_cache
+
+PREFIX = "trends"
+_lock = threading.Lock()
+
+
+def _ttl(day: date, now: datetime, extra: timedelta = timedelta()) -> int:
+    """Seconds from now until the day ends in Seoul (plus ``extra``), at least one."""
+    ends = to_utc(day + timedelta(days=1)) + extra
+    return max(int((ends - now).total_seconds()), 1)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _increment(key: str, timeout: int) -> int:
+    """Add one to a counter that expires ``timeout`` seconds after it was made.
+
+    Redis's INCRBY keeps the key's expiry; the in-process cache's ``inc`` would reset it to
+    the default, so there (one process only) it is a get and a set under a lock."""
+    backend = cache.cache
+    if isinstance(backend, SimpleCache):
+        with _lock:
+            value = int(cache.get(key) or 0) + 1
+            cache.set(key, value, timeout=timeout)
+            return value
+    backend.add(key, 0, timeout=timeout)
+    return int(backend.inc(key) or 0)
+
+
+def _register(kind: str, day: date, name: str, value: object, timeout: int) -> None:
+    """List ``name`` among the day's counters of ``kind`` once, up to the daily bound."""
+    if not cache.add(f"{PREFIX}:{kind}:known:{day}:{name}", 1, timeout=timeout):
+        return
+    position = _increment(f"{PREFIX}:{kind}:count:{day}", timeout)
+    if position <= current_app.config["TRENDS_MAX_TERMS_A_DAY"]:
+        cache.set(f"{PREFIX}:{kind}:at:{day}:{position}", value, timeout=timeout)
+
+
+def _salt(day: date, timeout: int) -> bytes | None:
+    key = f"{PREFIX}:salt:{day}"
+    salt = cache.get(key)
+    if salt is None:  # the day's first visitor: whoever adds first sets it for everyone
+        cache.add(key, secrets.token_hex(32), timeout=timeout)
+        salt = cache.get(key)
+    return None if salt is None else str(salt).encode()
+
+
+def _visitor() -> str:
+    return f"{request.remote_addr or ''}|{request.user_agent.string}"
+
+
+def count_search(text: str) -> None:
+    """Count a search for ``text`` (and its visitor, once a day): a no-op for no words."""
+    term = search_term(text)
+    if term is None or not page_cache.enabled():
+        return
+    g.counted = True  # every such request must reach this: never answered by ``bare_pages``
+    now = utcnow()
+    day = local_date(now)
+    today_only, kept = _ttl(day, now), _ttl(day, now, timedelta(days=1))
+    name = _digest(term)
+    try:
+        _register("search", day, name, term, kept)
+        _increment(f"{PREFIX}:search:n:{day}:{name}", kept)
+        salt = _salt(day, today_only)
+        if salt is None:  # never a guessable salt: the visitor is not counted then
+            return
+        who = hmac.new(salt, f"{term}|{_visitor()}".encode(), "sha256")
+        if cache.add(f"{PREFIX}:seen:{day}:{who.hexdigest()[:32]}", 1, timeout=today_only):
+            _increment(f"{PREFIX}:search:people:{day}:{name}", kept)
+    except Exception:
+        page_cache._failed("counting a search")
+
+
+def count_view(product_id: int) -> None:
+    """Count a view of a product's page."""
+    if not page_cache.enabled():
+        return
+    g.counted = True
+    now = utcnow()
+    day = local_date(now)
+    kept = _ttl(day, now, timedelta(days=1))
+    try:
+        _register("view", day, str(product_id), product_id, kept)
+        _increment(f"{PREFIX}:view:n:{day}:{product_id}", kept)
+    except Exception:
+        page_cache._failed("counting a view")
+
+
+def _listed(kind: str, day: date) -> list[object]:
+    count = min(
+        int(cache.get(f"{PREFIX}:{kind}:count:{day}") or 0),
+        current_app.config["TRENDS_MAX_TERMS_A_DAY"],
+    )
+    if count == 0:
+        return []
+    keys = [f"{PREFIX}:{kind}:at:{day}:{i}" for i in range(1, count + 1)]
+    return [value for value in cache.get_many(*keys) if value is not None]
+
+
+def read_searches(day: date) -> dict[str, tuple[int, int]]:
+    """The day's counted search terms: term -> (searches, distinct visitors)."""
+    terms = [str(term) for term in _listed("search", day)]
+    if not terms:
+        return {}
+    names = [_digest(term) for term in terms]
+    counts = cache.get_many(
+        *(f"{PREFIX}:search:n:{day}:{name}" for name in names),
+        *(f"{PREFIX}:search:people:{day}:{name}" for name in names),
+    )
+    n = len(terms)
+    return {
+        term: (int(counts[i] or 0), int(counts[n + i] or 0))
+        for i, term in enumerate(terms)
+        if counts[i]
+    }
+
+
+def read_views(day: date) -> dict[int, int]:
+    """The day's counted product views: product id -> views."""
+    ids = [int(str(pid)) for pid in _listed("view", day)]
+    if not ids:
+        return {}
+    counts = cache.get_many(*(f"{PREFIX}:view:n:{day}:{pid}" for pid in ids))
+    return {pid: int(value) for pid, value in zip(ids, counts, strict=True) if value}
+
+
+def fold(db: Session, now: datetime | None = None) -> int:
+    """Fold the counters of today and yesterday (Seoul) into the tables; the rows changed.
+    The caller commits."""
+    if current_app.config.get("CACHE_TYPE") == "NullCache":
+        return 0
+    today = local_date(now or utcnow())
+    changed = 0
+    for day in (today - timedelta(days=1), today):
+        changed += trends.fold_searches(db, day, read_searches(day))
+        changed += trends.fold_views(db, day, read_views(day))
+    return changed
