@@ -9,7 +9,7 @@
   storefront/services/reviews.py. There are no reviews yet, so nothing to fill.
 
 Revision ID: 0025_reviews
-Revises: 0022_search_terms
+Revises: 0024_wishlist
 Create Date: 2026-12-02 06:45:00
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025_reviews"
-down_revision = "0022_search_terms"
+down_revision = "0024_wishlist"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Keep the questions shoppers ask about products, and the ventures' answers
 
 Revision ID: 0026_questions
-Revises: 0022_search_terms
+Revises: 0025_reviews
 Create Date: 2026-12-02 06:50:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026_questions"
-down_revision = "0022_search_terms"
+down_revision = "0025_reviews"
 branch_labels = None
 depends_on = None
 
