@@ -219,14 +219,19 @@ def merge(db: Session, user_id: int, ids: Iterable[int], locale: str) -> int:
 # --- follows --------------------------------------------------------------------------------
 
 
-def follow(db: Session, user_id: int, venture: Venture) -> bool:
-    """Follow ``venture``; False if the account follows it already."""
+def follows(db: Session, user_id: int, venture_id: int) -> bool:
+    """Whether the account follows the venture."""
     found = db.scalar(
         select(VentureFollow.id).where(
-            VentureFollow.user_id == user_id, VentureFollow.venture_id == venture.id
+            VentureFollow.user_id == user_id, VentureFollow.venture_id == venture_id
         )
     )
-    if found is not None:
+    return found is not None
+
+
+def follow(db: Session, user_id: int, venture: Venture) -> bool:
+    """Follow ``venture``; False if the account follows it already."""
+    if follows(db, user_id, venture.id):
         return False
     try:
         with db.begin_nested():

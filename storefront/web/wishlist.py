@@ -29,7 +29,7 @@ from wtforms import HiddenField
 from wtforms.validators import AnyOf
 
 from storefront.domain.errors import WishlistRefused
-from storefront.extensions import db
+from storefront.extensions import db, limiter
 from storefront.services import wishlist
 from storefront.web.forms import EmptyForm
 from storefront.web.helpers import safe_next
@@ -94,7 +94,12 @@ def show() -> str:
     )
 
 
+# One count for saving and removing: each changes a product's count on the cached pages.
+_saves = limiter.shared_limit(lambda: current_app.config["SAVE_RATE_LIMIT"], scope="saves")
+
+
 @bp.post("/products/<id:product_id>")
+@_saves
 def save(product_id: int) -> Response | tuple[str, int]:
     _checked()
     product = wishlist.saveable_product(db.session(), product_id)
@@ -120,6 +125,7 @@ def save(product_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/products/<id:product_id>/remove")
+@_saves
 def remove(product_id: int) -> Response:
     _checked()
     if current_user.is_authenticated:
@@ -152,6 +158,24 @@ def alert(product_id: int) -> Response | tuple[str, int]:
     else:
         flash(_("No back-in-stock email for this product."), "success")
     return _back()
+
+
+@bp.get("/ventures/<id:venture_id>")
+def follow_form(venture_id: int) -> Response | str:
+    """The venture page's "Follow" link: sign in first, then one button to follow.
+
+    A link rather than a form on the venture page, which is kept whole for visitors without a
+    cookie (``web/bare_pages.py``): a form there would need each visitor's CSRF token."""
+    venture = wishlist.followable_venture(db.session(), venture_id)
+    if venture is None:
+        abort(404)
+    if not current_user.is_authenticated:
+        flash(_("Sign in to follow %(name)s.", name=venture.name), "info")
+        return redirect(url_for("account.sign_in", next=request.full_path.rstrip("?")))
+    following = wishlist.follows(db.session(), current_user.id, venture.id)
+    return render_template(
+        "wishlist/follow.html", venture=venture, following=following, form=EmptyForm()
+    )
 
 
 @bp.post("/ventures/<id:venture_id>")

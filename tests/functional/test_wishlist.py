@@ -201,9 +201,18 @@ def test_following_an_unapproved_venture_is_not_found(app, session, shop):
     assert session.scalar(select(VentureFollow.id)) is None
 
 
-def test_the_venture_page_has_a_follow_button_for_everyone(client, shop):
+def test_the_venture_page_links_everyone_to_follow_it(app, session, client, shop):
     page = text(client.get(f"/ventures/{shop.venture.slug}"))
-    assert f'action="/wishlist/ventures/{shop.venture.id}?next=' in page
+    link = f"/wishlist/ventures/{shop.venture.id}"
+    assert f'href="{link}"' in page and "csrf_token" not in page
+    asked = client.get(link)
+    assert asked.status_code == 302 and "/account/sign-in" in asked.headers["Location"]
+    member = shopper(app, session)
+    form = text(member.get(link))
+    assert f'action="{link}?next=' in form
+    member.post(link)
+    assert 'data-testid="already-following"' in text(member.get(link))
+    assert member.get("/wishlist/ventures/999999").status_code == 404
 
 
 # --- counts on the cached pages -----------------------------------------------------------
@@ -365,3 +374,11 @@ def test_a_new_option_with_stock_brings_a_sold_out_product_back(
     assert back_in_stock_mails(outbox) == []
     assert client.post(url, data={"name": "M", "stock": 2}).status_code == 302
     assert [m.to for m in back_in_stock_mails(outbox)] == [["asked@example.com"]]
+
+
+def test_saving_is_rate_limited_so_no_one_can_keep_the_catalogue_uncached(make_app, session, shop):
+    app = make_app(SAVE_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    path = f"/wishlist/products/{shop.product.id}"
+    statuses = [client.post(f"{path}{'/remove' if i % 2 else ''}").status_code for i in range(4)]
+    assert statuses[:3] == [302, 302, 302] and statuses[3] == 429
