@@ -170,6 +170,7 @@ def register_blueprints(app: Flask) -> None:
         ledger,
         log,
         metrics,
+        my,
         operator,
         orders,
         payments,
@@ -193,6 +194,7 @@ def register_blueprints(app: Flask) -> None:
         impact,
         payments,
         account,
+        my,
         seller,
         operator,
     )
