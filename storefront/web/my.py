@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 
 from storefront.domain.errors import AccountRefused, AddressRefused
 from storefront.domain.receipts import StatementPeriod
-from storefront.extensions import db
+from storefront.extensions import db, limiter
 from storefront.models import SavedAddress, utcnow
 from storefront.services import receipts, shoppers
 from storefront.web.common import page_request
@@ -180,6 +180,7 @@ def statement(year: int) -> Response:
 
 
 @bp.route("/delete", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
 def delete_account() -> Response | tuple[str, int]:
     form = DeleteAccountForm()
     if not form.is_submitted():
