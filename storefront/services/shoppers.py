@@ -89,13 +89,23 @@ def claim_guest_orders(db: Session, user: User) -> int:
     how many. An unverified account claims nothing: anyone can type any email at sign-up."""
     if user.email_verified_at is None or user.deleted_at is not None:
         return 0
-    result = db.execute(
-        update(Order)
-        .where(Order.user_id.is_(None), func.lower(Order.email) == user.email.lower())
-        .values(user_id=user.id)
-        .execution_options(synchronize_session=False)
+    # Found first, so that a sign-in with nothing to claim writes nothing (and leaves the
+    # cached ledger pages, which read orders, alone).
+    ids = list(
+        db.scalars(
+            select(Order.id).where(
+                Order.user_id.is_(None), func.lower(Order.email) == user.email.lower()
+            )
+        )
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    if ids:
+        db.execute(
+            update(Order)
+            .where(Order.id.in_(ids), Order.user_id.is_(None))
+            .values(user_id=user.id)
+            .execution_options(synchronize_session=False)
+        )
+    return len(ids)
 
 
 # -- orders ----------------------------------------------------------------------------------
