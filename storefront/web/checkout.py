@@ -59,14 +59,29 @@ def _page(
 
 
 def _prefill(form: CheckoutForm, addresses: list[SavedAddress]) -> None:
-    """Fill the form for a signed-in shopper from the saved address chosen (``?address=``),
-    else the default one; otherwise from this browser's last order."""
+    """Fill the form from this browser's last order (a declined card or a second order: do not
+    make the shopper type it all again); for a signed-in shopper, from the saved address chosen
+    (``?address=``), else from the default one when there is no last order."""
+    data: dict[str, str] = {}
+    previous = access.remembered_orders()
+    if previous:
+        last = previous[0]
+        data = {
+            "email": last.email,
+            "name": last.name,
+            "phone": last.phone,
+            "postcode": last.postcode,
+            "address": last.address,
+            "address_detail": last.address_detail,
+        }
     if current_user.is_authenticated:
         user = signed_in_user()
+        data.setdefault("email", user.email)
+        data.setdefault("name", user.name)
         wanted = request.args.get("address", type=int)
         chosen = next((a for a in addresses if a.id == wanted), None)
-        chosen = chosen or next((a for a in addresses if a.is_default), None)
-        data = {"email": user.email, "name": user.name, "cause": ""}
+        if chosen is None and not previous:
+            chosen = next((a for a in addresses if a.is_default), None)
         if chosen is not None:
             data.update(
                 name=chosen.name,
@@ -75,22 +90,8 @@ def _prefill(form: CheckoutForm, addresses: list[SavedAddress]) -> None:
                 address=chosen.address,
                 address_detail=chosen.address_detail,
             )
-        form.process(data=data)
-        return
-    previous = access.remembered_orders()
-    if previous:  # a declined card or a second order: do not make the shopper type it all again
-        last = previous[0]
-        form.process(
-            data={
-                "email": last.email,
-                "name": last.name,
-                "phone": last.phone,
-                "postcode": last.postcode,
-                "address": last.address,
-                "address_detail": last.address_detail,
-                "cause": "",
-            }
-        )
+    if data:
+        form.process(data={**data, "cause": ""})
 
 
 @bp.get("")

@@ -411,3 +411,15 @@ def test_a_venture_owner_cannot_delete_the_account_from_my_page(client, session,
     assert response.status_code == 409
     session.expire_all()
     assert session.get(User, owner.id).deleted_at is None
+
+
+def test_a_signed_in_shoppers_next_checkout_keeps_what_they_typed_last(app, session, shop):
+    buyer = shopper(app)
+    buyer.post("/my/addresses", data={**ADDRESS, "postcode": "06236"})
+    add_to_cart(buyer, shop.product.id)
+    place_order(buyer, postcode="48058", address="부산 해운대구 1")  # the card is then declined
+    add_to_cart(buyer, shop.product.id)
+    page = text(buyer.get("/checkout"))
+    assert 'value="48058"' in page and 'value="06236"' not in page
+    saved = session.scalars(select(SavedAddress.id)).one()
+    assert 'value="06236"' in text(buyer.get(f"/checkout?address={saved}"))
