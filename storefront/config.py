@@ -259,7 +259,7 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "SUGGEST_RATE_LIMIT": env.get("SUGGEST_RATE_LIMIT", "120 per minute"),
         "QUESTION_RATE_LIMIT": env.get("QUESTION_RATE_LIMIT", "5 per minute;30 per day"),
         # each save changes a product's count, which renders the cached catalogue again
-        "SAVE_RATE_LIMIT": env.get("SAVE_RATE_LIMIT", "20 per minute;200 per day"),
+        "SAVE_RATE_LIMIT": env.get("SAVE_RATE_LIMIT", "30 per minute;300 per day"),
         # anyone may report a review: enough for a shopper, too few to flood the operators
         "REVIEW_REPORT_RATE_LIMIT": env.get("REVIEW_REPORT_RATE_LIMIT", "5 per minute;20 per day"),
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -7,7 +7,7 @@
   below zero, kept by services/wishlist.py. It starts at zero: nothing was saved before.
 
 Revision ID: 0024_wishlist
-Revises: 0022_search_terms
+Revises: 0023_shopper_accounts
 Create Date: 2026-12-02 06:40:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024_wishlist"
-down_revision = "0022_search_terms"
+down_revision = "0023_shopper_accounts"
 branch_labels = None
 depends_on = None
 

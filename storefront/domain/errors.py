@@ -133,6 +133,16 @@ class BadResetLink(AccountRefused):
     default_code = "account.bad_reset_link"
 
 
+class BadVerifyLink(AccountRefused):
+    """An email-verification link that was changed, is too old, or is for another email."""
+
+    default_code = "account.bad_verify_link"
+
+
+class AddressRefused(DomainError):
+    """A saved delivery address the shopper may not add (one too many)."""
+
+
 class ReceiptRefused(DomainError):
     """A donation receipt or statement the shop cannot give (an unpaid order, a bad period)."""
 

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per area."""
 
 from storefront.models.accounts import Membership, User
+from storefront.models.addresses import SavedAddress
 from storefront.models.base import Base, utcnow
 from storefront.models.catalog import Product, ProductOption
 from storefront.models.funds import FundTopUp, MatchingFund
@@ -51,6 +52,7 @@ __all__ = [
     "SalesDay",
     "SalesItem",
     "SalesProductDay",
+    "SavedAddress",
     "SavedProduct",
     "SearchStat",
     "SearchTerm",

@@ -1,4 +1,4 @@
-"""People who sign in: venture staff and operators, and which ventures they belong to."""
+"""People who sign in: shoppers, venture staff and operators, and which ventures staff belong to."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ def new_reset_nonce() -> str:
 
 
 class User(Base):
-    """An account. Shoppers check out without one; venture staff and operators sign in."""
+    """An account: a shopper's (optional: guests check out without one), venture staff's or an
+    operator's."""
 
     __tablename__ = "user_account"
 
@@ -43,6 +44,11 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
+    # Set when the owner of the email followed the link mailed to it: only then are earlier
+    # guest orders with that email theirs to see (services/shoppers.py).
+    email_verified_at: Mapped[datetime | None]
+    # Set when the shopper deleted the account: its personal data is gone (docs/accounts.md).
+    deleted_at: Mapped[datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", lazy="selectin")
 

@@ -41,6 +41,9 @@ class Order(Base):
     access_token: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20), default="pending_payment")
     email: Mapped[str] = mapped_column(String(254), index=True)
+    # The shopper's account: set by the server when placed signed in, or when a verified
+    # account claims its earlier guest orders; None for a guest's order.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str] = mapped_column(String(20))
     postcode: Mapped[str] = mapped_column(String(5))

@@ -61,6 +61,7 @@ class ShopperDetails:
     address_detail: str
     cause_id: int | None  # None: each venture's own cause
     locale: str = "ko"
+    user_id: int | None = None  # the signed-in shopper's account, set by the server
 
 
 def _causes_for(db: Session, cause_id: int | None, default_ids: set[int]) -> None:
@@ -172,6 +173,7 @@ def place_order(
         number=_new_number(db, now),
         access_token=secrets.token_urlsafe(24),
         email=shopper.email,
+        user_id=shopper.user_id,
         name=shopper.name,
         phone=shopper.phone,
         postcode=shopper.postcode,

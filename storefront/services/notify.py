@@ -43,6 +43,12 @@ def password_reset(db: Session, user: User, token: str, locale: str) -> None:
     record(db, Notice("password_reset", user.email, locale, params))
 
 
+def email_verification(db: Session, user: User, token: str, locale: str) -> None:
+    """Send ``user`` the link that verifies its email, for ``token`` (``shoppers.VerifyTokens``)."""
+    params = {"name": user.name, "token": token}
+    record(db, Notice("email_verification", user.email, locale, params))
+
+
 def staff_invitation(db: Session, email: str, venture_name: str, token: str, locale: str) -> None:
     """Invite ``email`` with ``token`` (from ``ventures.Invitations``)."""
     params = {"venture_name": venture_name, "token": token}

@@ -1,10 +1,12 @@
-"""Which orders this browser may see: those it placed or looked up, or a link with the token."""
+"""Which orders this browser may see: those it placed or looked up, a link with the token, or
+the signed-in account's own orders."""
 
 from __future__ import annotations
 
 import hmac
 
 from flask import abort, session
+from flask_login import current_user
 from sqlalchemy import select
 
 from storefront.extensions import db
@@ -18,10 +20,19 @@ def remember(order: Order) -> None:
     session["orders"] = [*numbers[-(MAX_REMEMBERED - 1) :], order.number]
 
 
+def owns(order: Order) -> bool:
+    """Whether the signed-in account is the order's owner (never a guest's order)."""
+    return (
+        order.user_id is not None
+        and current_user.is_authenticated
+        and order.user_id == current_user.id
+    )
+
+
 def may_see(order: Order, token: str | None) -> bool:
     if token and hmac.compare_digest(token.encode(), order.access_token.encode()):
         return True
-    return order.number in session.get("orders", [])
+    return order.number in session.get("orders", []) or owns(order)
 
 
 def order_or_404(number: str, token: str | None, *, token_required: bool = False) -> Order:

@@ -1,4 +1,5 @@
-"""Accounts for venture staff and operators: sign up, sign in and out, reset a password."""
+"""Accounts for shoppers, venture staff and operators: sign up, sign in and out, verify the
+email, reset a password."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from storefront.domain.errors import AccountRefused, BadResetLink
+from storefront.domain.errors import AccountRefused, BadResetLink, BadVerifyLink
 from storefront.extensions import db, limiter
-from storefront.models import utcnow
-from storefront.services import accounts, notify
+from storefront.models import User, utcnow
+from storefront.services import accounts, notify, shoppers
 from storefront.web.forms import (
     EmptyForm,
     ForgotPasswordForm,
@@ -19,6 +20,7 @@ from storefront.web.forms import (
     SignInForm,
     SignUpForm,
 )
+from storefront.web.guards import signed_in_user
 from storefront.web.helpers import safe_next
 from storefront.web.messages import form_error
 from storefront.web.wishlist import merge_session_saves
@@ -28,6 +30,20 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 
 def _tokens() -> accounts.ResetTokens:
     return accounts.ResetTokens(current_app.config["SECRET_KEY"])
+
+
+def _verify_tokens() -> shoppers.VerifyTokens:
+    return shoppers.VerifyTokens(current_app.config["SECRET_KEY"])
+
+
+def _home(user: User) -> str:
+    """Where an account lands after signing in: operators on the operator page, venture staff
+    on the seller dashboard, shoppers on My page."""
+    if user.is_operator:
+        return url_for("operator.ventures.index")
+    if user.memberships:
+        return url_for("seller.venture.dashboard")
+    return url_for("my.orders")
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
@@ -44,10 +60,15 @@ def sign_up() -> Response | tuple[str, int]:
     except AccountRefused as error:
         status = form_error(form, error)
         return render_template("account/sign_up.html", form=form), status
+    shoppers.ask_to_verify(db.session(), user, _verify_tokens(), str(get_locale() or "ko"))
     db.session.commit()
     login_user(user)
-    flash(_("Welcome! Your account is ready."), "success")
-    return redirect(url_for("seller.venture.dashboard"))
+    flash(
+        _("Welcome! Your account is ready. We have emailed you a link to confirm your email."),
+        "success",
+    )
+    # Someone who came to start a venture carries ``next`` (the seller page) through sign-in.
+    return redirect(safe_next(request.args.get("next"), _home(user)))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -66,10 +87,39 @@ def sign_in() -> Response | tuple[str, int]:
         form.password.errors = [_("That email and password do not match an account.")]
         return render_template("account/sign_in.html", form=form), 401
     merge_session_saves(user.id)  # a visitor's 찜 list joins the account's
+    shoppers.claim_guest_orders(db.session(), user)  # guest orders placed since verifying
     db.session.commit()
     login_user(user, remember=bool(form.remember.data))
-    home = "operator.ventures.index" if user.is_operator else "seller.venture.dashboard"
-    return redirect(safe_next(request.args.get("next"), url_for(home)))
+    return redirect(safe_next(request.args.get("next"), _home(user)))
+
+
+@bp.get("/verify/<token>")
+def verify(token: str) -> Response | tuple[str, int]:
+    """Where the emailed link lands: the email is verified, and its guest orders claimed."""
+    try:
+        user = shoppers.verify_email(db.session(), _verify_tokens(), token[:500], utcnow())
+    except BadVerifyLink:
+        db.session.rollback()
+        return render_template("account/verify_invalid.html"), 400
+    db.session.commit()
+    flash(_("Thank you: your email is confirmed."), "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(url_for("my.orders"))
+    return redirect(url_for("account.sign_in"))
+
+
+@bp.post("/verify/resend")
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"])
+@login_required
+def resend_verification() -> Response:
+    if not EmptyForm().validate():
+        return redirect(url_for("my.orders"))
+    user = signed_in_user()
+    shoppers.ask_to_verify(db.session(), user, _verify_tokens(), str(get_locale() or "ko"))
+    db.session.commit()
+    if user.email_verified_at is None:
+        flash(_("We have emailed you a new link to confirm your email."), "success")
+    return redirect(url_for("my.orders"))
 
 
 @bp.post("/sign-out")

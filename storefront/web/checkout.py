@@ -5,20 +5,23 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from storefront import sqlite
 from storefront.domain.errors import DomainError, OrderNotPayable, PricesChanged
 from storefront.extensions import db
-from storefront.models import Cause, Order, utcnow
+from storefront.models import Cause, Order, SavedAddress, utcnow
 from storefront.payments import PaymentError
 from storefront.services import cart as carts
 from storefront.services import checkout as checkouts
+from storefront.services import shoppers
 from storefront.services.payments import confirm_from_success_page
 from storefront.web import access, metrics
 from storefront.web.common import load_cart, provider, quote_with_funds, save_cart, shop_rules
 from storefront.web.forms import CheckoutForm, EmptyForm
+from storefront.web.guards import signed_in_user
 from storefront.web.messages import describe, refusal_status
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
@@ -33,12 +36,62 @@ def _form() -> CheckoutForm:
     return form
 
 
-def _page(form: CheckoutForm, status: int = 200) -> tuple[str, int]:
+def _saved_addresses() -> list[SavedAddress]:
+    if not current_user.is_authenticated:
+        return []
+    return shoppers.addresses_of(db.session(), signed_in_user())
+
+
+def _page(
+    form: CheckoutForm, status: int = 200, addresses: list[SavedAddress] | None = None
+) -> tuple[str, int]:
     lines, _gone = carts.load_lines(db.session(), load_cart())
     quote, match_funds = quote_with_funds(lines) if lines else (None, {})
     return render_template(
-        "checkout/form.html", form=form, lines=lines, quote=quote, match_funds=match_funds
+        "checkout/form.html",
+        form=form,
+        lines=lines,
+        quote=quote,
+        match_funds=match_funds,
+        addresses=_saved_addresses() if addresses is None else addresses,
+        chosen=request.args.get("address", type=int),
     ), status
+
+
+def _prefill(form: CheckoutForm, addresses: list[SavedAddress]) -> None:
+    """Fill the form from this browser's last order (a declined card or a second order: do not
+    make the shopper type it all again); for a signed-in shopper, from the saved address chosen
+    (``?address=``), else from the default one when there is no last order."""
+    data: dict[str, str] = {}
+    previous = access.remembered_orders()
+    if previous:
+        last = previous[0]
+        data = {
+            "email": last.email,
+            "name": last.name,
+            "phone": last.phone,
+            "postcode": last.postcode,
+            "address": last.address,
+            "address_detail": last.address_detail,
+        }
+    if current_user.is_authenticated:
+        user = signed_in_user()
+        data.setdefault("email", user.email)
+        data.setdefault("name", user.name)
+        wanted = request.args.get("address", type=int)
+        chosen = next((a for a in addresses if a.id == wanted), None)
+        if chosen is None and not previous:
+            chosen = next((a for a in addresses if a.is_default), None)
+        if chosen is not None:
+            data.update(
+                name=chosen.name,
+                phone=chosen.phone,
+                postcode=chosen.postcode,
+                address=chosen.address,
+                address_detail=chosen.address_detail,
+            )
+    if data:
+        form.process(data={**data, "cause": ""})
 
 
 @bp.get("")
@@ -52,21 +105,9 @@ def start() -> Response | tuple[str, int]:
         flash(_("Some products in your cart are not available in that quantity."), "warning")
         return redirect(url_for("cart.show"))
     form = _form()
-    previous = access.remembered_orders()
-    if previous:  # a declined card or a second order: do not make the shopper type it all again
-        last = previous[0]
-        form.process(
-            data={
-                "email": last.email,
-                "name": last.name,
-                "phone": last.phone,
-                "postcode": last.postcode,
-                "address": last.address,
-                "address_detail": last.address_detail,
-                "cause": "",
-            }
-        )
-    return _page(form)
+    addresses = _saved_addresses()
+    _prefill(form, addresses)
+    return _page(form, addresses=addresses)
 
 
 def _replace_earlier_attempts() -> None:
@@ -95,6 +136,8 @@ def place() -> Response | tuple[str, int]:
         address_detail=(form.address_detail.data or "").strip(),
         cause_id=int(form.cause.data) if form.cause.data else None,
         locale=str(get_locale() or "ko"),
+        # The account comes from the session, never from the form.
+        user_id=signed_in_user().id if current_user.is_authenticated else None,
     )
     try:
         order = checkouts.place_order(

@@ -96,6 +96,11 @@ def password_reset(params: Params) -> Email:
     return gettext("Reset your Sangsaeng password"), {"name": params["name"], "reset_url": url}
 
 
+def email_verification(params: Params) -> Email:
+    url = url_for("account.verify", token=params["token"], _external=True)
+    return gettext("Confirm your email for Sangsaeng"), {"name": params["name"], "verify_url": url}
+
+
 def staff_invitation(params: Params) -> Email:
     venture = params["venture_name"]
     subject = gettext("You are invited to help run %(venture)s on Sangsaeng", venture=venture)
@@ -149,6 +154,7 @@ EMAILS: dict[str, Callable[[Params], Email]] = {
     "order_refund": order_refund,
     "password_reset": password_reset,
     "staff_invitation": staff_invitation,
+    "email_verification": email_verification,
     "statement_link": statement_link,
     "question_answered": question_answered,
     "back_in_stock": back_in_stock,

@@ -69,14 +69,16 @@ class EmptyForm(FlaskForm):
     submit = SubmitField(_l("Remove"))
 
 
-class CheckoutForm(FlaskForm):
-    email = email_field(_l("Email"))
-    name = StringField(
+def recipient_field() -> StringField:
+    return StringField(
         _l("Name"),
         filters=[strip],
         validators=[DataRequired(_l("Enter the recipient's name.")), Length(max=100)],
     )
-    phone = StringField(
+
+
+def phone_field() -> StringField:
+    return StringField(
         _l("Phone"),
         filters=[korean_phone],
         validators=[
@@ -87,7 +89,10 @@ class CheckoutForm(FlaskForm):
             ),
         ],
     )
-    postcode = StringField(
+
+
+def postcode_field() -> StringField:
+    return StringField(
         _l("Postcode"),
         filters=[strip],
         validators=[
@@ -95,14 +100,29 @@ class CheckoutForm(FlaskForm):
             Regexp(r"^\d{5}$", message=_l("A Korean postcode has five digits, like 04524.")),
         ],
     )
-    address = StringField(
+
+
+def address_field() -> StringField:
+    return StringField(
         _l("Address"),
         filters=[strip],
         validators=[DataRequired(_l("Enter the street address.")), Length(max=200)],
     )
-    address_detail = StringField(
+
+
+def address_detail_field() -> StringField:
+    return StringField(
         _l("Apartment, floor, unit"), filters=[strip], validators=[Optional(), Length(max=200)]
     )
+
+
+class CheckoutForm(FlaskForm):
+    email = email_field(_l("Email"))
+    name = recipient_field()
+    phone = phone_field()
+    postcode = postcode_field()
+    address = address_field()
+    address_detail = address_detail_field()
     cause = SelectField(_l("Cause to support"), choices=[], validate_choice=True)
     submit = SubmitField(_l("Go to payment"))
 
@@ -238,3 +258,26 @@ class ReportForm(FlaskForm):
         validators=[Optional(), Length(max=500)],
     )
     submit = SubmitField(_l("Report this review"))
+
+
+class AddressForm(FlaskForm):
+    """A saved delivery address, checked as checkout checks one."""
+
+    name = recipient_field()
+    phone = phone_field()
+    postcode = postcode_field()
+    address = address_field()
+    address_detail = address_detail_field()
+    is_default = BooleanField(_l("Use this address by default"))
+    submit = SubmitField(_l("Save address"))
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(_l("Enter your password."))]
+    )
+    confirm = BooleanField(
+        _l("I understand that my account and saved addresses are deleted for good."),
+        validators=[DataRequired(_l("Tick the box to confirm."))],
+    )
+    submit = SubmitField(_l("Delete my account"))

@@ -66,6 +66,12 @@ MESSAGES: dict[str, Message] = {
         "That password is too easy to guess. Try a short sentence."
     ),
     "account.bad_reset_link": _l("This reset link does not work any more."),
+    "account.bad_verify_link": _l("This verification link does not work any more."),
+    "account.wrong_password": _l("That is not this account's password."),
+    "account.has_ventures": _l(
+        "This account runs a venture on Sangsaeng. Leave the venture before deleting it."
+    ),
+    "address.too_many": _l("You can save up to %(limit)s addresses. Delete one first."),
     "receipt.not_paid": _l("Only paid orders have a donation receipt. This order was not paid."),
     "statement.range_order": _l("The start date must be on or before the end date."),
     "statement.too_long": _l("A statement covers at most 5 years. Choose a shorter period."),
@@ -193,6 +199,8 @@ CONFLICTS = frozenset(
         "stock.few_left",
         "checkout.not_payable",
         "account.email_taken",
+        "account.has_ventures",
+        "address.too_many",
         "refund.too_much",
         "payout.too_much",
         "application.registration_taken",

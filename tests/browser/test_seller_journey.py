@@ -81,8 +81,8 @@ def test_seller_journey(
     ensure_operator(live_app)
     owner = new_page()
 
-    # 1. Sign up, then apply.
-    owner.goto("/account/sign-up")
+    # 1. Sign up from "For ventures" (which carries next=/seller), then apply.
+    owner.goto("/account/sign-up?next=/seller")
     expect(owner.locator("html")).to_have_attribute("lang", "ko")
     form = owner.locator("form.stack")
     form.locator("input[name=name]").fill("김초록")

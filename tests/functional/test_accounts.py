@@ -11,11 +11,23 @@ from tests.helpers import PASSWORD, english, sign_in, sign_up, text
 
 def test_sign_up_stores_a_hashed_password_and_signs_in(client, session, shop):
     response = sign_up(client, email="  Owner@Example.com ")
-    assert response.status_code == 302 and response.headers["Location"] == "/seller"
+    assert response.status_code == 302 and response.headers["Location"] == "/my"
     user = session.scalars(select(User)).one()
     assert user.email == "owner@example.com"
     assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
     assert client.get("/seller").status_code == 200
+
+
+def test_sign_up_from_the_seller_page_goes_on_to_it(client, session, shop):
+    to_sign_in = client.get("/seller")
+    assert "/account/sign-in" in to_sign_in.headers["Location"]
+    sign_in_page = text(client.get(to_sign_in.headers["Location"]))
+    assert 'href="/account/sign-up?next=/seller"' in sign_in_page
+    response = client.post(
+        "/account/sign-up?next=/seller",
+        data={"name": "n", "email": "new@example.com", "password": PASSWORD, "confirm": PASSWORD},
+    )
+    assert response.headers["Location"] == "/seller"
 
 
 def test_a_taken_email_or_a_weak_password_is_refused(client, session, shop):
@@ -64,7 +76,7 @@ def test_sign_in_and_out(client, shop):
         "/account/sign-in?next=https://evil.example/",
         data={"email": "owner@example.com", "password": PASSWORD},
     )
-    assert evil.headers["Location"] == "/seller"
+    assert evil.headers["Location"] == "/my"  # a shopper's home: no venture yet
 
 
 def test_sign_in_is_rate_limited(make_app, shop):
@@ -106,6 +118,7 @@ def test_a_password_reset_link_works_once(client, session, shop, outbox):
     english(client)
     sign_up(client)
     client.post("/account/sign-out")
+    outbox.clear()  # the sign-up's email-verification link
     response = client.post("/account/forgot", data={"email": "owner@example.com"})
     assert response.status_code == 302 and len(outbox) == 1
     link = reset_link(outbox)

@@ -375,3 +375,30 @@ def test_trends_and_the_market_view_stay_constant_as_searches_views_and_sales_gr
     add(40)
     large = {url: queries_for(client, count_queries, url) for url in pages}
     assert large == small
+
+
+def test_my_orders_page_runs_the_same_queries_however_many_orders_the_account_has(
+    client, session, count_queries, shop
+):
+    from storefront.models import User
+    from tests.factories import Line, make_paid_order
+    from tests.helpers import sign_up
+
+    sign_up(client, email="buyer@example.com")
+    me = session.query(User).filter_by(email="buyer@example.com").one()
+
+    def orders(n):
+        for _ in range(n):
+            order = make_paid_order(
+                session, shop.venture, [Line(shop.product), Line(shop.cheap)], when=None
+            )
+            order.user_id = me.id
+        session.commit()
+
+    orders(2)
+    few = queries_for(client, count_queries, "/my")
+    orders(30)
+    many = queries_for(client, count_queries, "/my")
+    assert few == many
+    # the session's account and its memberships, a page of orders, and their lines
+    assert many <= 4
