@@ -4,7 +4,8 @@
     curl -o ledger.json https://<shop>/ledger/export.json
     python3 verify_ledger.py ledger.json [--key <the verifier key shown on /ledger>]
 
-Checks the hash chain, that no entry is reversed beyond its amount, that every reversal
+Checks the hash chain, that no entry is reversed beyond its amount nor by an entry of
+another kind, that no shopper's gift (kind ``gift``) names a matching fund, that every reversal
 names a refund and an order refunded in full gives nothing any more, that each matching
 fund's remaining money is its top-ups less its matches plus what refunds gave back, that
 each correction cancels exactly one payout, and that no payout paid a cause more than it
@@ -78,6 +79,17 @@ def problems(export):
         if e["reverses_id"] is not None:
             left[e["reverses_id"]] += e["amount"]
     found += [f"entry {i} is reversed beyond its amount" for i, v in left.items() if v < 0]
+    found += [
+        f"entry {e['id']} reverses entry {e['reverses_id']} of another kind"
+        for e in entries.values()
+        if e["reverses_id"] in entries
+        and e["kind"] != f"{entries[e['reverses_id']]['kind']}_reversal"
+    ]
+    found += [  # a shopper's gift is never matched, so no fund moves with it
+        f"gift entry {e['id']} names fund {e['fund_id']}"
+        for e in entries.values()
+        if e["kind"].startswith("gift") and e.get("fund_id") is not None
+    ]
     refunds = {r["id"]: r for r in export.get("refunds", [])}
     found += [
         f"entry {e['id']} reverses without a refund"
@@ -603,7 +615,9 @@ def verify_export(args):
         raise Refused("the export carries no log to check the key against")
     given = sum(e["amount"] for e in entries if e["kind"].startswith("donation"))
     matched = sum(e["amount"] for e in entries if e["kind"].startswith("match"))
-    print(f"{len(entries)} entries check; donations {given}, matches {matched} (minor units)")
+    gifts = sum(e["amount"] for e in entries if e["kind"].startswith("gift"))
+    print(f"{len(entries)} entries check; donations {given}, matches {matched}, "
+          f"gifts {gifts} (minor units)")  # fmt: skip
     names = {c["id"]: c["name"] for c in export.get("causes", [])}
     for cause_id, (pledged, reversed_, paid, owed) in sorted(balances(export).items()):
         print(f"{names.get(cause_id, cause_id)}: pledged {pledged}, reversed {reversed_}, "

@@ -205,6 +205,10 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "GIVING_RATE_MAX_BP": _int(env, "GIVING_RATE_MAX_BP", 3000),
         "PLATFORM_FEE_BP": _int(env, "PLATFORM_FEE_BP", 500),
         "MAX_LINE_QUANTITY": _int(env, "MAX_LINE_QUANTITY", 99),
+        # A shopper's own gift to the order's cause at checkout (domain/gifts.py)
+        "GIFT_MIN": _int(env, "GIFT_MIN", 1_000),
+        "GIFT_MAX": _int(env, "GIFT_MAX", 1_000_000),
+        "GIFT_PRESETS": (1_000, 3_000, 5_000, 10_000),
         "PRODUCTS_PER_PAGE": _int(env, "PRODUCTS_PER_PAGE", 24),
         # /trends: a search term shows once this many distinct visitors searched it in one day
         "TRENDS_MIN_PEOPLE": _int(env, "TRENDS_MIN_PEOPLE", 5),

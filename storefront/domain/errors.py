@@ -202,6 +202,12 @@ class FundError(DomainError):
     """A matching fund's terms or top-up that the rules refuse."""
 
 
+class GiftRefused(DomainError):
+    """A gift at checkout that is not a whole amount within the shop's limits."""
+
+    codes = ("gift.not_a_number", "gift.too_small", "gift.too_large")
+
+
 class RefundRefused(DomainError):
     """A refund the rules refuse; ``left`` is what is left of the order to refund."""
 

@@ -1,7 +1,8 @@
 """Donation receipts and statements: numbering, masking and the net of ledger amounts.
 
 A receipt confirms what an order pledged through the shop, read from the ledger: the venture's
-share (``donation``) and the sponsor's match (``match``), each net of its reversals. No division
+share (``donation``), the sponsor's match (``match``) and the shopper's own gift at checkout
+(``gift``, which counts toward the receipt's total), each net of its reversals. No division
 happens here: reversals carry the negated amount of the entry they correct, so the net is a sum.
 """
 
@@ -18,7 +19,8 @@ RECEIPT_PREFIX = "DR"  # "donation receipt"
 MAX_STATEMENT_YEARS = 5
 DONATION_KINDS = ("donation", "donation_reversal")
 MATCH_KINDS = ("match", "match_reversal")
-REVERSAL_KINDS = ("donation_reversal", "match_reversal")
+GIFT_KINDS = ("gift", "gift_reversal")
+REVERSAL_KINDS = ("donation_reversal", "match_reversal", "gift_reversal")
 
 
 def receipt_number(order_number: str) -> str:
@@ -44,15 +46,22 @@ class Net:
     match: int = 0
     reversed_donation: int = 0  # negative or zero: the reversals already counted in donation
     reversed_match: int = 0
+    gift: int = 0  # the shopper's own gift at checkout, net of its reversals
+    reversed_gift: int = 0
 
     @property
     def total(self) -> int:
-        return self.donation + self.match
+        return self.donation + self.match + self.gift
+
+    @property
+    def has_gift(self) -> bool:
+        """A gift was pledged (whether or not a refund reversed it since)."""
+        return self.gift - self.reversed_gift > 0
 
     @property
     def pledged(self) -> int:
         """What was pledged before any refund."""
-        return self.total - self.reversed_donation - self.reversed_match
+        return self.total - self.reversed_donation - self.reversed_match - self.reversed_gift
 
     @property
     def fully_reversed(self) -> bool:
@@ -65,11 +74,13 @@ class Net:
             self.match + other.match,
             self.reversed_donation + other.reversed_donation,
             self.reversed_match + other.reversed_match,
+            self.gift + other.gift,
+            self.reversed_gift + other.reversed_gift,
         )
 
 
 def net_of(entries: Iterable[tuple[str, int]]) -> Net:
-    """Sum ``(kind, amount)`` ledger amounts into the net donation and net match.
+    """Sum ``(kind, amount)`` ledger amounts into the net donation, match and gift.
 
     Reversals are negative, so adding them takes refunds off; they are also kept apart so a
     receipt can say how much was reversed.
@@ -81,6 +92,8 @@ def net_of(entries: Iterable[tuple[str, int]]) -> Net:
             match=amount if kind in MATCH_KINDS else 0,
             reversed_donation=amount if kind == "donation_reversal" else 0,
             reversed_match=amount if kind == "match_reversal" else 0,
+            gift=amount if kind in GIFT_KINDS else 0,
+            reversed_gift=amount if kind == "gift_reversal" else 0,
         )
     return total
 

@@ -10,19 +10,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from storefront.models.base import Base, utcnow
 from storefront.models.ventures import Cause, Venture
 
-LEDGER_KINDS = ("donation", "match", "donation_reversal", "match_reversal")
+LEDGER_KINDS = ("donation", "match", "donation_reversal", "match_reversal", "gift", "gift_reversal")
+PLEDGE_KINDS = ("donation", "match", "gift")  # each reversed by its "<kind>_reversal"
 
 
 class LedgerEntry(Base):
-    """One amount pledged to a cause (the venture's share or the platform's match), or the
-    reversal of one when an order line is refunded. Entries are only ever added."""
+    """One amount pledged to a cause (the venture's share, a sponsor's match, or the shopper's
+    own gift at checkout), or the reversal of one when an order is refunded. Entries are only
+    ever added. A gift is written against the order's first line (its venture and cause)."""
 
     __tablename__ = "ledger_entry"
     __table_args__ = (
         CheckConstraint("kind IN (" + ", ".join(f"'{k}'" for k in LEDGER_KINDS) + ")", name="kind"),
         CheckConstraint(
-            "(kind IN ('donation', 'match') AND amount > 0 AND reverses_id IS NULL)"
-            " OR (kind IN ('donation_reversal', 'match_reversal') AND amount < 0"
+            "(kind IN ('donation', 'match', 'gift') AND amount > 0 AND reverses_id IS NULL)"
+            " OR (kind IN ('donation_reversal', 'match_reversal', 'gift_reversal') AND amount < 0"
             " AND reverses_id IS NOT NULL)",
             name="sign_follows_kind",
         ),

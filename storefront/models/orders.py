@@ -31,7 +31,8 @@ class Order(Base):
         CheckConstraint(
             "status IN (" + ", ".join(f"'{s}'" for s in ORDER_STATUSES) + ")", name="status"
         ),
-        CheckConstraint("total = goods_total + shipping_total", name="total_adds_up"),
+        CheckConstraint("total = goods_total + shipping_total + gift_amount", name="total_adds_up"),
+        CheckConstraint("gift_amount >= 0", name="gift_not_negative"),
         Index("ix_order_holds", "status", "expires_at"),
         Index("ix_orders_paid", "paid_at", "id"),  # the seller's orders, newest first (0019)
     )
@@ -56,6 +57,9 @@ class Order(Base):
     total: Mapped[int]
     donation_total: Mapped[int]
     match_total: Mapped[int]
+    # The shopper's own gift to the cause of the first line, charged with the order and
+    # included in ``total`` (domain/gifts.py).
+    gift_amount: Mapped[int] = mapped_column(default=0)
     stock_held: Mapped[bool] = mapped_column(default=True)
     payment_provider: Mapped[str] = mapped_column(String(20))
     payment_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
@@ -69,6 +73,12 @@ class Order(Base):
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.id", lazy="selectin"
     )
+
+    @property
+    def gift_cause(self) -> Cause:
+        """The cause the shopper's gift goes to: the first line's (the one they chose, if
+        they chose one for the whole order)."""
+        return self.lines[0].cause
 
 
 LINE_STATUSES = ("new", "paid", "preparing", "shipped", "delivered", "cancelled")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from storefront.domain.errors import (
     EmptyCart,
+    GiftRefused,
     OrderNotPayable,
     OutOfStock,
     PricesChanged,
@@ -141,8 +142,12 @@ def place_order(
     rules: ShopRules,
     provider_name: str,
     now: datetime,
+    gift: int = 0,
 ) -> Order:
     """Create an order for the cart and take its stock, all in the caller's transaction.
+
+    ``gift`` is the shopper's own gift to the order's cause (checked by ``domain.gifts``),
+    added to the order's total so that it is charged with the goods in one payment.
 
     Raises ``EmptyCart``, ``ProductUnavailable``, ``PricesChanged``, ``UnknownCause`` or
     ``OutOfStock``. After ``OutOfStock`` the caller must roll back: some stock may be taken.
@@ -159,6 +164,8 @@ def place_order(
     ]
     if changes:
         raise PricesChanged(changes)
+    if gift < 0:
+        raise GiftRefused("gift.too_small", field="gift_other", lowest=0)
     _causes_for(db, shopper.cause_id, {line.product.venture.default_cause_id for line in lines})
     quote = quote_lines(lines, rules, open_terms(db, now, rules.currency), now)
     short = stock.take_all(db, stock.wants_of(quote.lines))
@@ -183,7 +190,8 @@ def place_order(
         currency=quote.currency,
         goods_total=quote.goods_total,
         shipping_total=quote.shipping_total,
-        total=quote.total,
+        total=quote.total + gift,
+        gift_amount=gift,
         donation_total=quote.donation_total,
         match_total=quote.match_total,
         payment_provider=provider_name,
@@ -223,8 +231,12 @@ def start_payment(
     success_url: str,
     cancel_url: str,
     shipping_label: str,
+    gift_label: str = "",
 ) -> CheckoutSession:
-    """Open the provider's checkout for a held order and remember its session id."""
+    """Open the provider's checkout for a held order and remember its session id.
+
+    The shopper's gift is one more line (``gift_label``, e.g. "Donation to <cause>") of the
+    same payment, so the amount charged is the order's whole total."""
     if order.status != "pending_payment":
         raise OrderNotPayable(number=order.number)
     lines = [
@@ -237,6 +249,8 @@ def start_payment(
     ]
     if order.shipping_total:
         lines.append(CheckoutLine(shipping_label, order.shipping_total, 1))
+    if order.gift_amount:
+        lines.append(CheckoutLine(gift_label or order.gift_cause.name, order.gift_amount, 1))
     session = provider.create_checkout(
         CheckoutRequest(
             order_id=order.id,

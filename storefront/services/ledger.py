@@ -30,6 +30,7 @@ from storefront.models import (
     Refund,
     Venture,
 )
+from storefront.models.ledger import PLEDGE_KINDS
 from storefront.services import funds, log
 from storefront.services.pagination import Page, PageRequest, paginate
 
@@ -261,10 +262,13 @@ def payout_problems(db: Session) -> tuple[list[str], list[payout_rules.Overpaid]
 
 
 def record_order(db: Session, order: Order, now: datetime) -> list[LedgerEntry]:
-    """Add the donation and match entries a paid order pledges. Never edits an entry.
+    """Add the donation and match entries a paid order pledges, and the shopper's gift.
+    Never edits an entry.
 
     The match is what the line's fund gave when the order was paid (``funds.draw``); when
-    the fund gave less than the line was promised, the entry's rule says so.
+    the fund gave less than the line was promised, the entry's rule says so. The gift is one
+    entry of kind ``gift`` on the order's first line (its venture and cause); no fund
+    matches it.
     """
     entries = []
     for line in order.lines:
@@ -278,8 +282,14 @@ def record_order(db: Session, order: Order, now: datetime) -> list[LedgerEntry]:
             entry = _entry(order, line, "match", line.match_amount, match_rule, now)
             entry.fund_id = line.fund_id
             entries.append(entry)
+    if order.gift_amount > 0 and order.lines:
+        gift = _entry(order, order.lines[0], "gift", order.gift_amount, GIFT_RULE, now)
+        entries.append(gift)
     append(db, entries)
     return entries
+
+
+GIFT_RULE = "shopper's gift at checkout"
 
 
 def _entry(
@@ -298,12 +308,13 @@ def _entry(
     )
 
 
-def _open_pledges(db: Session, where: Any) -> list[tuple[LedgerEntry, int]]:
-    """Donation and match entries with what is left of each after its reversals."""
+def _open_pledges(
+    db: Session, where: Any, kinds: Sequence[str] = PLEDGE_KINDS
+) -> list[tuple[LedgerEntry, int]]:
+    """Pledges (donation, match and gift entries, or ``kinds``) with what is left of each
+    after its reversals."""
     originals = db.scalars(
-        select(LedgerEntry)
-        .where(where, LedgerEntry.kind.in_(("donation", "match")))
-        .order_by(LedgerEntry.id)
+        select(LedgerEntry).where(where, LedgerEntry.kind.in_(kinds)).order_by(LedgerEntry.id)
     ).all()
     reversed_ = dict(
         db.execute(
@@ -339,11 +350,13 @@ def reverse_line(db: Session, line: OrderLine, refund: Refund, now: datetime) ->
 
     Each reversal names the entry it corrects and carries what is left of its amount (after
     any earlier partial refund) negated, so the line's net pledge falls to exactly zero.
-    Matches go back to their funds. Never edits an entry.
+    Matches go back to their funds. The shopper's gift, written on the order's first line,
+    stays: a cancelled line refunds its goods, not the gift. Never edits an entry.
     """
+    open_ = _open_pledges(db, LedgerEntry.order_line_id == line.id, ("donation", "match"))
     reversals = [
         _reversal(entry, left, refund, "line cancelled and refunded", now)
-        for entry, left in _open_pledges(db, LedgerEntry.order_line_id == line.id)
+        for entry, left in open_
         if left > 0
     ]
     append(db, reversals)
@@ -357,7 +370,7 @@ def reverse_share(
     """Reverse the share of an order's pledges that a refund gives back.
 
     A refund of ``r`` when ``b`` of the order's payment was still unrefunded reverses, from
-    what is left of each donation and match, ``left x r / b`` rounded down (the rounding
+    what is left of each donation, match and gift, ``left x r / b`` rounded down (the rounding
     keeps the cause's pledge); a refund of everything left reverses all of it, so a series
     of partial refunds that ends in a full one always ends at zero. Matches go back to
     their funds. Never edits an entry.
@@ -386,10 +399,11 @@ class Total:
     key: str
     donation: int
     match: int
+    gift: int = 0  # shoppers' own gifts at checkout
 
     @property
     def amount(self) -> int:
-        return self.donation + self.match
+        return self.donation + self.match + self.gift
 
 
 def _sum_of(kind: str) -> Any:
@@ -399,10 +413,11 @@ def _sum_of(kind: str) -> Any:
 
 
 def _totals(db: Session, stmt: Select[str, str], order_by: Any, limit: int) -> list[Total]:
-    """Add the two sums to a grouped (label, key) select: the venture's share and the match."""
-    summed = stmt.add_columns(_sum_of("donation"), _sum_of("match"))
+    """Add the three sums to a grouped (label, key) select: the venture's share, the match
+    and the shoppers' gifts."""
+    summed = stmt.add_columns(_sum_of("donation"), _sum_of("match"), _sum_of("gift"))
     rows: Any = db.execute(summed.order_by(order_by).limit(limit))
-    return [Total(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
+    return [Total(r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows]
 
 
 def totals_by_cause(db: Session, limit: int = 100) -> list[Total]:

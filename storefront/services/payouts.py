@@ -28,12 +28,13 @@ from storefront.domain.errors import PayoutRefused
 from storefront.domain.matching import allocate
 from storefront.domain.periods import local_today
 from storefront.models import Cause, LedgerEntry, LedgerSum, MatchingFund, Payout, Venture
+from storefront.models.ledger import PLEDGE_KINDS
 from storefront.services import files, ledger, log
 from storefront.services.images import ImageRefused, Upload, picture_bytes
 
 MAX_PROOF_BYTES = 5 * 1024 * 1024
-PLEDGES = ("donation", "match")
-REVERSALS = ("donation_reversal", "match_reversal")
+PLEDGES = PLEDGE_KINDS  # a cause is owed its donations, matches and shoppers' gifts
+REVERSALS = tuple(f"{kind}_reversal" for kind in PLEDGE_KINDS)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from storefront.domain.receipts import (
     receipt_number,
 )
 from storefront.models import Cause, LedgerEntry, Order
+from storefront.models.ledger import LEDGER_KINDS
 
 # Orders that were paid: a fully refunded order keeps its receipt, which then shows 0.
 RECEIPT_STATUSES = ("paid", "refunded")
@@ -249,7 +250,7 @@ def statement_for(
     )
     sums: dict[int, list[tuple[int, str, str, Net]]] = {}
     if orders:
-        kinds = ("donation", "match", "donation_reversal", "match_reversal")
+        kinds = LEDGER_KINDS
         rows = db.execute(
             select(
                 LedgerEntry.order_id,

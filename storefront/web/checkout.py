@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,7 +19,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from storefront import sqlite
-from storefront.domain.errors import DomainError, OrderNotPayable, PricesChanged
+from storefront.domain import gifts
+from storefront.domain.errors import DomainError, GiftRefused, OrderNotPayable, PricesChanged
 from storefront.extensions import db
 from storefront.models import Cause, Order, SavedAddress, utcnow
 from storefront.payments import PaymentError
@@ -22,7 +32,8 @@ from storefront.web import access, metrics
 from storefront.web.common import load_cart, provider, quote_with_funds, save_cart, shop_rules
 from storefront.web.forms import CheckoutForm, EmptyForm
 from storefront.web.guards import signed_in_user
-from storefront.web.messages import describe, refusal_status
+from storefront.web.helpers import money
+from storefront.web.messages import describe, form_error, refusal_status
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
 
@@ -33,6 +44,11 @@ def _form() -> CheckoutForm:
     form.cause.choices = [("", _("Each venture's own cause"))] + [
         (str(c.id), c.name) for c in causes
     ]
+    form.gift.choices = [
+        ("0", _("No gift")),
+        *((str(amount), money(amount)) for amount in _gift_limits().presets),
+        (gifts.OTHER, _("Another amount")),
+    ]
     return form
 
 
@@ -42,11 +58,25 @@ def _saved_addresses() -> list[SavedAddress]:
     return shoppers.addresses_of(db.session(), signed_in_user())
 
 
+def _gift_limits() -> gifts.GiftLimits:
+    cfg = current_app.config
+    return gifts.GiftLimits(cfg["GIFT_MIN"], cfg["GIFT_MAX"], tuple(cfg["GIFT_PRESETS"]))
+
+
+def _gift_of(form: CheckoutForm) -> int:
+    """The gift the form asks for; raises ``GiftRefused``."""
+    return gifts.gift_amount(form.gift.data or "", form.gift_other.data or "", _gift_limits())
+
+
 def _page(
     form: CheckoutForm, status: int = 200, addresses: list[SavedAddress] | None = None
 ) -> tuple[str, int]:
     lines, _gone = carts.load_lines(db.session(), load_cart())
     quote, match_funds = quote_with_funds(lines) if lines else (None, {})
+    try:
+        gift = _gift_of(form) if form.is_submitted() else 0
+    except GiftRefused:
+        gift = 0
     return render_template(
         "checkout/form.html",
         form=form,
@@ -55,6 +85,8 @@ def _page(
         match_funds=match_funds,
         addresses=_saved_addresses() if addresses is None else addresses,
         chosen=request.args.get("address", type=int),
+        gift=gift,
+        gift_limits=_gift_limits(),
     ), status
 
 
@@ -125,6 +157,10 @@ def place() -> Response | tuple[str, int]:
     form = _form()
     if not form.validate():
         return _page(form, 400)
+    try:
+        gift = _gift_of(form)
+    except GiftRefused as error:
+        return _page(form, form_error(form, error))
     cart = load_cart()
     _replace_earlier_attempts()
     details = checkouts.ShopperDetails(
@@ -141,7 +177,7 @@ def place() -> Response | tuple[str, int]:
     )
     try:
         order = checkouts.place_order(
-            db.session(), cart, details, shop_rules(), provider().name, utcnow()
+            db.session(), cart, details, shop_rules(), provider().name, utcnow(), gift=gift
         )
     except DomainError as error:
         db.session.rollback()
@@ -173,6 +209,7 @@ def _pay(order: Order) -> Response:
             ),
             cancel_url=url_for("checkout.cancel", number=order.number, token=token, _external=True),
             shipping_label=_("Shipping"),
+            gift_label=_("Donation to %(cause)s", cause=order.gift_cause.name),
         )
     except OrderNotPayable as error:
         db.session.rollback()

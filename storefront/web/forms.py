@@ -15,6 +15,7 @@ from wtforms import (
     IntegerField,
     MultipleFileField,
     PasswordField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -124,6 +125,12 @@ class CheckoutForm(FlaskForm):
     address = address_field()
     address_detail = address_detail_field()
     cause = SelectField(_l("Cause to support"), choices=[], validate_choice=True)
+    # The choices (no gift, the presets, another amount) come from the config; the amount
+    # itself is checked against the limits by domain/gifts.py.
+    gift = RadioField(_l("Add a gift of your own"), choices=[], default="0", validate_choice=True)
+    gift_other = StringField(
+        _l("Another amount (won)"), filters=[strip], validators=[Optional(), Length(max=20)]
+    )
     submit = SubmitField(_l("Go to payment"))
 
 

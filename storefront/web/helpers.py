@@ -63,6 +63,8 @@ LEDGER_KIND_LABELS = {
     "match": _l("Sponsor fund's match"),
     "donation_reversal": _l("Donation reversed (refund)"),
     "match_reversal": _l("Match reversed (refund)"),
+    "gift": _l("Shopper's gift"),
+    "gift_reversal": _l("Gift reversed (refund)"),
 }
 REFUND_REASON_LABELS = {
     "line_cancelled": _l("Line cancelled by the venture"),

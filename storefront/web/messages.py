@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 Message = Any  # a lazy string, or a function of the params that returns the message
 
 # Params that are amounts in minor units, shown as money.
-MONEY = frozenset({"amount", "owed", "left", "outstanding", "old", "new"})
+MONEY = frozenset({"amount", "owed", "left", "outstanding", "old", "new", "lowest", "highest"})
 
 
 def _prices_changed(params: Mapping[str, Any]) -> str:
@@ -58,6 +58,9 @@ MESSAGES: dict[str, Message] = {
     "stock.few_left": _l("Sorry, only %(available)d of %(title)s are left."),
     "checkout.unknown_cause": _l("Choose one of the causes in the list."),
     "checkout.not_payable": _l("This order can no longer be paid. Your cart is still here."),
+    "gift.not_a_number": _l("Enter the gift as a whole number of won, like 5000."),
+    "gift.too_small": _l("A gift is at least %(lowest)s."),
+    "gift.too_large": _l("A gift is at most %(highest)s."),
     "payment.rejected": _l("This payment does not match its order."),
     # --- accounts, shoppers' receipts and statements ---
     "account.email_taken": _l("An account with this email already exists. Sign in instead."),

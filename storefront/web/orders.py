@@ -31,6 +31,7 @@ def show(number: str) -> str:
         refunds=db.session.scalars(select(Refund).where(Refund.order_id == order.id)).all(),
         net_donation=net.donation,
         net_match=net.match,
+        net_gift=net.gift,
         cancel_form=EmptyForm(),
         reviewed=reviews.reviewed_lines(db.session(), order.id),
     )

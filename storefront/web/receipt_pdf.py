@@ -123,12 +123,13 @@ def _meta(pairs: Sequence[tuple[str, str]]) -> Table:
 
 
 def _causes_table(causes: Sequence[CauseGiving], currency: str) -> Table:
+    total = sum((c.net for c in causes), Net())
+    kinds = ("donation", "match", "gift") if total.has_gift else ("donation", "match")
     rows: list[list[Any]] = [
         [
             _p(_("Recipient"), "th"),
             _p(_("Registration number"), "th"),
-            _p(str(RECEIPT_KIND_LABELS["donation"]), "th"),
-            _p(str(RECEIPT_KIND_LABELS["match"]), "th"),
+            *(_p(str(RECEIPT_KIND_LABELS[kind]), "th") for kind in kinds),
         ]
     ]
     for c in causes:
@@ -136,29 +137,26 @@ def _causes_table(causes: Sequence[CauseGiving], currency: str) -> Table:
             [
                 _p(c.name),
                 _p(c.registration or "—"),
-                _p(money(c.net.donation, currency), "num"),
-                _p(money(c.net.match, currency), "num"),
+                *(_p(money(getattr(c.net, kind), currency), "num") for kind in kinds),
             ]
         )
-    total = sum((c.net for c in causes), Net())
-    donation, match = total.donation, total.match
     rows.append(
         [
             _p(_("Total"), "strong"),
             "",
-            _p(money(donation, currency), "num"),
-            _p(money(match, currency), "num"),
+            *(_p(money(getattr(total, kind), currency), "num") for kind in kinds),
         ]
     )
     rows.append(
         [
             _p(_("Total pledged, net of refunds"), "strong"),
             "",
-            "",
-            _p(money(donation + match, currency), "num"),
+            *([""] * (len(kinds) - 1)),
+            _p(money(total.total, currency), "num"),
         ]
     )
-    return _table(rows, [52 * mm, 46 * mm, 35 * mm, 35 * mm], footer_rows=2)
+    numbers = [70 * mm / len(kinds)] * len(kinds)
+    return _table(rows, [52 * mm, 46 * mm, *numbers], footer_rows=2)
 
 
 def _note(note: Sequence[tuple[str, str]]) -> list[Flowable]:
@@ -333,12 +331,12 @@ def statement(found: DonationStatement, note: Sequence[tuple[str, str]]) -> byte
     story.append(_causes_table(found.by_cause, cur))
     if found.orders:
         story += [_p(_("Per order"), "h2"), Spacer(1, 2 * mm)]
+        kinds = ("donation", "match", "gift") if found.net.has_gift else ("donation", "match")
         rows: list[list[Any]] = [
             [
                 _p(_("Order"), "th"),
                 _p(_("Recipient"), "th"),
-                _p(str(RECEIPT_KIND_LABELS["donation"]), "th"),
-                _p(str(RECEIPT_KIND_LABELS["match"]), "th"),
+                *(_p(str(RECEIPT_KIND_LABELS[kind]), "th") for kind in kinds),
             ]
         ]
         for order in found.orders:
@@ -347,16 +345,18 @@ def statement(found: DonationStatement, note: Sequence[tuple[str, str]]) -> byte
                 lines.append(_("Refunded: every donation of this order was reversed."))
             first = Paragraph("<br/>".join(escape(line) for line in lines), _styles()["small"])
             if not order.causes:
-                rows.append([first, _p(_("This order pledged no donation."), "small"), "", ""])
+                rows.append(
+                    [first, _p(_("This order pledged no donation."), "small"), *([""] * len(kinds))]
+                )
             for i, c in enumerate(order.causes):
                 rows.append(
                     [
                         first if i == 0 else "",
                         _p(c.name),
-                        _p(money(c.net.donation, cur), "num"),
-                        _p(money(c.net.match, cur), "num"),
+                        *(_p(money(getattr(c.net, kind), cur), "num") for kind in kinds),
                     ]
                 )
-        story.append(_table(rows, [58 * mm, 50 * mm, 30 * mm, 30 * mm]))
+        numbers = [60 * mm / len(kinds)] * len(kinds)
+        story.append(_table(rows, [58 * mm, 50 * mm, *numbers]))
     story += _note(note)
     return _build(story, _("Donation statement"), f"Sangsaeng · {found.email} · {period}")

@@ -11,6 +11,8 @@ RECEIPT_KIND_LABELS = {
     "match": _l("Sponsor match"),
     "donation_reversal": _l("Donation reversed (refund)"),
     "match_reversal": _l("Sponsor match reversed (refund)"),
+    "gift": _l("Your gift at checkout"),
+    "gift_reversal": _l("Your gift reversed (refund)"),
 }
 NOT_A_TAX_RECEIPT = _l(
     "This confirms donations pledged through purchases at the Sangsaeng shop, as recorded in "
