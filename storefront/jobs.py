@@ -30,7 +30,7 @@ from redis import ConnectionPool
 from storefront.domain.errors import ConfigError
 from storefront.extensions import db
 from storefront.models import utcnow
-from storefront.services import holds, jobs, notices
+from storefront.services import holds, jobs, notices, recommend
 from storefront.services import log as donation_log
 from storefront.web.payments import redeliver
 
@@ -58,10 +58,15 @@ def _sign_checkpoint(payload: Mapping[str, Any]) -> None:
     donation_log.checkpoint(session, current_app.extensions["log_signer"], now)
 
 
+def _refresh_recommendations(_payload: Mapping[str, Any]) -> None:
+    recommend.refresh(db.session(), queue().clock())
+
+
 # What a job of each kind does, in an app context, inside the transaction that claimed it.
 PERFORMERS: dict[str, Callable[[Mapping[str, Any]], None]] = {
     notices.KIND: _send_notice,
     donation_log.CHECKPOINT_JOB: _sign_checkpoint,
+    recommend.JOB: _refresh_recommendations,
 }
 
 
@@ -121,6 +126,8 @@ class Queue:
         self.huey.periodic_task(EVERY_MINUTE, name="expire_holds")(self._expire_in_app)
         # A checkpoint job lost on the way costs at most a minute: this one signs what grew.
         self.huey.periodic_task(EVERY_MINUTE, name="log_checkpoint")(self._checkpoint_in_app)
+        # The recommendations are computed again once enough orders were paid since the last time.
+        self.huey.periodic_task(EVERY_MINUTE, name="recommend")(self._recommend_in_app)
         self._consumer: Consumer | None = None
         self._lock = threading.Lock()
 
@@ -193,6 +200,20 @@ class Queue:
         )
         db.session.commit()
         return None if signed is None else signed.size
+
+    def ask_for_recommendations(self) -> bool:
+        """Queue a refresh of the recommendations if one is due; whether one was queued."""
+        config, session = self.app.config, db.session()
+        every = timedelta(seconds=config["RECOMMEND_REFRESH_SECONDS"])
+        asked = recommend.due(
+            session, self.clock(), config["RECOMMEND_REFRESH_ORDERS"], every
+        ) and recommend.ask_refresh(session)
+        session.commit()
+        return asked
+
+    def _recommend_in_app(self) -> bool:
+        with self.app.app_context():
+            return self.ask_for_recommendations()
 
     def _checkpoint_in_app(self) -> int | None:
         with self.app.app_context():

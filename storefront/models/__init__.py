@@ -11,6 +11,7 @@ from storefront.models.log import LogCheckpoint, LogCosignature, LogLeaf, LogTil
 from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
 from storefront.models.payments import TestPaymentEvent, TestPaymentSession, WebhookEvent
+from storefront.models.recommend import Recommendation
 from storefront.models.sales import SalesDay, SalesItem, SalesProductDay
 from storefront.models.search import SearchTerm
 from storefront.models.ventures import Cause, Venture
@@ -36,6 +37,7 @@ __all__ = [
     "Product",
     "ProductImage",
     "ProductOption",
+    "Recommendation",
     "Refund",
     "SalesBeforeJoining",
     "SalesDay",
