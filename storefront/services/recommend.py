@@ -179,8 +179,8 @@ class ProductMatches:
 def for_product(
     db: Session, product: Product, venture: Venture, shown: int = SHOWN
 ) -> ProductMatches:
-    """The product page's recommendations: one query for the stored model, and one more for
-    popular products when a section has fewer than ``shown``."""
+    """The product page's recommendations, in two queries: the stored model, and the popular
+    products near this one that fill a section the model leaves short."""
     rows = db.execute(
         shown_products()
         .join(Recommendation, Recommendation.other_product_id == Product.id)
@@ -195,7 +195,7 @@ def for_product(
     taken = {product.id}
     matches.together = _take(stored["together"], shown, taken)
     short = [kind for kind in ("venture", "cause") if len(stored[kind]) < shown]
-    fallback = _popular_near(db, product, venture, shown) if short or not matches.together else []
+    fallback = _popular_near(db, product, venture, shown)  # always: a constant two queries
     cause_id = venture.default_cause_id
     matches.venture = _take(
         stored["venture"]
@@ -301,8 +301,7 @@ def for_shopper(
 ) -> list[Product]:
     """ "Recommended for you": the neighbours of what the shopper bought (and, given
     ``saved``, a select of product ids, what they saved), by the sum of their similarities;
-    popular products fill what is left. Never what they bought or saved. One query, two
-    when the model has fewer than ``limit``."""
+    popular products fill what is left. Never what they bought or saved. Two queries."""
     seeds = purchased(email)
     if saved is not None:
         seeds = seeds.union(saved)  # type: ignore[assignment]
@@ -328,14 +327,9 @@ def for_shopper(
             .limit(limit)
         )
     )
-    if len(chosen) < limit:
-        chosen += popular(
-            db,
-            limit - len(chosen),
-            exclude=[p.id for p in chosen],
-            seeds=select(seed_ids.c.product_id),
-        )
-    return chosen
+    # always asked (a constant two queries); twice as many, as some may be chosen already
+    fill = popular(db, 2 * limit, seeds=select(seed_ids.c.product_id))
+    return _take(chosen + fill, limit, set())
 
 
 def popular(
