@@ -248,13 +248,9 @@ def load_orders(db: Session, rules: ShopRules, count: int = 60, now: datetime | 
         in_stock = [(product, cause) for product, cause in db.execute(stmt)]
         if not in_stock:
             continue
-        if venture_id:  # the venture's first months: a shopper who likes what it sells
-            who = _fan_of(taste_rng, tastes, in_stock)
-            products = [p for p, _cause in in_stock]
-            picks = rng.sample(products, k=min(len(products), rng.randint(1, 3)))
-        else:
-            who = i % SHOPPERS
-            picks = _basket(taste_rng, tastes[who], in_stock)
+        # the venture's first months: a shopper who likes what it sells
+        who = _fan_of(taste_rng, tastes, in_stock) if venture_id else i % SHOPPERS
+        picks = _basket(taste_rng, tastes[who], in_stock)
         cart = Cart({(p.id, None): CartItem(rng.randint(1, 3), p.price) for p in picks})
         order = place_order(db, cart, _shopper(i, who), rules, "test", when)
         _pay(db, provider, order, when + timedelta(minutes=3))
@@ -293,9 +289,11 @@ def _tastes(rng: random.Random, causes: list[int]) -> list[Taste]:
 
 
 def _fan_of(rng: random.Random, tastes: list[Taste], in_stock: list[tuple[Product, int]]) -> int:
-    """A shopper who likes something of ``in_stock`` (any shopper when nobody does)."""
-    fans = [i for i, taste in enumerate(tastes) if any(taste.likes(*item) for item in in_stock)]
-    return rng.choice(fans or list(range(len(tastes))))
+    """A shopper who likes much of ``in_stock``: the more of it they like, the likelier."""
+    weights = [sum(taste.likes(*item) for item in in_stock) ** 2 for taste in tastes]
+    if not any(weights):
+        return rng.randrange(len(tastes))
+    return rng.choices(range(len(tastes)), weights=weights)[0]
 
 
 def _basket(rng: random.Random, taste: Taste, in_stock: list[tuple[Product, int]]) -> list[Product]:
