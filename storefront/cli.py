@@ -23,6 +23,7 @@ ventures_cli = AppGroup("ventures", help="Review venture applications.")
 jobs_cli = AppGroup("jobs", help="The task queue that sends emails and releases holds.")
 payments_cli = AppGroup("payments", help="The payment provider's side.")
 stats_cli = AppGroup("stats", help="The running totals of the ventures' sales.")
+recommend_cli = AppGroup("recommend", help="The product recommendations model.")
 
 
 @demo.command("load")
@@ -329,6 +330,17 @@ def jobs_stats() -> None:
         click.echo(f"{name} {value}")
 
 
+@recommend_cli.command("refresh")
+def recommend_refresh() -> None:
+    """Compute the recommendations from the paid orders now (the job does it in the
+    background once enough orders were paid)."""
+    from storefront.services import recommend
+
+    rows = recommend.refresh(db.session(), utcnow())
+    db.session.commit()
+    click.echo(f"Recommendations refreshed: {rows} rows.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(orders)
@@ -338,3 +350,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(payments_cli)
     app.cli.add_command(stats_cli)
+    app.cli.add_command(recommend_cli)

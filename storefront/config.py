@@ -239,6 +239,10 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         "JOBS_MAX_ATTEMPTS": _int(env, "JOBS_MAX_ATTEMPTS", 8),
         "JOBS_RETRY_SECONDS": _int(env, "JOBS_RETRY_SECONDS", 30),
         "JOBS_RELAY_AFTER_SECONDS": _int(env, "JOBS_RELAY_AFTER_SECONDS", 60),
+        # Recommendations (docs/recommendations.md): the scheduler asks for a refresh of the
+        # model once this many orders were paid since the last one, or any once it is this old.
+        "RECOMMEND_REFRESH_ORDERS": _int(env, "RECOMMEND_REFRESH_ORDERS", 20),
+        "RECOMMEND_REFRESH_SECONDS": _int(env, "RECOMMEND_REFRESH_SECONDS", 3600),
         # The donation log's checkpoint signing key (docs/ledger.md, "The log"): a
         # PRIVATE+KEY+... string, or a file holding one; the demo generates its own file.
         "LOG_SIGNING_KEY": log_key,

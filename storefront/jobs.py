@@ -30,7 +30,7 @@ from redis import ConnectionPool
 from storefront.domain.errors import ConfigError
 from storefront.extensions import db
 from storefront.models import utcnow
-from storefront.services import holds, jobs, notices
+from storefront.services import holds, jobs, notices, recommend
 from storefront.services import log as donation_log
 from storefront.web import counting
 from storefront.web.payments import redeliver
@@ -59,10 +59,15 @@ def _sign_checkpoint(payload: Mapping[str, Any]) -> None:
     donation_log.checkpoint(session, current_app.extensions["log_signer"], now)
 
 
+def _refresh_recommendations(_payload: Mapping[str, Any]) -> None:
+    recommend.refresh(db.session(), queue().clock())
+
+
 # What a job of each kind does, in an app context, inside the transaction that claimed it.
 PERFORMERS: dict[str, Callable[[Mapping[str, Any]], None]] = {
     notices.KIND: _send_notice,
     donation_log.CHECKPOINT_JOB: _sign_checkpoint,
+    recommend.JOB: _refresh_recommendations,
 }
 
 
@@ -124,6 +129,8 @@ class Queue:
         self.huey.periodic_task(EVERY_MINUTE, name="log_checkpoint")(self._checkpoint_in_app)
         # Searches and product views counted in the cache become rows (web/counting.py).
         self.huey.periodic_task(EVERY_MINUTE, name="fold_trends")(self._fold_trends_in_app)
+        # The recommendations are computed again once enough orders were paid since the last time.
+        self.huey.periodic_task(EVERY_MINUTE, name="recommend")(self._recommend_in_app)
         self._consumer: Consumer | None = None
         self._lock = threading.Lock()
 
@@ -207,6 +214,20 @@ class Queue:
     def _fold_trends_in_app(self) -> int:
         with self.app.app_context():
             return self.fold_trends()
+
+    def ask_for_recommendations(self) -> bool:
+        """Queue a refresh of the recommendations if one is due; whether one was queued."""
+        config, session = self.app.config, db.session()
+        every = timedelta(seconds=config["RECOMMEND_REFRESH_SECONDS"])
+        asked = recommend.due(
+            session, self.clock(), config["RECOMMEND_REFRESH_ORDERS"], every
+        ) and recommend.ask_refresh(session)
+        session.commit()
+        return asked
+
+    def _recommend_in_app(self) -> bool:
+        with self.app.app_context():
+            return self.ask_for_recommendations()
 
     def _checkpoint_in_app(self) -> int | None:
         with self.app.app_context():

@@ -6,7 +6,7 @@ are folded from counters in the cache by the job queue (storefront/web/counting.
 column says who searched or looked.
 
 Revision ID: 0030_trends
-Revises: 0028_order_gift
+Revises: 0029_recommendations
 Create Date: 2026-12-02 06:50:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0030_trends"
-down_revision = "0028_order_gift"
+down_revision = "0029_recommendations"
 branch_labels = None
 depends_on = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from storefront.models import (
     utcnow,
 )
 from storefront.payments.test_provider import TestProvider, paid_session
-from storefront.services import funds, impact, notices, payments, payouts, search
+from storefront.services import funds, impact, notices, payments, payouts, recommend, search
 from storefront.services.cart import Cart, CartItem
 from storefront.services.checkout import ShopperDetails, ShopRules, place_order
 
@@ -156,6 +157,7 @@ def load_shop(db: Session, config: Any, order_count: int) -> tuple[dict[str, int
     placed = load_orders(db, ShopRules.from_config(config), order_count) if order_count else 0
     if placed:
         load_payouts(db, Path(config["PAYOUT_PROOFS_ROOT"]), currency)
+        recommend.refresh(db, utcnow())  # the demo shows recommendations from the start
     return counts, placed, load_impact_reports(db)
 
 
@@ -209,6 +211,11 @@ def load_orders(db: Session, rules: ShopRules, count: int = 60, now: datetime | 
     of every venture's first three months after it joined (the impact report's window). They
     go through the same pricing, stock and fulfilment code as a shopper's order: each is paid
     through the test provider, as with a test card, and fulfilled by ``payments.fulfil``.
+
+    The shoppers have tastes (``_tastes``): each buys mostly in one or two favourite
+    categories and for one favourite cause, and puts in one cart things that go together
+    (from the same venture or of the same category), so that the recommendations have
+    co-purchases to learn from (docs/recommendations.md).
     """
     now = now or utcnow()
     provider = TestProvider(get_session=lambda: db, webhook_secret="", page_url=lambda _id: "")
@@ -226,21 +233,26 @@ def load_orders(db: Session, rules: ShopRules, count: int = 60, now: datetime | 
     if count:
         plan += _first_month_plan(db, rng, now)
     plan.sort(key=lambda item: item[0])
+    taste_rng = random.Random(SEED + 2)  # apart from ``rng``: the plan's dates stay as they were
+    causes = list(db.scalars(select(Cause.id).order_by(Cause.id)))
+    tastes = _tastes(taste_rng, causes)
     for i, (when, venture_id) in enumerate(plan):
         stmt = (
-            select(Product)
+            select(Product, Venture.default_cause_id)
             .join(Venture, Venture.id == Product.venture_id)
             .where(Product.status == "published", Product.stock > 3, Venture.reviewed_at <= when)
             .order_by(Product.id)
         )
         if venture_id:
             stmt = stmt.where(Product.venture_id == venture_id)
-        in_stock = db.scalars(stmt).all()
+        in_stock = [(product, cause) for product, cause in db.execute(stmt)]
         if not in_stock:
             continue
-        picks = rng.sample(list(in_stock), k=min(len(in_stock), rng.randint(1, 3)))
+        # the venture's first months: a shopper who likes what it sells
+        who = _fan_of(taste_rng, tastes, in_stock) if venture_id else i % SHOPPERS
+        picks = _basket(taste_rng, tastes[who], in_stock)
         cart = Cart({(p.id, None): CartItem(rng.randint(1, 3), p.price) for p in picks})
-        order = place_order(db, cart, _shopper(i), rules, "test", when)
+        order = place_order(db, cart, _shopper(i, who), rules, "test", when)
         _pay(db, provider, order, when + timedelta(minutes=3))
         if venture_id:  # history from long ago: the venture has restocked since
             for line in order.lines:
@@ -248,6 +260,60 @@ def load_orders(db: Session, rules: ShopRules, count: int = 60, now: datetime | 
                 if product is not None:
                     product.stock += line.quantity
     return len(plan)
+
+
+SHOPPERS = 25
+FAVOURITE_SHARE = 0.85  # of a shopper's carts started from their favourites
+TOGETHER_SHARE = 0.75  # of the items after the first taken from what goes with it
+
+
+@dataclass(frozen=True)
+class Taste:
+    """What a demo shopper likes: one or two categories, and one cause."""
+
+    categories: frozenset[str]
+    cause_id: int
+
+    def likes(self, product: Product, cause_id: int) -> bool:
+        return product.category in self.categories or cause_id == self.cause_id
+
+
+def _tastes(rng: random.Random, causes: list[int]) -> list[Taste]:
+    return [
+        Taste(
+            categories=frozenset(rng.sample(CATEGORIES, k=rng.choice((1, 2, 2)))),
+            cause_id=rng.choice(causes),
+        )
+        for _ in range(SHOPPERS)
+    ]
+
+
+def _fan_of(rng: random.Random, tastes: list[Taste], in_stock: list[tuple[Product, int]]) -> int:
+    """A shopper who likes much of ``in_stock``: the more of it they like, the likelier."""
+    weights = [sum(taste.likes(*item) for item in in_stock) ** 2 for taste in tastes]
+    if not any(weights):
+        return rng.randrange(len(tastes))
+    return rng.choices(range(len(tastes)), weights=weights)[0]
+
+
+def _basket(rng: random.Random, taste: Taste, in_stock: list[tuple[Product, int]]) -> list[Product]:
+    """One to three products for a shopper of ``taste``: the first mostly among their
+    favourites, the others mostly from its venture or its category, among their favourites."""
+    liked = [p for p, cause in in_stock if taste.likes(p, cause)]
+    everything = [p for p, _cause in in_stock]
+    first = rng.choice(liked if liked and rng.random() < FAVOURITE_SHARE else everything)
+    picks = [first]
+    for _ in range(rng.choice((0, 1, 1, 2))):
+        goes_with = [
+            p
+            for p in liked or everything
+            if p not in picks and (p.venture_id == first.venture_id or p.category == first.category)
+        ]
+        others = [p for p in everything if p not in picks]
+        pool = goes_with if goes_with and rng.random() < TOGETHER_SHARE else others
+        if pool:
+            picks.append(rng.choice(pool))
+    return picks
 
 
 def _first_month_plan(
@@ -268,9 +334,9 @@ def _first_month_plan(
 NAMES = ["김민지", "이서준", "박지훈", "최유진", "정하은", "강도윤", "조수아", "윤지호"]
 
 
-def _shopper(i: int) -> ShopperDetails:
+def _shopper(i: int, who: int | None = None) -> ShopperDetails:
     return ShopperDetails(
-        email=f"shopper{i % 25}@example.com",
+        email=f"shopper{i % SHOPPERS if who is None else who}@example.com",
         name=NAMES[i % len(NAMES)],
         phone="010-1234-5678",
         postcode="04524",

@@ -13,6 +13,7 @@ from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
 from storefront.models.payments import TestPaymentEvent, TestPaymentSession, WebhookEvent
 from storefront.models.questions import Question
+from storefront.models.recommend import Recommendation
 from storefront.models.reviews import Review, ReviewPhoto, ReviewReport, ReviewStats
 from storefront.models.sales import SalesDay, SalesItem, SalesProductDay
 from storefront.models.search import SearchTerm
@@ -43,6 +44,7 @@ __all__ = [
     "ProductOption",
     "ProductViewStat",
     "Question",
+    "Recommendation",
     "Refund",
     "Review",
     "ReviewPhoto",

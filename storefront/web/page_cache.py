@@ -66,6 +66,7 @@ PARTS: Mapping[str, frozenset[str]] = {
             "review",  # the reviews on product and venture pages, and their counts
             "review_photo",
             "review_stats",
+            "recommendation",  # the product page's "bought together", refreshed by a job
         }
     ),
     LEDGER: frozenset(
@@ -265,17 +266,26 @@ def _render_page(template: str, blocks: dict[str, str]) -> str:
         g.page_cache_rendering = False
 
 
-def cached_page(template: str, parts: Iterable[str], load: Callable[[], dict[str, Any]]) -> str:
+def cached_page(
+    template: str,
+    parts: Iterable[str],
+    load: Callable[[], dict[str, Any]],
+    personal: Callable[[], dict[str, Any]] | None = None,
+) -> str:
     """Render ``template`` with the context ``load()`` builds, its main blocks from the cache
     when the data ``parts`` are unchanged since they were stored, and the whole page from the
     cache when the request's shell is the plain one (see ``_plain_shell``).
 
     ``load`` runs only on a miss; it may abort (404), and nothing is stored then.
+    ``personal()`` builds the context of the page's blocks outside the cached ones (such as
+    base.html's ``personal``) for a request whose shell is not the plain one (someone signed
+    in); it runs on every such request, and never for a page kept whole.
     """
     g.shared_page = True
     token = generations(parts)
     if token is None:
-        return render_template(template, **load())
+        mine = personal() if personal is not None and not _plain_shell() else {}
+        return render_template(template, **load(), **mine)
     # url_for's links start with the script root: a proxy mounting the shop elsewhere differs
     path = hashlib.sha256(f"{request.script_root}|{request.full_path}".encode()).hexdigest()
     key = f"page:{request.endpoint}:{get_locale()}:{token}:{path[:32]}"
@@ -302,7 +312,9 @@ def cached_page(template: str, parts: Iterable[str], load: Callable[[], dict[str
             g.bare_page_locale = str(get_locale())
         return _fill_page(page)
     return render_template(
-        template, cached_blocks={name: _fill(html) for name, html in blocks.items()}
+        template,
+        cached_blocks={name: _fill(html) for name, html in blocks.items()},
+        **(personal() if personal is not None else {}),
     )
 
 

@@ -11,7 +11,7 @@ from storefront.domain.money import apply_rate_bp
 from storefront.domain.pricing import DonationRule
 from storefront.extensions import db
 from storefront.models import Product, Venture, utcnow
-from storefront.services import catalog, funds, images, reviews
+from storefront.services import catalog, funds, images, recommend, reviews
 from storefront.services.cart import active_options
 from storefront.web.forms import AddToCartForm
 from storefront.web.questions import product_section
@@ -28,7 +28,10 @@ def product_context(product_id: int) -> dict[str, Any]:
     item = catalog.get_visible_product(db.session(), product_id)
     if item is None:
         abort(404)
-    return _context(item, item.venture, preview=False)
+    return dict(
+        _context(item, item.venture, preview=False),
+        recommendations=recommend.for_product(db.session(), item, item.venture),
+    )
 
 
 def render_product(item: Product, venture: Venture, *, preview: bool) -> str:

@@ -17,11 +17,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from storefront.domain.catalog import CATEGORIES, SORTS
 from storefront.extensions import db, limiter
-from storefront.services import catalog, ledger, reviews
+from storefront.models import SavedProduct
+from storefront.services import catalog, ledger, recommend, reviews
 from storefront.web import counting
 from storefront.web.common import page_request
 from storefront.web.helpers import safe_next
@@ -37,7 +40,7 @@ SUGGEST_MAX_AGE = 60  # seconds a browser may keep suggestions: a new title show
 
 @bp.get("/")
 def home() -> str:
-    return cached_page("shop/home.html", (CATALOG, LEDGER), _home)
+    return cached_page("shop/home.html", (CATALOG, LEDGER), _home, personal=_for_you)
 
 
 def _home() -> dict[str, Any]:
@@ -46,6 +49,14 @@ def _home() -> dict[str, Any]:
         products=catalog.popular_products(db.session()),
         total_given=ledger.total_pledged(db.session()),
     )
+
+
+def _for_you() -> dict[str, Any]:
+    """The signed-in shopper's own recommendations, outside the home page's cached blocks."""
+    if not current_user.is_authenticated:
+        return {}
+    saved = select(SavedProduct.product_id).where(SavedProduct.user_id == current_user.id)
+    return dict(for_you=recommend.for_shopper(db.session(), current_user.id, saved=saved))
 
 
 @bp.get("/products")

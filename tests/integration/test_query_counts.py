@@ -59,9 +59,9 @@ def test_the_product_page_runs_the_same_queries_for_any_product(client, session,
         client, count_queries, f"/products/{last.id}"
     )
     # product, pictures, options, the open matching funds with their ventures, the newest
-    # questions with their count, and the reviews' stored counts, a page of reviews and their
-    # photos
-    assert queries_for(client, count_queries, f"/products/{last.id}") <= 10
+    # questions with their count, the reviews' stored counts, a page of reviews and their
+    # photos, and the recommendations: the stored model, and the popular products near this one
+    assert queries_for(client, count_queries, f"/products/{last.id}") <= 12
 
 
 def test_question_pages_do_not_grow_with_the_questions(client, session, count_queries, shop):
@@ -101,6 +101,50 @@ def test_question_pages_do_not_grow_with_the_questions(client, session, count_qu
     small = [queries_for(who, count_queries, url) for who, url in pages]
     add(57)
     assert [queries_for(who, count_queries, url) for who, url in pages] == small
+
+
+def test_recommendations_cost_the_same_with_many_orders_and_products(
+    client, session, count_queries, shop
+):
+    """The product page with its recommendations, and a signed-in shopper's home page with
+    their own: the same number of queries with a small model and a large one."""
+    from storefront.models import utcnow
+    from storefront.services import recommend
+    from tests.factories import Line, make_paid_order
+    from tests.helpers import sign_up
+
+    def add(products, orders):
+        grow(session, [shop.venture, shop.other_venture], products)
+        catalogue = (
+            session.query(type(shop.product))
+            .filter(type(shop.product).stock > 0)
+            .order_by(type(shop.product).id)
+            .all()
+        )
+        for i in range(orders):
+            picks = [catalogue[(i * 7 + k * 3) % len(catalogue)] for k in range(3)]
+            venture = shop.venture if picks[0].venture_id == shop.venture.id else shop.other_venture
+            make_paid_order(
+                session, venture, [Line(p) for p in dict.fromkeys(picks)],
+                email=f"buyer{i % 9}@example.com",
+            )  # fmt: skip
+        make_paid_order(session, shop.venture, [Line(shop.product)], email="me@example.com")
+        recommend.refresh(session, utcnow())
+        session.commit()
+
+    sign_up(client, email="me@example.com")
+    add(3, 10)
+    small = [
+        queries_for(client, count_queries, url) for url in (f"/products/{shop.product.id}", "/")
+    ]
+    add(30, 120)
+    large = [
+        queries_for(client, count_queries, url) for url in (f"/products/{shop.product.id}", "/")
+    ]
+    assert small == large
+    page = client.get(f"/products/{shop.product.id}").get_data(as_text=True)
+    assert 'data-testid="bought-together"' in page
+    assert 'data-testid="for-you"' in client.get("/").get_data(as_text=True)
 
 
 def test_the_venture_page_and_a_full_cart_stay_constant(client, session, count_queries, shop):
@@ -340,7 +384,7 @@ def test_product_and_venture_pages_cost_the_same_with_few_or_many_reviews(
     for url, page in later.items():
         joined = f"{url}{'&' if '?' in url else '?'}{page}"
         assert queries_for(client, count_queries, joined) == small[url]
-    assert small[product] <= 10
+    assert small[product] <= 12
 
 
 def test_trends_and_the_market_view_stay_constant_as_searches_views_and_sales_grow(
