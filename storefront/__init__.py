@@ -174,6 +174,7 @@ def register_blueprints(app: Flask) -> None:
         orders,
         payments,
         receipts,
+        returns,
         seller,
         shop,
     )
@@ -187,6 +188,7 @@ def register_blueprints(app: Flask) -> None:
         cart,
         checkout,
         orders,
+        returns,
         receipts,
         ledger,
         log,

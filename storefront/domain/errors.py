@@ -168,6 +168,10 @@ class FulfilmentRefused(DomainError):
     """A step of an order line (prepare, ship, deliver, cancel) that cannot be taken now."""
 
 
+class ReturnRefused(DomainError):
+    """A return or exchange request, or a venture's step on one, that the rules refuse."""
+
+
 # --- operator: causes, funds, refunds, payouts ----------------------------------------------
 
 

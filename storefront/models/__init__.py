@@ -11,6 +11,7 @@ from storefront.models.log import LogCheckpoint, LogCosignature, LogLeaf, LogTil
 from storefront.models.media import ProductImage
 from storefront.models.orders import Order, OrderLine, Refund
 from storefront.models.payments import TestPaymentEvent, TestPaymentSession, WebhookEvent
+from storefront.models.returns import ReturnPhoto, ReturnRequest
 from storefront.models.sales import SalesDay, SalesItem, SalesProductDay
 from storefront.models.search import SearchTerm
 from storefront.models.ventures import Cause, Venture
@@ -37,6 +38,8 @@ __all__ = [
     "ProductImage",
     "ProductOption",
     "Refund",
+    "ReturnPhoto",
+    "ReturnRequest",
     "SalesBeforeJoining",
     "SalesDay",
     "SalesItem",

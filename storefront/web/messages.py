@@ -118,6 +118,18 @@ MESSAGES: dict[str, Message] = {
     "fulfilment.nothing_to_refund": _l(
         "The order has already been refunded in full, so there is nothing left to refund."
     ),
+    "return.kind": _l("Choose a return or an exchange."),
+    "return.reason": _l("Choose a reason from the list."),
+    "return.unknown_line": _l("Choose an item of this order."),
+    "return.not_delivered": _l("Only a delivered item can be returned or exchanged."),
+    "return.window_closed": _l(
+        "Returns and exchanges can be asked for within %(days)d days of delivery; "
+        "that time has passed for this item."
+    ),
+    "return.already_open": _l("This item already has a return or exchange request open."),
+    "return.too_many_photos": _l("Send at most %(most)d photos."),
+    "return.wrong_status": _l("That cannot be done to this request any more."),
+    "return.why": _l("Say why the request is declined."),
     # --- operator: causes, funds, refunds, payouts ---
     "cause.in_use": _l("Ventures give to this cause by default; move them first."),
     "cause.unknown": _l("Choose one of the causes in the list."),
@@ -189,6 +201,10 @@ CONFLICTS = frozenset(
         "fulfilment.no_payment",
         "fulfilment.nothing_to_refund",
         "report.sales_reported",
+        "return.not_delivered",
+        "return.window_closed",
+        "return.already_open",
+        "return.wrong_status",
     }
 )
 

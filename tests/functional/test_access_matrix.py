@@ -21,12 +21,14 @@ from storefront.models import (
     Product,
     ProductImage,
     ProductOption,
+    ReturnPhoto,
+    ReturnRequest,
     SalesBeforeJoining,
     Venture,
 )
 from storefront.services.notices import Notice
 from tests.factories import Line, make_operator, make_paid_order, make_product
-from tests.helpers import APPLICATION, PASSWORD, english, sign_in
+from tests.helpers import APPLICATION, PASSWORD, english, picture, sign_in
 
 # route -> (method, path template, form data)
 V = "/seller/ventures/{venture_id}"
@@ -82,6 +84,10 @@ ROUTES = {
     "operator.orders.search": ("GET", "/operator/orders", {}),
     "operator.orders.show": ("GET", "/operator/orders/{order_id}", {}),
     "operator.orders.refund": ("POST", "/operator/orders/{order_id}/refund", {"amount": "0"}),
+    "seller.returns.index": ("GET", V + "/returns", {}),
+    "seller.returns.show": ("GET", V + "/returns/{return_id}", {}),
+    "seller.returns.act": ("POST", V + "/returns/{return_id}/approve", {}),
+    "seller.returns.photo": ("GET", V + "/returns/{return_id}/photos/{photo_id}", {}),
     "operator.payouts.balances": ("GET", "/operator/balances", {}),
     "operator.payouts.record": (
         "POST", "/operator/payouts",
@@ -146,6 +152,7 @@ def two_ventures(client, session, shop):
             )
         owners[key] = (user, venture, product)
         paid_order(session, venture, product)
+        return_request(session, product)
         session.add(ProductOption(product_id=product.id, name="M", stock=10))
         helper = accounts.sign_up(session, f"{key}-staff@example.com", "직원", PASSWORD)
         session.add(Membership(user_id=helper.id, venture_id=venture.id, role="staff"))
@@ -169,6 +176,7 @@ def request(client, endpoint, venture_id, product_id=0):
         default=0,
     )
     line = db.session.scalar(select(OrderLine).filter_by(product_id=product_id))
+    asked = db.session.scalar(select(ReturnRequest).filter_by(order_line_id=line.id if line else 0))
     member = db.session.scalar(select(Membership).filter_by(venture_id=venture_id, role="staff"))
     url = path.format(
         member_id=member.id if member else 0,
@@ -189,6 +197,8 @@ def request(client, endpoint, venture_id, product_id=0):
         fund_id=db.session.scalar(select(MatchingFund.id).limit(1)),
         payout_id=db.session.scalar(select(Payout.id).limit(1)) or 0,
         job_id=db.session.scalar(select(Job.id).limit(1)),
+        return_id=asked.id if asked else 0,
+        photo_id=asked.photos[0].id if asked else 0,
     )
     ids = {
         "cause_id": db.session.scalar(select(Cause.id).order_by(Cause.id).limit(1)),
@@ -232,6 +242,24 @@ def unchanged(session, owners, key):
         and options == [("M", 10, True)]
         and fresh_v.default_cause_id == first_cause
     )
+
+
+def return_request(session, product):
+    """A shopper's request to return the product's line, with a photo on disk."""
+    from storefront.models import utcnow
+    from storefront.web.common import return_photos_root
+
+    line = session.scalar(select(OrderLine).filter_by(product_id=product.id))
+    asked = ReturnRequest(
+        order_id=line.order_id, order_line_id=line.id, venture_id=line.venture_id,
+        kind="return", reason="damaged", quantity=line.quantity, created_at=utcnow(),
+    )  # fmt: skip
+    session.add(asked)
+    session.flush()
+    path = return_photos_root() / f"{asked.id}" / "photo.jpg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(picture())
+    session.add(ReturnPhoto(request_id=asked.id, path=f"{asked.id}/photo.jpg"))
 
 
 def paid_order(session, venture, product):

@@ -17,10 +17,11 @@ from storefront.web.seller import (
     options,
     orders,
     pictures,
+    returns,
     staff,
     venture,
 )
 
 bp = Blueprint("seller", __name__, url_prefix="/seller")
-for area in (venture, listings, options, pictures, orders, numbers, staff, impact):
+for area in (venture, listings, options, pictures, orders, returns, numbers, staff, impact):
     bp.register_blueprint(area.bp)

@@ -187,3 +187,11 @@ class SalesBeforeForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Report it"))
+
+
+class ReturnRejectForm(FlaskForm):
+    note = TextAreaField(
+        _l("Why the request is declined (the shopper reads this)"),
+        filters=[strip],
+        validators=[DataRequired(_l("Say why the request is declined.")), Length(max=500)],
+    )
