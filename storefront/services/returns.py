@@ -126,13 +126,15 @@ def request(
         raise ReturnRefused("return.reason", field="reason")
     if len(uploads) > MAX_PHOTOS:
         raise ReturnRefused("return.too_many_photos", field="images", most=MAX_PHOTOS)
-    line = db.scalar(
-        select(OrderLine)
+    locked = db.scalar(
+        select(OrderLine.id)
         .where(OrderLine.id == line_id, OrderLine.order_id == order.id)
         .with_for_update()  # two requests for one line at once: the second waits, then sees
     )
-    if line is None:
+    if locked is None:
         raise ReturnRefused("return.unknown_line", field="line")
+    line = db.get_one(OrderLine, locked)
+    db.refresh(line)
     if line.status != "delivered" or line.delivered_at is None:
         raise ReturnRefused("return.not_delivered", field="line")
     if not may_request(line, rules, now):
