@@ -318,6 +318,7 @@ def test_another_venture_cannot_see_or_act_on_the_request(client, session, shop,
     rival = accounts.sign_up(session, "rival@example.com", "경쟁", PASSWORD)
     session.add(Membership(user_id=rival.id, venture_id=shop.other_venture.id, role="owner"))
     session.commit()
+    english(client)
     sign_in(client, email="rival@example.com")
     mine = f"/seller/ventures/{shop.other_venture.id}/returns/{found.id}"
     photo = found.photos[0].id
