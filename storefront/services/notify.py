@@ -45,6 +45,11 @@ def return_update(
     _tell_shopper(db, "return_update", order, request_id=request.id, step=step, amount=amount)
 
 
+def return_requested_to_venture(db: Session, request: ReturnRequest, email: str) -> None:
+    """Tell the venture (at its contact address, in Korean) that a shopper asked for a return."""
+    record(db, Notice("return_requested", email, "ko", {"request_id": request.id}))
+
+
 def password_reset(db: Session, user: User, token: str, locale: str) -> None:
     """Send ``user`` the reset link for ``token`` (from ``accounts.ResetTokens``)."""
     params = {"name": user.name, "token": token}

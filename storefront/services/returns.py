@@ -170,6 +170,8 @@ def request(
         db.add(ReturnPhoto(request_id=found.id, path=relative.as_posix(), created_at=now))
     db.flush()
     notify.return_update(db, order, found, "requested")
+    if line.venture.contact_email:
+        notify.return_requested_to_venture(db, found, line.venture.contact_email)
     return found
 
 

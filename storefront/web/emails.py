@@ -125,6 +125,17 @@ def return_update(params: Params) -> Email:
     }
 
 
+def return_requested(params: Params) -> Email:
+    found = db.session.get(ReturnRequest, params["request_id"])
+    if found is None:
+        raise LookupError(f"no return request {params['request_id']}")
+    url = url_for(
+        "seller.returns.show", venture_id=found.venture_id, request_id=found.id, _external=True
+    )
+    subject = gettext("A shopper asked to return or exchange %(title)s", title=found.line.title)
+    return subject, {"req": found, "url": url}
+
+
 def password_reset(params: Params) -> Email:
     url = url_for("account.reset", token=params["token"], _external=True)
     return gettext("Reset your Sangsaeng password"), {"name": params["name"], "reset_url": url}
@@ -152,6 +163,7 @@ EMAILS: dict[str, Callable[[Params], Email]] = {
     "line_cancelled": line_cancelled,
     "order_refund": order_refund,
     "return_update": return_update,
+    "return_requested": return_requested,
     "password_reset": password_reset,
     "staff_invitation": staff_invitation,
     "statement_link": statement_link,

@@ -52,6 +52,11 @@ def ask(shopper, order, line, kind="return", reason="changed_mind", photos=(), t
     )
 
 
+def shopper_mail(outbox, order):
+    """The last email sent to the shopper (the venture is told of new requests too)."""
+    return [m for m in outbox if m.to == [order.email]][-1]
+
+
 def the_request(session):
     session.expire_all()
     return session.scalars(select(ReturnRequest)).one()
@@ -71,8 +76,10 @@ def refunds_of(session, order):
     return session.scalars(select(Refund).where(Refund.order_id == order.id)).all()
 
 
-def test_a_shopper_asks_for_a_return_with_a_photo_and_follows_it(session, bought, outbox):
+def test_a_shopper_asks_for_a_return_with_a_photo_and_follows_it(session, shop, bought, outbox):
     shopper, order, line = bought
+    shop.venture.contact_email = "hello@sunshine.example"
+    session.commit()
     order_page = text(shopper.get(f"/orders/{order.number}"))
     assert "Return or exchange" in order_page
     response = ask(shopper, order, line, photos=[("box.jpg", picture())])
@@ -87,8 +94,12 @@ def test_a_shopper_asks_for_a_return_with_a_photo_and_follows_it(session, bought
     served = shopper.get(f"/orders/{order.number}/returns/{found.id}/photos/{photo.id}")
     assert served.status_code == 200 and served.mimetype == "image/jpeg"
     assert "no-store" in served.headers["Cache-Control"]
-    assert outbox[-1].to == [order.email] and "return request" in outbox[-1].subject
-    assert f"/orders/{order.number}/returns/{found.id}?token=" in outbox[-1].body
+    told = shopper_mail(outbox, order)
+    assert "return request" in told.subject
+    assert f"/orders/{order.number}/returns/{found.id}?token=" in told.body
+    # the venture is told at its contact address, with the link to its request page
+    [venture_mail] = [m for m in outbox if m.to == ["hello@sunshine.example"]]
+    assert f"/seller/ventures/{shop.venture.id}/returns/{found.id}" in venture_mail.body
     # the order page lists it, and offers no second request for the line
     order_page = text(shopper.get(f"/orders/{order.number}"))
     assert f"Return request #{found.id}" in order_page and "Return or exchange" not in order_page
@@ -169,7 +180,7 @@ def test_a_change_of_mind_return_refunds_the_goods_less_the_return_shipping(
     found = the_request(session)
     assert client.post(seller_url(shop, found, "approve")).status_code == 302
     assert the_request(session).shipping_fee == 3000
-    assert "₩3,000 is deducted" in outbox[-1].body
+    assert "₩3,000 is deducted" in shopper_mail(outbox, order).body
     response = client.post(seller_url(shop, found, "receive"))
     assert response.status_code == 302
     found = the_request(session)
@@ -196,7 +207,7 @@ def test_a_change_of_mind_return_refunds_the_goods_less_the_return_shipping(
         "the venture received your item",
         "your return is refunded",
     ]
-    assert "₩27,000 was refunded" in outbox[-1].body
+    assert "₩27,000 was refunded" in shopper_mail(outbox, order).body
     page = text(shopper.get(f"/orders/{order.number}/returns/{found.id}"))
     assert "Refunded" in page and "₩27,000 was refunded" in page
     assert "Returned and refunded" in text(shopper.get(f"/orders/{order.number}"))
@@ -244,7 +255,10 @@ def test_an_exchange_ships_a_new_item_without_a_refund(
     assert session.get(OrderLine, line.id).status == "exchanged"
     assert refunds_of(session, order) == []
     assert (net(session, line, "donation"), net(session, line, "match")) == (1500, 1500)
-    assert "6012-9999" in outbox[-1].body and "exchange has shipped" in outbox[-1].subject
+    assert (
+        "6012-9999" in shopper_mail(outbox, order).body
+        and "exchange has shipped" in shopper_mail(outbox, order).subject
+    )
     page = text(shopper.get(f"/orders/{order.number}/returns/{found.id}"))
     assert "New item shipped" in page and "6012-9999" in page
 
@@ -259,7 +273,10 @@ def test_a_declined_request_says_why_and_lets_the_shopper_ask_again(
     response = client.post(seller_url(shop, found, "reject"), data={"note": "사용 흔적이 있음"})
     assert response.status_code == 302
     assert the_request(session).status == "rejected"
-    assert "사용 흔적이 있음" in outbox[-1].body and "declined" in outbox[-1].subject
+    assert (
+        "사용 흔적이 있음" in shopper_mail(outbox, order).body
+        and "declined" in shopper_mail(outbox, order).subject
+    )
     assert client.post(seller_url(shop, found, "approve")).status_code == 409
     assert ask(shopper, order, line).status_code == 302  # no request is open any more
 
@@ -330,3 +347,22 @@ def test_another_venture_cannot_see_or_act_on_the_request(client, session, shop,
     assert the_request(session).status == "requested"
     listing = text(client.get(f"/seller/ventures/{shop.other_venture.id}/returns"))
     assert order.number not in listing and "No returns or exchanges yet." in listing
+
+
+def test_a_korean_shopper_is_told_in_korean(session, shop, outbox):
+    shopper = current_app.test_client()  # the shop speaks Korean by default
+    buy(shopper, shop.product.id, 1)
+    order = session.scalars(select(Order)).one()
+    [line] = order.lines
+    deliver(session, line, days_ago=0)
+    assert "반품·교환" in text(shopper.get(f"/orders/{order.number}"))
+    response = ask(shopper, order, line, reason="damaged")
+    assert response.status_code == 302
+    assert "요청됨" in text(shopper.get(response.headers["Location"]))
+    assert (
+        shopper_mail(outbox, order).subject
+        == f"상생 주문 {order.number}: 반품·교환 요청을 받았습니다"
+    )
+    assert "우리밀 쿠키 세트의 반품 요청을 받았습니다" in shopper_mail(outbox, order).body
+    second = ask(shopper, order, line, kind="exchange")
+    assert second.status_code == 409 and "이미 진행 중인 반품·교환 요청" in text(second)

@@ -205,12 +205,17 @@ def test_the_database_holds_one_open_request_per_line(session, shop, order):
     session.rollback()
 
 
-def test_each_step_records_one_email_for_the_shopper(session, shop, order):
+def test_each_step_records_one_email_for_the_shopper_and_the_venture_hears_of_it(
+    session, shop, order
+):
     pots, _bowl = order.lines
+    shop.venture.contact_email = "hello@venture.example"
     found = ask(session, order, pots, "changed_mind")
     walk(session, found, Provider())
-    told = [(n.kind, n.to, n.params["step"]) for n in notices.recorded(session)]
+    told = [(n.kind, n.to, n.params.get("step")) for n in notices.recorded(session)]
     email = order.email
     assert [t for t in told if t[0] == "return_update"] == [
         ("return_update", email, step) for step in ("requested", "approved", "received", "refunded")
     ]
+    venture = shop.venture.contact_email
+    assert [t[:2] for t in told if t[0] == "return_requested"] == [("return_requested", venture)]
