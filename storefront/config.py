@@ -213,10 +213,16 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         # /trends: a search term shows once this many distinct visitors searched it in one day
         "TRENDS_MIN_PEOPLE": _int(env, "TRENDS_MIN_PEOPLE", 5),
         "TRENDS_MAX_TERMS_A_DAY": _int(env, "TRENDS_MAX_TERMS_A_DAY", 5000),
+        # Returns and exchanges (docs/returns.md): asked for within this many days of delivery
+        # (the 7 days of 청약철회), and the return shipping a change of mind pays per request.
+        "RETURN_WINDOW_DAYS": _int(env, "RETURN_WINDOW_DAYS", 7),
+        "RETURN_SHIPPING_FEE": _int(env, "RETURN_SHIPPING_FEE", 3000),
         # Files
         "MEDIA_ROOT": env.get("MEDIA_ROOT") or str(instance / "media"),
         # Payout proofs: kept apart from /media and served by their own route.
         "PAYOUT_PROOFS_ROOT": env.get("PAYOUT_PROOFS_ROOT") or str(instance / "receipts"),
+        # Photos sent with return requests: private, served only to the shopper and the venture.
+        "RETURN_PHOTOS_ROOT": env.get("RETURN_PHOTOS_ROOT") or "",  # default: MEDIA_ROOT/../returns
         # Mail (Flask-Mailman: console, file, smtp, locmem)
         "MAIL_BACKEND": mail_backend,
         "MAIL_FILE_PATH": env.get("MAIL_FILE_PATH") or str(instance / "outbox"),

@@ -12,7 +12,7 @@ hashes as they are: its append-only triggers are dropped first and added again a
 as in 0016.
 
 Revision ID: 0028_order_gift
-Revises: 0026_questions
+Revises: 0027_returns
 Create Date: 2026-12-02 07:00:00
 
 """
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0028_order_gift"
-down_revision = "0026_questions"
+down_revision = "0027_returns"
 branch_labels = None
 depends_on = None
 

@@ -191,6 +191,10 @@ class ReviewRefused(DomainError):
     delivered, a second review, stars or text out of range, too many photos)."""
 
 
+class ReturnRefused(DomainError):
+    """A return or exchange request, or a venture's step on one, that the rules refuse."""
+
+
 # --- operator: causes, funds, refunds, payouts ----------------------------------------------
 
 

@@ -14,6 +14,7 @@ from storefront.models.orders import Order, OrderLine, Refund
 from storefront.models.payments import TestPaymentEvent, TestPaymentSession, WebhookEvent
 from storefront.models.questions import Question
 from storefront.models.recommend import Recommendation
+from storefront.models.returns import ReturnPhoto, ReturnRequest
 from storefront.models.reviews import Review, ReviewPhoto, ReviewReport, ReviewStats
 from storefront.models.sales import SalesDay, SalesItem, SalesProductDay
 from storefront.models.search import SearchTerm
@@ -46,6 +47,8 @@ __all__ = [
     "Question",
     "Recommendation",
     "Refund",
+    "ReturnPhoto",
+    "ReturnRequest",
     "Review",
     "ReviewPhoto",
     "ReviewReport",

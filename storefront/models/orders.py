@@ -81,7 +81,9 @@ class Order(Base):
         return self.lines[0].cause
 
 
-LINE_STATUSES = ("new", "paid", "preparing", "shipped", "delivered", "cancelled")
+LINE_STATUSES = (
+    "new", "paid", "preparing", "shipped", "delivered", "cancelled", "returned", "exchanged",
+)  # fmt: skip
 
 
 class OrderLine(Base):
@@ -143,7 +145,8 @@ class Refund(Base):
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint(
-            "reason IN ('line_cancelled', 'out_of_stock', 'operator', 'external')", name="reason"
+            "reason IN ('line_cancelled', 'out_of_stock', 'operator', 'external', 'return')",
+            name="reason",
         ),
     )
 

@@ -364,6 +364,31 @@ def reverse_line(db: Session, line: OrderLine, refund: Refund, now: datetime) ->
     return reversals
 
 
+def reverse_line_share(
+    db: Session, line: OrderLine, refund: Refund, line_value: int, now: datetime
+) -> list[LedgerEntry]:
+    """Reverse the share of one line's pledges that a refund of part of its value gives back.
+
+    Like ``reverse_share`` but for one line: a refund of ``r`` of the line's ``line_value``
+    reverses ``left x r / line_value`` of what is left of each of its donations and matches,
+    rounded down (the rounding keeps the cause's pledge); a refund of the whole value
+    reverses all of it. A return whose refund keeps back the return shipping keeps that
+    share of the donation. Matches go back to their funds. Never edits an entry.
+    """
+    if refund.amount <= 0 or line_value <= 0:
+        return []
+    full = refund.amount >= line_value
+    why = "line returned" if full else f"line returned, {refund.amount} of {line_value} refunded"
+    reversals = []
+    for entry, left in _open_pledges(db, LedgerEntry.order_line_id == line.id):
+        amount = left if full else left * refund.amount // line_value
+        if amount > 0:
+            reversals.append(_reversal(entry, amount, refund, why, now))
+    append(db, reversals)
+    funds.give_back(db, reversals)
+    return reversals
+
+
 def reverse_share(
     db: Session, order: Order, refund: Refund, refundable_before: int, now: datetime
 ) -> list[LedgerEntry]:

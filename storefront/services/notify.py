@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from storefront.domain.receipts import StatementPeriod
-from storefront.models import Order, OrderLine, Question, User
+from storefront.models import Order, OrderLine, Question, ReturnRequest, User
 from storefront.services.notices import Notice, record
 
 
@@ -35,6 +35,19 @@ def line_cancelled(db: Session, order: Order, line: OrderLine, amount: int) -> N
 
 def order_refund(db: Session, order: Order, amount: int, left: int) -> None:
     _tell_shopper(db, "order_refund", order, amount=amount, left=left)
+
+
+def return_update(
+    db: Session, order: Order, request: ReturnRequest, step: str, amount: int = 0
+) -> None:
+    """Tell the shopper a return or exchange took ``step`` (requested, approved, rejected,
+    received, refunded, reshipped); ``amount`` is what a refund gave back."""
+    _tell_shopper(db, "return_update", order, request_id=request.id, step=step, amount=amount)
+
+
+def return_requested_to_venture(db: Session, request: ReturnRequest, email: str) -> None:
+    """Tell the venture (at its contact address, in Korean) that a shopper asked for a return."""
+    record(db, Notice("return_requested", email, "ko", {"request_id": request.id}))
 
 
 def password_reset(db: Session, user: User, token: str, locale: str) -> None:

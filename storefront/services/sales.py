@@ -29,7 +29,8 @@ from storefront.models import Order, OrderLine, SalesDay, SalesItem, SalesProduc
 
 SOLD = ("paid", "refunded")  # orders whose lines count once not cancelled
 # A line stays "new" when its payment was refunded on arrival: nothing was sold.
-SOLD_LINES = ("paid", "preparing", "shipped", "delivered")
+# A returned line sold nothing in the end; an exchanged one is still sold (services/returns.py).
+SOLD_LINES = ("paid", "preparing", "shipped", "delivered", "exchanged")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from storefront.domain.pricing import Quote
 from storefront.extensions import db
 from storefront.models import MatchingFund, utcnow
 from storefront.payments import PaymentProvider
-from storefront.services import funds
+from storefront.services import funds, returns
 from storefront.services.cart import Cart, CartLine
 from storefront.services.checkout import ShopRules, quote_lines
 from storefront.services.pagination import PageRequest
@@ -61,3 +61,14 @@ def load_cart() -> Cart:
 
 def save_cart(cart: Cart) -> None:
     session["cart"] = cart.to_session()
+
+
+def return_photos_root() -> Path:
+    """Where the photos sent with return requests are kept: apart from /media, never public."""
+    configured = current_app.config.get("RETURN_PHOTOS_ROOT") or ""
+    return Path(configured) if configured else media_root().parent / "returns"
+
+
+def return_rules() -> returns.Rules:
+    config = current_app.config
+    return returns.Rules(config["RETURN_WINDOW_DAYS"], config["RETURN_SHIPPING_FEE"])

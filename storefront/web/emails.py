@@ -13,12 +13,13 @@ from typing import Any
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from flask_mailman import EmailMultiAlternatives
 from sqlalchemy import select
 
 from storefront.domain.receipts import StatementPeriod
 from storefront.extensions import db
-from storefront.models import Order, OrderLine, Product, Question
+from storefront.models import Order, OrderLine, Product, Question, ReturnRequest
 from storefront.services.notices import Notice, Param
 from storefront.services.wishlist import AlertTokens
 
@@ -91,6 +92,51 @@ def order_refund(params: Params) -> Email:
     return subject, {**_order(params), "amount": params["amount"], "left": params["left"]}
 
 
+RETURN_SUBJECTS = {
+    "requested": _l("Sangsaeng order %(number)s: we received your return request"),
+    "approved": _l("Sangsaeng order %(number)s: your return request is approved"),
+    "rejected": _l("Sangsaeng order %(number)s: your return request was declined"),
+    "received": _l("Sangsaeng order %(number)s: the venture received your item"),
+    "refunded": _l("Sangsaeng order %(number)s: your return is refunded"),
+    "reshipped": _l("Sangsaeng order %(number)s: your exchange has shipped"),
+}
+
+
+def return_update(params: Params) -> Email:
+    context = _order(params)
+    order = context["order"]
+    found = db.session.get(ReturnRequest, params["request_id"])
+    if found is None or found.order_id != order.id:
+        raise LookupError(f"no return request {params['request_id']} in order {order.number}")
+    step = str(params["step"])
+    subject = str(RETURN_SUBJECTS[step]) % {"number": order.number}
+    url = url_for(
+        "returns.show",
+        number=order.number,
+        request_id=found.id,
+        token=order.access_token,
+        _external=True,
+    )
+    return subject, {
+        **context,
+        "req": found,
+        "step": step,
+        "amount": params.get("amount") or 0,
+        "request_url": url,
+    }
+
+
+def return_requested(params: Params) -> Email:
+    found = db.session.get(ReturnRequest, params["request_id"])
+    if found is None:
+        raise LookupError(f"no return request {params['request_id']}")
+    url = url_for(
+        "seller.returns.show", venture_id=found.venture_id, request_id=found.id, _external=True
+    )
+    subject = gettext("A shopper asked to return or exchange %(title)s", title=found.line.title)
+    return subject, {"req": found, "url": url}
+
+
 def password_reset(params: Params) -> Email:
     url = url_for("account.reset", token=params["token"], _external=True)
     return gettext("Reset your Sangsaeng password"), {"name": params["name"], "reset_url": url}
@@ -152,6 +198,8 @@ EMAILS: dict[str, Callable[[Params], Email]] = {
     "line_shipped": line_shipped,
     "line_cancelled": line_cancelled,
     "order_refund": order_refund,
+    "return_update": return_update,
+    "return_requested": return_requested,
     "password_reset": password_reset,
     "staff_invitation": staff_invitation,
     "email_verification": email_verification,

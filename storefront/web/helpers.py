@@ -71,6 +71,7 @@ REFUND_REASON_LABELS = {
     "out_of_stock": _l("Sold out before the payment arrived"),
     "operator": _l("Refunded by the shop"),
     "external": _l("Refunded outside the shop"),
+    "return": _l("Returned by the shopper"),
 }
 LINE_STATUS_LABELS = {
     "new": _l("Waiting for payment"),
@@ -79,6 +80,24 @@ LINE_STATUS_LABELS = {
     "shipped": _l("Shipped"),
     "delivered": _l("Delivered"),
     "cancelled": _l("Cancelled and refunded"),
+    "returned": _l("Returned and refunded"),
+    "exchanged": _l("Exchanged"),
+}
+RETURN_KIND_LABELS = {"return": _l("Return"), "exchange": _l("Exchange")}
+RETURN_REASON_LABELS = {
+    "damaged": _l("Arrived damaged or faulty"),
+    "wrong_item": _l("A different item arrived"),
+    "not_as_described": _l("Not as described"),
+    "changed_mind": _l("Changed my mind"),
+    "ordered_by_mistake": _l("Ordered by mistake"),
+}
+RETURN_STEP_LABELS = {
+    "requested": _l("Requested"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "received": _l("Item received by the venture"),
+    "refunded": _l("Refunded"),
+    "reshipped": _l("New item shipped"),
 }
 CARRIER_LABELS = {
     "cj": _l("CJ Logistics"),
@@ -227,6 +246,9 @@ def label_sets() -> dict[str, dict[str, Any]]:
         GRAIN_LABELS=GRAIN_LABELS,
         VULNERABLE_GROUP_LABELS=VULNERABLE_GROUP_LABELS,
         CARRIER_LABELS=CARRIER_LABELS,
+        RETURN_KIND_LABELS=RETURN_KIND_LABELS,
+        RETURN_REASON_LABELS=RETURN_REASON_LABELS,
+        RETURN_STEP_LABELS=RETURN_STEP_LABELS,
     )
 
 

@@ -140,6 +140,18 @@ MESSAGES: dict[str, Message] = {
     "review.reply": _l("Write a reply of at most %(high)d characters."),
     "review.already_replied": _l("This review already has a reply."),
     "review.report_reason": _l("Choose a reason from the list."),
+    "return.kind": _l("Choose a return or an exchange."),
+    "return.reason": _l("Choose a reason from the list."),
+    "return.unknown_line": _l("Choose an item of this order."),
+    "return.not_delivered": _l("Only a delivered item can be returned or exchanged."),
+    "return.window_closed": _l(
+        "Returns and exchanges can be asked for within %(days)d days of delivery; "
+        "that time has passed for this item."
+    ),
+    "return.already_open": _l("This item already has a return or exchange request open."),
+    "return.too_many_photos": _l("Send at most %(most)d photos."),
+    "return.wrong_status": _l("That cannot be done to this request any more."),
+    "return.why": _l("Say why the request is declined."),
     # --- operator: causes, funds, refunds, payouts ---
     "cause.in_use": _l("Ventures give to this cause by default; move them first."),
     "cause.unknown": _l("Choose one of the causes in the list."),
@@ -221,6 +233,10 @@ CONFLICTS = frozenset(
         "review.not_delivered",
         "review.already_written",
         "review.already_replied",
+        "return.not_delivered",
+        "return.window_closed",
+        "return.already_open",
+        "return.wrong_status",
     }
 )
 

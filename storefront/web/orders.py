@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -10,9 +12,10 @@ from werkzeug.wrappers import Response
 from storefront.domain.order_numbers import normalise
 from storefront.domain.receipts import net_of
 from storefront.extensions import db, limiter
-from storefront.models import Order, Refund
-from storefront.services import ledger, reviews
+from storefront.models import Order, Refund, utcnow
+from storefront.services import ledger, returns, reviews
 from storefront.web import access
+from storefront.web.common import return_rules
 from storefront.web.forms import EmptyForm, LookupForm
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
@@ -34,7 +37,21 @@ def show(number: str) -> str:
         net_gift=net.gift,
         cancel_form=EmptyForm(),
         reviewed=reviews.reviewed_lines(db.session(), order.id),
+        **_returns_of(order),
     )
+
+
+def _returns_of(order: Order) -> dict[str, Any]:
+    """The order's return requests, and the lines that may still be returned or exchanged."""
+    found = returns.of_order(db.session(), order.id)
+    asked = {r.order_line_id for r in found if r.is_open}
+    rules, now = return_rules(), utcnow()
+    returnable = {
+        line.id
+        for line in order.lines
+        if returns.may_request(line, rules, now) and line.id not in asked
+    }
+    return {"return_requests": found, "returnable": returnable}
 
 
 @bp.route("/lookup", methods=["GET", "POST"])

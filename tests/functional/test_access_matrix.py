@@ -22,13 +22,15 @@ from storefront.models import (
     ProductImage,
     ProductOption,
     Question,
+    ReturnPhoto,
+    ReturnRequest,
     Review,
     SalesBeforeJoining,
     Venture,
 )
 from storefront.services.notices import Notice
 from tests.factories import Line, make_operator, make_paid_order, make_product
-from tests.helpers import APPLICATION, PASSWORD, english, sign_in
+from tests.helpers import APPLICATION, PASSWORD, english, picture, sign_in
 
 # route -> (method, path template, form data)
 V = "/seller/ventures/{venture_id}"
@@ -85,6 +87,10 @@ ROUTES = {
     "operator.orders.search": ("GET", "/operator/orders", {}),
     "operator.orders.show": ("GET", "/operator/orders/{order_id}", {}),
     "operator.orders.refund": ("POST", "/operator/orders/{order_id}/refund", {"amount": "0"}),
+    "seller.returns.index": ("GET", V + "/returns", {}),
+    "seller.returns.show": ("GET", V + "/returns/{return_id}", {}),
+    "seller.returns.act": ("POST", V + "/returns/{return_id}/approve", {}),
+    "seller.returns.photo": ("GET", V + "/returns/{return_id}/photos/{photo_id}", {}),
     "operator.payouts.balances": ("GET", "/operator/balances", {}),
     "operator.payouts.record": (
         "POST", "/operator/payouts",
@@ -168,6 +174,7 @@ def two_ventures(client, session, shop):
                 rating=5, body="좋은 상품입니다. 추천해요.", author="구**",
             )
         )  # fmt: skip
+        return_request(session, product)
         session.add(ProductOption(product_id=product.id, name="M", stock=10))
         helper = accounts.sign_up(session, f"{key}-staff@example.com", "직원", PASSWORD)
         session.add(Membership(user_id=helper.id, venture_id=venture.id, role="staff"))
@@ -194,6 +201,7 @@ def request(client, endpoint, venture_id, product_id=0):
         default=0,
     )
     line = db.session.scalar(select(OrderLine).filter_by(product_id=product_id))
+    asked = db.session.scalar(select(ReturnRequest).filter_by(order_line_id=line.id if line else 0))
     member = db.session.scalar(select(Membership).filter_by(venture_id=venture_id, role="staff"))
     url = path.format(
         member_id=member.id if member else 0,
@@ -224,6 +232,8 @@ def request(client, endpoint, venture_id, product_id=0):
             if product_id
             else select(Review.id).order_by(Review.id).limit(1)
         ),
+        return_id=asked.id if asked else 0,
+        photo_id=asked.photos[0].id if asked else 0,
     )
     ids = {
         "cause_id": db.session.scalar(select(Cause.id).order_by(Cause.id).limit(1)),
@@ -271,6 +281,24 @@ def unchanged(session, owners, key):
         and (question.answer, question.hidden) == (None, False)
         and (review.reply, review.hidden) == (None, False)
     )
+
+
+def return_request(session, product):
+    """A shopper's request to return the product's line, with a photo on disk."""
+    from storefront.models import utcnow
+    from storefront.web.common import return_photos_root
+
+    line = session.scalar(select(OrderLine).filter_by(product_id=product.id))
+    asked = ReturnRequest(
+        order_id=line.order_id, order_line_id=line.id, venture_id=line.venture_id,
+        kind="return", reason="damaged", quantity=line.quantity, created_at=utcnow(),
+    )  # fmt: skip
+    session.add(asked)
+    session.flush()
+    path = return_photos_root() / f"{asked.id}" / "photo.jpg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(picture())
+    session.add(ReturnPhoto(request_id=asked.id, path=f"{asked.id}/photo.jpg"))
 
 
 def paid_order(session, venture, product):

@@ -200,18 +200,26 @@ def test_public_and_seller_pages_cost_the_same_with_many_products_orders_and_ent
     client, session, count_queries, shop, owner
 ):
     """Home, the catalogue (first and a later page), /ledger (first and a later page),
-    /impact, a venture page, and the seller's overview, orders and numbers: the same
+    /impact, a venture page, and the seller's overview, orders, returns and numbers: the same
     number of queries with a few rows and with many."""
-    from storefront.models import utcnow
+    from storefront.models import ReturnPhoto, ReturnRequest, utcnow
     from tests.factories import Line, make_paid_order
 
     def add(products, orders):
         grow(session, [shop.venture, shop.other_venture], products)
         for i in range(orders):
-            make_paid_order(
+            order = make_paid_order(
                 session, shop.venture, [Line(shop.product)], email=f"buyer{i % 7}@example.com",
                 when=utcnow(),
             )  # fmt: skip
+            if i % 3 == 0:  # a return request on every third order, with a photo
+                asked = ReturnRequest(
+                    order_id=order.id, order_line_id=order.lines[0].id, venture_id=v,
+                    kind="return", reason="damaged", quantity=1, created_at=utcnow(),
+                )  # fmt: skip
+                session.add(asked)
+                session.flush()
+                session.add(ReturnPhoto(request_id=asked.id, path=f"{asked.id}/p.jpg"))
         session.commit()
 
     v = shop.venture.id
@@ -224,6 +232,7 @@ def test_public_and_seller_pages_cost_the_same_with_many_products_orders_and_ent
         "/ledger",
         f"/seller/ventures/{v}",
         f"/seller/ventures/{v}/orders",
+        f"/seller/ventures/{v}/returns",
         f"/seller/ventures/{v}/numbers?grain=day",
         f"/seller/ventures/{v}/numbers?grain=month",
     ]

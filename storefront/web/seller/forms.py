@@ -199,3 +199,11 @@ class ReplyForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Reply"))
+
+
+class ReturnRejectForm(FlaskForm):
+    note = TextAreaField(
+        _l("Why the request is declined (the shopper reads this)"),
+        filters=[strip],
+        validators=[DataRequired(_l("Say why the request is declined.")), Length(max=500)],
+    )

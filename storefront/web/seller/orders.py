@@ -12,7 +12,7 @@ from storefront.domain.errors import FulfilmentRefused
 from storefront.extensions import db
 from storefront.models import OrderLine, Venture, utcnow
 from storefront.payments import PaymentError
-from storefront.services import fulfilment
+from storefront.services import fulfilment, returns
 from storefront.web.common import page_request, provider
 from storefront.web.forms import EmptyForm
 from storefront.web.guards import membership_or_404
@@ -50,6 +50,9 @@ def _order_page(venture: Venture, order_id: int) -> str:
         lines=lines,
         ship_form=_ship_form(),
         action_form=EmptyForm(),
+        return_requests=[
+            r for r in returns.of_order(db.session(), order.id) if r.venture_id == venture.id
+        ],
     )
 
 
