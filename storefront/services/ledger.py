@@ -380,7 +380,10 @@ def reverse_line_share(
     full = refund.amount >= line_value
     why = "line returned" if full else f"line returned, {refund.amount} of {line_value} refunded"
     reversals = []
-    for entry, left in _open_pledges(db, LedgerEntry.order_line_id == line.id):
+    # The line's donations and matches only: a shopper's gift rides on the order's first line
+    # but is not part of any line's value, and a return gives none of it back.
+    pledges = _open_pledges(db, LedgerEntry.order_line_id == line.id, ("donation", "match"))
+    for entry, left in pledges:
         amount = left if full else left * refund.amount // line_value
         if amount > 0:
             reversals.append(_reversal(entry, amount, refund, why, now))

@@ -35,6 +35,7 @@ from storefront.services.images import ImageRefused, Upload, picture_bytes
 MAX_PROOF_BYTES = 5 * 1024 * 1024
 PLEDGES = PLEDGE_KINDS  # a cause is owed its donations, matches and shoppers' gifts
 REVERSALS = tuple(f"{kind}_reversal" for kind in PLEDGE_KINDS)
+VENTURE_KINDS = ("donation", "match", "donation_reversal", "match_reversal")
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,9 @@ def _named(shares: dict[int, tuple[int, int, int]], names: dict[int, str]) -> li
 
 def venture_balances(db: Session, totals: _CauseTotals | None = None) -> list[Balance]:
     totals = totals or _CauseTotals.read(db)
-    sums = _pledge_sums(db, LedgerSum.venture_id, LedgerSum.cause_id)
+    # A shopper's gift is not the venture's giving: its entry names the order's first line's
+    # venture only because every entry names one (docs/ledger.md).
+    sums = _pledge_sums(db, LedgerSum.venture_id, LedgerSum.cause_id, kinds=VENTURE_KINDS)
     names = dict(db.execute(select(Venture.id, Venture.name)).all())
     return _named(_shares(totals, sums), names)
 

@@ -279,7 +279,25 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return fallback
+    # Browsers read a backslash as a slash ("/" then a backslash then "evil.example" leads to
+    # evil.example); no path of ours has a backslash or a control character.
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return fallback
     return target
+
+
+def link_args(*dropped: str) -> dict[str, Any]:
+    """This page's path and query arguments, to build a link to another page of the same
+    list: without ``dropped``, without ``endpoint`` and ``_``-prefixed names (``url_for``'s
+    own: ``?_external=1`` must not change a link, ``?endpoint=x`` must not break it), and with
+    the path's arguments winning over a query argument of the same name."""
+    args = {
+        key: value
+        for key, value in request.args.items()
+        if key not in dropped and key != "endpoint" and not key.startswith("_")
+    }
+    args.update(request.view_args or {})
+    return args
 
 
 class IdConverter(IntegerConverter):
@@ -299,7 +317,7 @@ def init_app(app: Flask) -> None:
         stored_html=stored_html,
         phone=phone,
     )
-    app.jinja_env.globals.update(label_sets(), owns=owns, url_for=link)
+    app.jinja_env.globals.update(label_sets(), owns=owns, url_for=link, link_args=link_args)
 
     @app.context_processor
     def shop_globals() -> dict[str, Any]:

@@ -41,7 +41,8 @@ bp = Blueprint("returns", __name__, url_prefix="/orders/<number>/returns")
 
 
 class ReturnForm(FlaskForm):
-    line = SelectField(_l("Item"), coerce=int, choices=[], validate_choice=False)
+    # Only the order's returnable lines are choices: anything else (a huge number too) is refused.
+    line = SelectField(_l("Item"), coerce=int, choices=[], validate_choice=True)
     kind = RadioField(
         _l("What would you like?"),
         choices=[],

@@ -243,7 +243,7 @@ def test_the_job_scheduler_releases_lapsed_holds_every_minute_not_a_request(
     session.commit()
     queue = app.extensions["jobs"]
     periodic = {task.name for task in queue.huey.read_periodic(utcnow())}
-    assert periodic == {"expire_holds", "relay", "log_checkpoint", "recommend"}
+    assert periodic == {"expire_holds", "relay", "log_checkpoint", "recommend", "fold_trends"}
     queue.drain(periodic=True)
     assert only_order(session).status == "expired" and stock_of(session, shop.last_one) == 1
 

@@ -17,10 +17,11 @@ from storefront.web.seller.forms import ReplyForm
 
 bp = Blueprint("reviews", __name__, url_prefix="/ventures/<id:venture_id>/reviews")
 PER_PAGE = 20
+MAX_PAGE = 10_000  # an offset any database takes: past the reviews, just an empty page
 
 
 def _list_page(venture: Venture, form: ReplyForm, status: int = 200) -> tuple[str, int]:
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     found = reviews.of_venture(db.session(), venture.id, page, PER_PAGE)
     items = found[:PER_PAGE]
     return render_template(
