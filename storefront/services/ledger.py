@@ -351,7 +351,8 @@ def reverse_line(db: Session, line: OrderLine, refund: Refund, now: datetime) ->
     Each reversal names the entry it corrects and carries what is left of its amount (after
     any earlier partial refund) negated, so the line's net pledge falls to exactly zero.
     Matches go back to their funds. The shopper's gift, written on the order's first line,
-    stays: a cancelled line refunds its goods, not the gift. Never edits an entry.
+    stays: a cancelled line refunds its goods, not the gift (unless it was the order's last
+    line: see ``reverse_gift``). Never edits an entry.
     """
     open_ = _open_pledges(db, LedgerEntry.order_line_id == line.id, ("donation", "match"))
     reversals = [
@@ -361,6 +362,25 @@ def reverse_line(db: Session, line: OrderLine, refund: Refund, now: datetime) ->
     ]
     append(db, reversals)
     funds.give_back(db, reversals)
+    return reversals
+
+
+def reverse_gift(db: Session, order: Order, refund: Refund, now: datetime) -> list[LedgerEntry]:
+    """Add entries that cancel what is left of the order's gift, when a line cancellation
+    gives back the last of the order (``fulfilment.cancel_line``).
+
+    Like ``reverse_line``: each reversal names the gift entry and carries what is left of it
+    (after any earlier partial refund) negated, so the gift's net falls to exactly zero; a
+    second call finds nothing left and adds nothing. No fund matched a gift, so none gets
+    money back. Never edits an entry.
+    """
+    open_ = _open_pledges(db, LedgerEntry.order_id == order.id, ("gift",))
+    reversals = [
+        _reversal(entry, left, refund, "every line cancelled and refunded", now)
+        for entry, left in open_
+        if left > 0
+    ]
+    append(db, reversals)
     return reversals
 
 
