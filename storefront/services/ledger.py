@@ -425,6 +425,11 @@ class Total:
     def amount(self) -> int:
         return self.donation + self.match + self.gift
 
+    @property
+    def through_sales(self) -> int:
+        """What the ventures' sales gave: their donations and the matches, not the gifts."""
+        return self.donation + self.match
+
 
 def _sum_of(kind: str) -> Any:
     """Net sum of a kind: its entries plus their reversals (which are negative)."""
@@ -463,6 +468,16 @@ def totals_by_month(db: Session, limit: int = 24) -> list[Total]:
     month = LedgerSum.month
     stmt = select(month.label("month"), month.label("key")).group_by(month)
     return _totals(db, stmt, month.desc(), limit)
+
+
+# The kinds that are giving through the ventures' sales (a shopper's own gift is not).
+THROUGH_SALES = ("donation", "donation_reversal", "match", "match_reversal")
+
+
+def pledged_totals(db: Session) -> Total:
+    """The whole ledger's net donations, matches and shoppers' gifts (one query)."""
+    row = db.execute(select(_sum_of("donation"), _sum_of("match"), _sum_of("gift"))).one()
+    return Total("", "", int(row[0]), int(row[1]), int(row[2]))
 
 
 def given_by_venture(db: Session, venture_id: int) -> tuple[int, int]:

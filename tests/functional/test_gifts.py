@@ -428,3 +428,17 @@ def test_stripe_charges_the_gift_as_a_line_of_the_same_checkout(make_app, sessio
         ("match", 750),
         ("gift", 5000),
     ]
+
+
+def test_impact_and_home_show_gifts_apart_from_what_the_ventures_sales_gave(
+    client, session, shop, gave
+):
+    # ₩1,500 given and ₩1,500 matched through the sale, and the shopper's own ₩5,000
+    home = text(client.get("/"))
+    assert cell(home, "total-given") == "₩3,000"
+    assert "and shoppers gave ₩5,000 of their own" in home
+    page = text(client.get("/impact"))
+    assert cell(page, "kpi-donated") == "₩3,000" and cell(page, "kpi-gifts") == "₩5,000"
+    venture = text(client.get(f"/ventures/{shop.venture.slug}"))
+    assert cell(venture, "venture-given") == "₩1,500"
+    assert "₩8,000" in text(client.get("/ledger"))  # the ledger itself counts everything
