@@ -145,6 +145,7 @@ def make_paid_order(
     number: str | None = None,
     record: bool = True,
     fund: MatchingFund | None = None,
+    gift: int = 0,
 ) -> Any:
     """A paid order built directly, with its ledger entries recorded at ``when``.
 
@@ -202,7 +203,8 @@ def make_paid_order(
         currency="KRW",
         goods_total=goods_total,
         shipping_total=shipping_total,
-        total=goods_total + shipping_total,
+        gift_amount=gift,
+        total=goods_total + shipping_total + gift,
         donation_total=sum(line.donation_amount for line in built),
         match_total=sum(line.match_wanted for line in built),
         payment_provider="test",

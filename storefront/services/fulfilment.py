@@ -122,7 +122,11 @@ def cancel_line(db: Session, provider: PaymentProvider, line: OrderLine, now: da
     """Cancel a line that has not shipped: refund it, reverse its donation, restock it.
 
     The refund covers the line's goods and, when it is the venture's last line still active
-    in the order, the venture's shipping fee too.
+    in the order, the venture's shipping fee too. When it is the last line still active in
+    the whole order, the same refund also gives back the shopper's gift, recorded as a
+    refund of its own (no line, so no venture's statement counts it), and the gift's pledge
+    is reversed: a shopper whose whole order was cancelled gets all of their money back.
+    Returns the line's refund.
     """
     order = line.order
     if not order.payment_intent_id:
@@ -151,25 +155,31 @@ def cancel_line(db: Session, provider: PaymentProvider, line: OrderLine, now: da
             )
             or 0
         )
+    still_active = db.scalar(
+        select(func.count())
+        .select_from(OrderLine)
+        .where(OrderLine.order_id == order.id, OrderLine.status != "cancelled")
+    )
+    gift = 0 if still_active else order.gift_amount
     # An earlier partial refund may have given some of it back already.
-    amount = min(line.goods_amount + shipping, refunds.refundable(db, order))
+    amount = min(line.goods_amount + shipping + gift, refunds.refundable(db, order))
     if amount <= 0:
         raise FulfilmentRefused("fulfilment.nothing_to_refund")
     result = provider.refund(order.payment_intent_id, amount, f"sangsaeng-refund-line-{line.id}")
     if result.status in ("failed", "canceled"):
         raise PaymentError(f"refund {result.id} {result.status}")
-    refund = Refund(
-        order_id=order.id,
-        order_line_id=line.id,
-        amount=result.amount,
-        currency=order.currency,
-        reason="line_cancelled",
-        provider_ref=result.id,
-        created_at=now,
-    )
-    db.add(refund)
+    # The line's part names the line (the venture's statement counts it); the gift's part,
+    # if any, names none. One payment refund, two rows with the provider's reference.
+    line_part = min(line.goods_amount + shipping, result.amount)
+    refund = _refund(order, result.id, line_part, now, line_id=line.id)
+    gift_refund = None
+    if result.amount > line_part:
+        gift_refund = _refund(order, result.id, result.amount - line_part, now, note=GIFT_NOTE)
+    db.add_all([refund, *([gift_refund] if gift_refund else [])])
     db.flush()
     ledger.reverse_line(db, line, refund, now)
+    if not still_active:  # nothing of the order is left, so nothing of its gift either
+        ledger.reverse_gift(db, order, gift_refund or refund, now)
     stock.give_back(db, stock.wants_of([line]))
     db.execute(
         update(Product)
@@ -177,13 +187,32 @@ def cancel_line(db: Session, provider: PaymentProvider, line: OrderLine, now: da
         .values(units_sold=Product.units_sold - line.quantity)
         .execution_options(synchronize_session=False)
     )
-    still_active = db.scalar(
-        select(func.count())
-        .select_from(OrderLine)
-        .where(OrderLine.order_id == order.id, OrderLine.status != "cancelled")
-    )
     if not still_active:
         order.status = "refunded"
         order.status_note = "every line cancelled"
-    notify.line_cancelled(db, order, line, refund.amount)
+    gift_back = gift_refund.amount if gift_refund else 0
+    notify.line_cancelled(db, order, line, result.amount, gift_back)
     return refund
+
+
+GIFT_NOTE = "the shopper's gift: every line of the order cancelled"
+
+
+def _refund(
+    order: Order,
+    provider_ref: str,
+    amount: int,
+    now: datetime,
+    line_id: int | None = None,
+    note: str = "",
+) -> Refund:
+    return Refund(
+        order_id=order.id,
+        order_line_id=line_id,
+        amount=amount,
+        currency=order.currency,
+        reason="line_cancelled",
+        provider_ref=provider_ref,
+        note=note,
+        created_at=now,
+    )

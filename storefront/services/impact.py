@@ -67,8 +67,9 @@ class Impact:
     jobs_now: int
     jobs_by_group: dict[str, int]
     jobs_ventures: int
-    donated: int
+    donated: int  # through the ventures' sales: donations and matches, net of refunds
     paid_out: int
+    gifts: int = 0  # shoppers' own gifts at checkout, net of refunds, shown apart
     donations_by_month: list[tuple[date, int]] = field(default_factory=list)
     ventures_by_month: list[tuple[date, int]] = field(default_factory=list)
     jobs_by_quarter: list[QuarterJobs] = field(default_factory=list)
@@ -156,11 +157,16 @@ def _jobs(db: Session, first: Quarter, last: Quarter) -> tuple[dict[str, int], i
 
 
 def _donations_by_month(db: Session, window: Window) -> list[tuple[date, int]]:
-    """Net donations and matches per Seoul month, from the ledger's running totals."""
+    """Net donations and matches per Seoul month, from the ledger's running totals (shoppers'
+    own gifts are not giving through the ventures' sales and are left out)."""
     months = [start.strftime("%Y-%m") for start in window.starts]
     rows = db.execute(
         select(LedgerSum.month, func.sum(LedgerSum.amount))
-        .where(LedgerSum.month >= months[0], LedgerSum.month <= months[-1])
+        .where(
+            LedgerSum.month >= months[0],
+            LedgerSum.month <= months[-1],
+            LedgerSum.kind.in_(ledger.THROUGH_SALES),
+        )
         .group_by(LedgerSum.month)
     ).all()
     found = {date.fromisoformat(f"{m}-01"): int(a) for m, a in rows}
@@ -207,6 +213,7 @@ def impact(db: Session, today: date) -> Impact:
     first = last.shift(-(CHART_QUARTERS - 1))
     by_group, jobs_ventures, per_quarter = _jobs(db, first, last)
     reported = {Quarter(int(y), int(q)): (int(v), int(n)) for y, q, v, n in per_quarter}
+    pledged = ledger.pledged_totals(db)
     return Impact(
         ventures_listed=len(ventures),
         first_months_average=mean(averages),
@@ -219,8 +226,9 @@ def impact(db: Session, today: date) -> Impact:
         jobs_now=sum(by_group.values()),
         jobs_by_group=by_group,
         jobs_ventures=jobs_ventures,
-        donated=ledger.total_pledged(db),
+        donated=pledged.through_sales,
         paid_out=payouts.total_paid_out(db),
+        gifts=pledged.gift,
         donations_by_month=_donations_by_month(db, window),
         ventures_by_month=ventures_by_month,
         jobs_by_quarter=[

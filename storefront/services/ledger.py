@@ -351,7 +351,8 @@ def reverse_line(db: Session, line: OrderLine, refund: Refund, now: datetime) ->
     Each reversal names the entry it corrects and carries what is left of its amount (after
     any earlier partial refund) negated, so the line's net pledge falls to exactly zero.
     Matches go back to their funds. The shopper's gift, written on the order's first line,
-    stays: a cancelled line refunds its goods, not the gift. Never edits an entry.
+    stays: a cancelled line refunds its goods, not the gift (unless it was the order's last
+    line: see ``reverse_gift``). Never edits an entry.
     """
     open_ = _open_pledges(db, LedgerEntry.order_line_id == line.id, ("donation", "match"))
     reversals = [
@@ -389,6 +390,25 @@ def reverse_line_share(
             reversals.append(_reversal(entry, amount, refund, why, now))
     append(db, reversals)
     funds.give_back(db, reversals)
+    return reversals
+
+
+def reverse_gift(db: Session, order: Order, refund: Refund, now: datetime) -> list[LedgerEntry]:
+    """Add entries that cancel what is left of the order's gift, when a line cancellation
+    gives back the last of the order (``fulfilment.cancel_line``).
+
+    Like ``reverse_line``: each reversal names the gift entry and carries what is left of it
+    (after any earlier partial refund) negated, so the gift's net falls to exactly zero; a
+    second call finds nothing left and adds nothing. No fund matched a gift, so none gets
+    money back. Never edits an entry.
+    """
+    open_ = _open_pledges(db, LedgerEntry.order_id == order.id, ("gift",))
+    reversals = [
+        _reversal(entry, left, refund, "every line cancelled and refunded", now)
+        for entry, left in open_
+        if left > 0
+    ]
+    append(db, reversals)
     return reversals
 
 
@@ -433,6 +453,11 @@ class Total:
     def amount(self) -> int:
         return self.donation + self.match + self.gift
 
+    @property
+    def through_sales(self) -> int:
+        """What the ventures' sales gave: their donations and the matches, not the gifts."""
+        return self.donation + self.match
+
 
 def _sum_of(kind: str) -> Any:
     """Net sum of a kind: its entries plus their reversals (which are negative)."""
@@ -471,6 +496,16 @@ def totals_by_month(db: Session, limit: int = 24) -> list[Total]:
     month = LedgerSum.month
     stmt = select(month.label("month"), month.label("key")).group_by(month)
     return _totals(db, stmt, month.desc(), limit)
+
+
+# The kinds that are giving through the ventures' sales (a shopper's own gift is not).
+THROUGH_SALES = ("donation", "donation_reversal", "match", "match_reversal")
+
+
+def pledged_totals(db: Session) -> Total:
+    """The whole ledger's net donations, matches and shoppers' gifts (one query)."""
+    row = db.execute(select(_sum_of("donation"), _sum_of("match"), _sum_of("gift"))).one()
+    return Total("", "", int(row[0]), int(row[1]), int(row[2]))
 
 
 def given_by_venture(db: Session, venture_id: int) -> tuple[int, int]:

@@ -29,8 +29,10 @@ def line_shipped(db: Session, order: Order, line: OrderLine) -> None:
     _tell_shopper(db, "line_shipped", order, line_id=line.id)
 
 
-def line_cancelled(db: Session, order: Order, line: OrderLine, amount: int) -> None:
-    _tell_shopper(db, "line_cancelled", order, line_id=line.id, amount=amount)
+def line_cancelled(db: Session, order: Order, line: OrderLine, amount: int, gift: int = 0) -> None:
+    """Tell the shopper ``amount`` was refunded; ``gift`` of it is their own gift, given back
+    because nothing else of the order is left."""
+    _tell_shopper(db, "line_cancelled", order, line_id=line.id, amount=amount, gift=gift)
 
 
 def order_refund(db: Session, order: Order, amount: int, left: int) -> None:

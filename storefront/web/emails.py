@@ -84,7 +84,8 @@ def line_cancelled(params: Params) -> Email:
     )
     context = _order(params)
     line = _line(context["order"], params)
-    return subject, {**context, "line": line, "amount": params["amount"]}
+    gift = params.get("gift", 0)  # notices recorded before gifts were given back have none
+    return subject, {**context, "line": line, "amount": params["amount"], "gift": gift}
 
 
 def order_refund(params: Params) -> Email:

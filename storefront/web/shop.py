@@ -47,7 +47,7 @@ def _home() -> dict[str, Any]:
     return dict(
         ventures=catalog.featured_ventures(db.session()),
         products=catalog.popular_products(db.session()),
-        total_given=ledger.total_pledged(db.session()),
+        given=ledger.pledged_totals(db.session()),
     )
 
 

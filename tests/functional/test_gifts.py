@@ -1,6 +1,7 @@
 """A shopper's own gift at checkout: charged with the order, recorded as its own ledger kind
 for the order's cause, never matched, on every page that says what the shopper gave, and
-reversed by refunds in proportion (rounded down), all of it on a full refund."""
+reversed by refunds in proportion (rounded down), all of it on a full refund or when the
+order's last line is cancelled."""
 
 import io
 import json
@@ -12,6 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from storefront.domain import chain
+from storefront.domain.errors import FulfilmentRefused
 from storefront.domain.periods import SEOUL
 from storefront.domain.receipts import StatementPeriod
 from storefront.models import (
@@ -20,12 +22,13 @@ from storefront.models import (
     Order,
     OrderLine,
     Product,
+    Refund,
     TestPaymentSession,
     utcnow,
 )
-from storefront.services import ledger
+from storefront.services import fulfilment, ledger, stats
 from storefront.services.receipts import StatementLinks
-from tests.factories import make_operator, refund_line
+from tests.factories import make_operator
 from tests.helpers import (
     add_to_cart,
     cell,
@@ -53,6 +56,10 @@ def entries_of(session, order_id):
 
 def fund_left(session, shop):
     return session.scalar(select(MatchingFund.remaining).where(MatchingFund.id == shop.fund.id))
+
+
+def provider_of(app):
+    return app.extensions["payment_provider"]
 
 
 def checkout_and_pay(client, session, **fields):
@@ -230,13 +237,130 @@ def test_a_partial_refund_reverses_the_gift_in_proportion_and_a_full_one_all_of_
     assert cell(page, "total") == "₩0" and cell(page, "total-gift") == "₩0"
 
 
-def test_a_cancelled_line_keeps_the_gift(client, session, shop, gave):
-    order, _ = gave
-    line = session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).one()
-    refund_line(session, order, line, utcnow())
-    session.commit()
-    assert net(session, order.id, "donation") == 0 and net(session, order.id, "match") == 0
+def gift_order_of_two_ventures(app, session, shop):
+    """A shopper pays for 2 cookies (₩30,000, free shipping, ₩1,500 given and ₩1,500
+    matched), the bag of another venture (₩20,000 and ₩3,000 shipping) and a ₩5,000 gift:
+    ₩58,000 in one payment."""
+    shopper = english(app.test_client())
+    add_to_cart(shopper, shop.product.id, 2)
+    add_to_cart(shopper, shop.last_one.id, 1)
+    order, _ = checkout_and_pay(shopper, session, gift="5000")
+    assert (order.goods_total, order.shipping_total, order.gift_amount, order.total) == (
+        50000, 3000, 5000, 58000,
+    )  # fmt: skip
+    return order
+
+
+def line_of(session, order, product):
+    return session.scalars(
+        select(OrderLine).where(OrderLine.order_id == order.id, OrderLine.product_id == product.id)
+    ).one()
+
+
+def refunds_of(session, order_id):
+    return session.scalars(select(Refund).where(Refund.order_id == order_id).order_by(Refund.id))
+
+
+def test_a_cancelled_line_keeps_the_gift_while_another_line_stands(
+    app, client, session, shop, owner, outbox
+):
+    order = gift_order_of_two_ventures(app, session, shop)
+    cookies = line_of(session, order, shop.product)
+    url = f"/seller/ventures/{shop.venture.id}/orders/{order.id}/lines/{cookies.id}/cancel"
+    assert client.post(url).status_code == 302
+    assert [(r.amount, r.order_line_id) for r in refunds_of(session, order.id)] == [
+        (30000, cookies.id)
+    ]
+    assert net(session, order.id, "donation") > 0  # the bag's donation stands
     assert net(session, order.id, "gift") == 5000
+    assert session.get(Order, order.id).status == "paid"
+    assert "₩30,000" in outbox[-1].body and "gift" not in outbox[-1].body
+
+
+def test_cancelling_the_last_line_of_the_order_gives_the_gift_back_too(
+    app, client, session, shop, owner, outbox, tmp_path
+):
+    order = gift_order_of_two_ventures(app, session, shop)
+    bag = line_of(session, order, shop.last_one)
+    fulfilment.cancel_line(session, provider_of(app), bag, utcnow())  # the other venture
+    session.commit()
+    cookies = line_of(session, order, shop.product)
+    url = f"/seller/ventures/{shop.venture.id}/orders/{order.id}/lines/{cookies.id}/cancel"
+    assert client.post(url).status_code == 302
+    # one payment refund of ₩30,000 goods + ₩0 shipping + ₩5,000 gift, kept as two rows
+    assert session.scalars(select(TestPaymentSession)).one().refunded == 58000
+    rows = [(r.amount, r.order_line_id, r.reason) for r in refunds_of(session, order.id)]
+    assert rows == [
+        (23000, bag.id, "line_cancelled"),
+        (30000, cookies.id, "line_cancelled"),
+        (5000, None, "line_cancelled"),
+    ]
+    gift_refund = refunds_of(session, order.id).all()[-1]
+    assert gift_refund.provider_ref == refunds_of(session, order.id).all()[1].provider_ref
+    reversal = [e for e in entries_of(session, order.id) if e.kind == "gift_reversal"]
+    gift = [e for e in entries_of(session, order.id) if e.kind == "gift"]
+    assert [(e.amount, e.reverses_id, e.refund_id, e.fund_id) for e in reversal] == [
+        (-5000, gift[0].id, gift_refund.id, None)
+    ]
+    for kind in ("donation", "match", "gift"):
+        assert net(session, order.id, kind) == 0
+    assert fund_left(session, shop) == 100_000_000  # both matches back, nothing for the gift
+    assert session.get(Order, order.id).status == "refunded"
+    assert "₩35,000 was refunded" in outbox[-1].body
+    assert "includes your own gift of ₩5,000 to 징검다리재단" in outbox[-1].body
+    assert "includes your own gift of ₩5,000" in outbox[-1].alternatives[0][0]
+    # the venture's statement counts its line's refund, not the shopper's gift
+    month = utcnow().astimezone(SEOUL).date().replace(day=1)
+    assert stats.statement(session, shop.venture.id, month, 0).refunds == 30000
+    assert ledger.verify(session)[1] is None
+    result = app.test_cli_runner().invoke(args=["ledger", "verify"])
+    assert result.exit_code == 0, result.output
+    make_operator(session)
+    sign_in(client, email="ops@example.com")
+    checked = run_third_party_script(tmp_path, client.get("/ledger/export.json").get_data())
+    assert checked.returncode == 0, checked.stderr
+    assert "donations 0, matches 0, gifts 0 (minor units)" in checked.stdout
+
+
+def test_after_a_partial_refund_the_last_line_gives_back_what_is_left(
+    app, client, session, shop, gave
+):
+    order, _ = gave  # ₩30,000 of cookies and a ₩5,000 gift
+    make_operator(session)
+    sign_in(client, email="ops@example.com")
+    assert refund(client, order, 10000, "k" * 24).status_code == 302
+    assert net(session, order.id, "gift") == 3572
+    [line] = session.scalars(select(OrderLine).where(OrderLine.order_id == order.id))
+    fulfilment.cancel_line(session, provider_of(app), line, utcnow())
+    session.commit()
+    # ₩25,000 was left: ₩25,000 for the line (capped), so no gift row; the gift is reversed
+    assert [(r.amount, r.order_line_id) for r in refunds_of(session, order.id)] == [
+        (10000, None),
+        (25000, line.id),
+    ]
+    assert session.scalars(select(TestPaymentSession)).one().refunded == 35000
+    reversal = [e.amount for e in entries_of(session, order.id) if e.kind == "gift_reversal"]
+    assert reversal == [-1428, -3572]
+    for kind in ("donation", "match", "gift"):
+        assert net(session, order.id, kind) == 0
+    assert session.get(Order, order.id).status == "refunded"
+    assert ledger.verify(session)[1] is None
+    # reversing the gift again finds nothing left
+    last = refunds_of(session, order.id).all()[-1]
+    assert ledger.reverse_gift(session, order, last, utcnow()) == []
+
+
+def test_the_same_cancellation_twice_refunds_the_gift_once(app, client, session, shop, gave):
+    order, _ = gave
+    [line] = session.scalars(select(OrderLine).where(OrderLine.order_id == order.id))
+    fulfilment.cancel_line(session, provider_of(app), line, utcnow())
+    session.commit()
+    with pytest.raises(FulfilmentRefused):
+        fulfilment.cancel_line(session, provider_of(app), line, utcnow())
+    session.rollback()
+    assert [r.amount for r in refunds_of(session, order.id)] == [30000, 5000]
+    assert session.scalars(select(TestPaymentSession)).one().refunded == 35000
+    assert net(session, order.id, "gift") == 0
 
 
 def test_the_export_with_gifts_passes_the_documented_script_and_the_log_audit(
@@ -304,3 +428,17 @@ def test_stripe_charges_the_gift_as_a_line_of_the_same_checkout(make_app, sessio
         ("match", 750),
         ("gift", 5000),
     ]
+
+
+def test_impact_and_home_show_gifts_apart_from_what_the_ventures_sales_gave(
+    client, session, shop, gave
+):
+    # ₩1,500 given and ₩1,500 matched through the sale, and the shopper's own ₩5,000
+    home = text(client.get("/"))
+    assert cell(home, "total-given") == "₩3,000"
+    assert "and shoppers gave ₩5,000 of their own" in home
+    page = text(client.get("/impact"))
+    assert cell(page, "kpi-donated") == "₩3,000" and cell(page, "kpi-gifts") == "₩5,000"
+    venture = text(client.get(f"/ventures/{shop.venture.slug}"))
+    assert cell(venture, "venture-given") == "₩1,500"
+    assert "₩8,000" in text(client.get("/ledger"))  # the ledger itself counts everything

@@ -135,10 +135,26 @@ def test_the_money_and_the_charts_counted_by_hand(session, shop_history):
     assert listed[date(2026, 9, 1)] == listed[date(2026, 11, 1)] == 5
 
 
+def test_shoppers_gifts_are_shown_apart_from_what_the_ventures_sales_gave(session, shop_history):
+    a = shop_history["a"]
+    product = make_product(session, a, price=40_000)
+    # 7 April: ₩40,000 of goods (₩2,000 given, ₩2,000 matched) and a ₩5,000 gift
+    make_paid_order(session, a, [Line(product)], when=at(2026, 4, 7, 3, 0), gift=5_000)
+    session.flush()
+    figures = impact.impact(session, TODAY)
+    assert ledger.total_pledged(session) == 13_000 + 4_000 + 5_000
+    assert figures.donated == 13_000 + 4_000 and figures.gifts == 5_000
+    donations = dict(figures.donations_by_month)
+    assert donations[date(2026, 4, 1)] == 3_000 + 4_000
+    assert sum(donations.values()) == figures.donated
+    assert ledger.given_by_venture(session, a.id) == (1_500 + 2_000, 1_500 + 2_000)
+
+
 def test_an_empty_shop_has_no_figures_to_show(session):
     figures = impact.impact(session, TODAY)
     assert figures.ventures_listed == 0 and figures.first_months_average is None
     assert figures.change_bp is None and figures.jobs_now == 0 and figures.donated == 0
+    assert figures.gifts == 0
 
 
 def test_a_venture_owns_first_months_figure_matches_the_public_one(session, shop_history):
