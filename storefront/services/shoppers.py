@@ -28,7 +28,7 @@ from storefront.domain.periods import local_date
 from storefront.domain.receipts import Net, net_of
 from storefront.models import Cause, LedgerEntry, Membership, Order, SavedAddress, User
 from storefront.models.accounts import new_reset_nonce
-from storefront.services import notify
+from storefront.services import notify, wishlist
 from storefront.services.accounts import end_sessions, hash_password
 from storefront.services.pagination import Page, PageRequest, paginate
 from storefront.services.receipts import RECEIPT_STATUSES
@@ -327,6 +327,7 @@ def delete_account(db: Session, user: User, password: str, now: datetime) -> Non
     if member is not None or user.is_operator:
         raise AccountRefused("account.has_ventures")
     db.execute(delete(SavedAddress).where(SavedAddress.user_id == user.id))
+    wishlist.forget_account(db, user.id)  # 찜, back-in-stock requests, follows
     user.email = placeholder_email(user)  # frees the address for a new account
     user.name = ""
     user.password_hash = hash_password(secrets.token_urlsafe(32))  # nobody knows it
