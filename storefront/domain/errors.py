@@ -139,6 +139,12 @@ class BadVerifyLink(AccountRefused):
     default_code = "account.bad_verify_link"
 
 
+class VerifyLinkNotYours(AccountRefused):
+    """An email-verification link followed while signed in as another account."""
+
+    default_code = "account.verify_link_not_yours"
+
+
 class AddressRefused(DomainError):
     """A saved delivery address the shopper may not add (one too many)."""
 

@@ -79,10 +79,13 @@ def statement_link(
 
 
 def question_answered(db: Session, question: Question) -> None:
-    """Tell the asker, in the language they asked in, that the venture answered."""
+    """Tell the asker, in the language they asked in, that the venture answered (nothing for
+    an account that was deleted or disabled since)."""
     asker = db.get(User, question.asker_id)
     if asker is None:
         raise LookupError(f"no asker {question.asker_id}")
+    if not asker.active:  # a deleted (or disabled) account gets no email
+        return
     params = {"question_id": question.id}
     record(db, Notice("question_answered", asker.email, question.locale, params))
 

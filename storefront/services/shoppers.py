@@ -18,12 +18,17 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
-from storefront.domain.errors import AccountRefused, AddressRefused, BadVerifyLink
+from storefront.domain.errors import (
+    AccountRefused,
+    AddressRefused,
+    BadVerifyLink,
+    VerifyLinkNotYours,
+)
 from storefront.domain.periods import local_date
 from storefront.domain.receipts import Net, net_of
 from storefront.models import Cause, LedgerEntry, Membership, Order, SavedAddress, User
 from storefront.models.accounts import new_reset_nonce
-from storefront.services import notify
+from storefront.services import notify, wishlist
 from storefront.services.accounts import end_sessions, hash_password
 from storefront.services.pagination import Page, PageRequest, paginate
 from storefront.services.receipts import RECEIPT_STATUSES
@@ -75,9 +80,19 @@ def ask_to_verify(db: Session, user: User, tokens: VerifyTokens, locale: str) ->
         notify.email_verification(db, user, tokens.issue(user), locale)
 
 
-def verify_email(db: Session, tokens: VerifyTokens, token: str, now: datetime) -> User:
-    """Mark the link's account verified and give it the guest orders placed with its email."""
+def verify_email(
+    db: Session, tokens: VerifyTokens, token: str, now: datetime, signed_in: User
+) -> User:
+    """Mark the link's account verified and give it the guest orders placed with its email.
+
+    Only when ``signed_in`` is that very account (else ``VerifyLinkNotYours``, nothing
+    verified): the link proves the clicker reads the mailbox, the sign-in proves they hold the
+    account. Without the second, someone who signed up with another person's email would get
+    that person's guest orders the moment the person followed the link.
+    """
     user = tokens.user_for(db, token)
+    if user.id != signed_in.id:
+        raise VerifyLinkNotYours()
     if user.email_verified_at is None:
         user.email_verified_at = now
     claim_guest_orders(db, user)
@@ -221,7 +236,8 @@ class OrderGiving:
 
 @dataclass(frozen=True)
 class YearGiving:
-    """What the account's orders paid in one Seoul calendar year gave, per cause."""
+    """What the account's orders paid in one Seoul calendar year gave, per cause (the
+    venture's share, the sponsors' match and the shopper's own gift, each net of refunds)."""
 
     year: int
     by_cause: tuple[tuple[str, Net], ...]
@@ -242,12 +258,13 @@ def _sum_kind(kind: str) -> Any:
     return func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind == kind), 0)
 
 
-KINDS = ("donation", "match", "donation_reversal", "match_reversal")
+# Every kind a receipt counts (domain/receipts.py), so My page agrees with the receipts.
+KINDS = ("donation", "match", "gift", "donation_reversal", "match_reversal", "gift_reversal")
 
 
 def giving_of(db: Session, user: User) -> list[YearGiving]:
-    """What the account's paid orders gave, per year (newest first) and per cause, matches
-    and reversals netted, read from the ledger (two queries)."""
+    """What the account's paid orders gave, per year (newest first) and per cause, matches,
+    the shopper's own gifts and reversals netted, read from the ledger (two queries)."""
     orders = list(
         db.execute(
             select(Order.id, Order.number, Order.access_token, Order.paid_at)
@@ -310,6 +327,7 @@ def delete_account(db: Session, user: User, password: str, now: datetime) -> Non
     if member is not None or user.is_operator:
         raise AccountRefused("account.has_ventures")
     db.execute(delete(SavedAddress).where(SavedAddress.user_id == user.id))
+    wishlist.forget_account(db, user.id)  # 찜, back-in-stock requests, follows
     user.email = placeholder_email(user)  # frees the address for a new account
     user.name = ""
     user.password_hash = hash_password(secrets.token_urlsafe(32))  # nobody knows it

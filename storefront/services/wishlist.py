@@ -100,6 +100,23 @@ def unsave(db: Session, user_id: int, product_id: int) -> bool:
     return True
 
 
+def forget_account(db: Session, user_id: int) -> None:
+    """Delete every save of the account (its back-in-stock requests with them) and every
+    follow, lowering each saved product's count by one, never below zero (a deleted account)."""
+    saved = list(db.scalars(select(SavedProduct.product_id).where(SavedProduct.user_id == user_id)))
+    db.execute(
+        delete(SavedProduct)
+        .where(SavedProduct.user_id == user_id)
+        .execution_options(synchronize_session=False)
+    )
+    _count(db, saved, -1)
+    db.execute(
+        delete(VentureFollow)
+        .where(VentureFollow.user_id == user_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _saved_row(db: Session, user_id: int, product_id: int) -> SavedProduct | None:
     return db.scalar(
         select(SavedProduct).where(

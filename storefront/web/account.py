@@ -9,7 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from storefront.domain.errors import AccountRefused, BadResetLink, BadVerifyLink
+from storefront.domain.errors import (
+    AccountRefused,
+    BadResetLink,
+    BadVerifyLink,
+    VerifyLinkNotYours,
+)
 from storefront.extensions import db, limiter
 from storefront.models import User, utcnow
 from storefront.services import accounts, notify, shoppers
@@ -95,17 +100,24 @@ def sign_in() -> Response | tuple[str, int]:
 
 @bp.get("/verify/<token>")
 def verify(token: str) -> Response | tuple[str, int]:
-    """Where the emailed link lands: the email is verified, and its guest orders claimed."""
+    """Where the emailed link lands: the email is verified, and its guest orders claimed, only
+    for the account signed in here (a visitor signs in first and comes back)."""
+    if not current_user.is_authenticated:
+        flash(_("Sign in to the account to confirm its email."), "warning")
+        return redirect(url_for("account.sign_in", next=request.path))
     try:
-        user = shoppers.verify_email(db.session(), _verify_tokens(), token[:500], utcnow())
+        shoppers.verify_email(
+            db.session(), _verify_tokens(), token[:500], utcnow(), signed_in_user()
+        )
+    except VerifyLinkNotYours:
+        db.session.rollback()
+        return render_template("account/verify_not_yours.html"), 403
     except BadVerifyLink:
         db.session.rollback()
         return render_template("account/verify_invalid.html"), 400
     db.session.commit()
     flash(_("Thank you: your email is confirmed."), "success")
-    if current_user.is_authenticated and current_user.id == user.id:
-        return redirect(url_for("my.orders"))
-    return redirect(url_for("account.sign_in"))
+    return redirect(url_for("my.orders"))
 
 
 @bp.post("/verify/resend")

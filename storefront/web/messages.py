@@ -70,6 +70,9 @@ MESSAGES: dict[str, Message] = {
     ),
     "account.bad_reset_link": _l("This reset link does not work any more."),
     "account.bad_verify_link": _l("This verification link does not work any more."),
+    "account.verify_link_not_yours": _l(
+        "This link confirms another account's email. Sign in with that account to use it."
+    ),
     "account.wrong_password": _l("That is not this account's password."),
     "account.has_ventures": _l(
         "This account runs a venture on Sangsaeng. Leave the venture before deleting it."

@@ -4,18 +4,22 @@ deleting the account."""
 import re
 import time
 from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from itsdangerous.timed import TimestampSigner
 from sqlalchemy import func, select
 
+from storefront.domain.periods import local_date
 from storefront.models import LedgerEntry, Order, SavedAddress, User
 from storefront.services import accounts, shoppers
 from tests.factories import Line, make_operator, make_paid_order, refund_line
 from tests.helpers import (
     PASSWORD,
     add_to_cart,
+    cell,
     english,
+    pay,
     place_order,
     sign_in,
     sign_up,
@@ -217,6 +221,43 @@ def test_a_tampered_expired_or_stale_verification_link_is_refused(
     assert buyer.get(link).status_code == 302  # the real one still works
 
 
+def test_a_verification_link_followed_by_someone_else_verifies_nothing(app, session, shop, outbox):
+    """Someone signs up with the victim's email; the victim follows the link: the account is
+    not verified and claims none of the victim's guest orders."""
+    victims = make_paid_order(session, shop.venture, [Line(shop.product)], email=BUYER)
+    session.commit()
+    attacker = shopper(app)  # signs up with the victim's email, then signs out
+    attacker.post("/account/sign-out")
+    link = verify_link(outbox)
+
+    anonymous = english(app.test_client())  # the victim, not signed in, clicks the link
+    response = anonymous.get(link)
+    assert response.status_code == 302
+    to_sign_in = urlsplit(response.headers["Location"])
+    assert to_sign_in.path == "/account/sign-in"
+    assert parse_qs(to_sign_in.query)["next"] == [link]
+    bystander = shopper(app, email="someone@example.com")  # signed in as another account
+    refused = bystander.get(link)
+    assert refused.status_code == 403 and "another account" in text(refused)
+    session.expire_all()
+    assert user(session).email_verified_at is None
+    assert session.get(Order, victims.id).user_id is None
+
+
+def test_a_visitor_who_signs_in_from_the_link_comes_back_and_is_verified(
+    app, session, shop, outbox
+):
+    buyer = shopper(app)
+    link = verify_link(outbox)
+    buyer.post("/account/sign-out")
+    to_sign_in = buyer.get(link).headers["Location"]
+    signed_in = buyer.post(to_sign_in, data={"email": BUYER, "password": PASSWORD})
+    assert signed_in.headers["Location"] == link
+    assert buyer.get(link).headers["Location"] == "/my"
+    session.expire_all()
+    assert user(session).email_verified_at is not None
+
+
 # -- saved addresses ----------------------------------------------------------------------------
 
 
@@ -353,6 +394,37 @@ def test_my_giving_nets_refunds_per_cause_and_year_and_links_receipts(app, sessi
     assert statement.status_code == 302 and "/receipts/statement/" in statement.headers["Location"]
     shown = text(buyer.get(statement.headers["Location"]))
     assert order.number in shown
+
+
+def test_my_giving_counts_my_own_gifts_net_of_refunds_as_the_receipt_does(
+    app, session, shop, outbox
+):
+    buyer = shopper(app)
+    buyer.get(verify_link(outbox))
+    add_to_cart(buyer, shop.product.id, 2)  # ₩30,000: ₩1,500 given, ₩1,500 matched
+    placed = place_order(buyer, gift="5000")
+    assert placed.status_code == 303, text(placed)
+    pay(buyer, placed.headers["Location"])
+    order = session.scalars(select(Order)).one()
+    assert order.user_id == user(session).id
+    make_operator(session)
+    operator = english(app.test_client())
+    sign_in(operator, email="ops@example.com")
+    refunded = operator.post(
+        f"/operator/orders/{order.id}/refund",
+        data={"amount": 10000, "key": "k" * 24, "note": "요청"},
+    )
+    assert refunded.status_code == 302
+    year = local_date(order.paid_at).year
+
+    page = text(buyer.get("/my/giving"))
+    # each pledge loses left x 10,000 / 35,000, rounded down: 3,572 + 1,072 + 1,072 left
+    assert cell(page, f"giving-{year}-gift") == "₩3,572"
+    total = cell(page, f"giving-total-{year}")
+    assert "₩3,572" in total and "₩5,716" in total
+    assert "₩5,716" in cell(page, f"giving-order-{order.number}")
+    receipt = text(buyer.get(f"/orders/{order.number}/receipt?token={order.access_token}"))
+    assert cell(receipt, "total") == "₩5,716" and cell(receipt, "total-gift") == "₩3,572"
 
 
 def test_an_unverified_account_gets_no_statement_in_one_click(app, session, shop):

@@ -184,6 +184,20 @@ def test_the_asker_gets_one_email_with_the_link_when_the_venture_answers(
     assert question.answer_edited_at is not None
 
 
+def test_a_deleted_askers_question_stays_and_its_answer_emails_no_one(
+    session, shop, people, outbox
+):
+    ask(people["asker"], shop.product.id)
+    deleted = people["asker"].post("/my/delete", data={"password": PASSWORD, "confirm": "y"})
+    assert deleted.status_code == 302
+    question = the_question(session)
+    assert answer(people["owner"], shop, question.id).status_code == 302
+    assert outbox == []
+    assert the_question(session).answered
+    page = text(people["anonymous"].get(f"/products/{shop.product.id}"))
+    assert PUBLIC in page and "3개월입니다." in page
+
+
 def test_the_answer_email_speaks_the_language_the_question_was_asked_in(
     session, shop, people, outbox
 ):

@@ -230,6 +230,20 @@ def test_a_save_shows_the_new_count_at_once_on_the_cached_pages(app, client, ses
     assert "Saved by 2" in text(client.get(product_page))
 
 
+def test_a_deleted_account_takes_its_saves_off_the_cached_counts_at_once(
+    app, client, session, shop
+):
+    english(client)
+    product_page = f"/products/{shop.product.id}"
+    saver = shopper(app, session)
+    save(saver, shop.product.id)
+    assert "Saved by 1" in text(client.get(product_page))
+    deleted = saver.post("/my/delete", data={"password": PASSWORD, "confirm": "y"})
+    assert deleted.status_code == 302
+    assert 'data-testid="saved-count"' not in text(client.get(product_page))
+    assert session.scalars(select(SavedProduct)).all() == []
+
+
 def test_a_save_renews_the_catalogue_but_not_the_ledger(app, client, session, shop):
     with app.test_request_context():
         before = page_cache.generations(("catalog", "ledger")).split(".")

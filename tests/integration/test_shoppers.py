@@ -4,11 +4,11 @@ giving per year and cause, saved addresses, deleting an account."""
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from storefront.domain.errors import AccountRefused, AddressRefused
-from storefront.models import LedgerEntry, Membership, Order, SavedAddress
-from storefront.services import accounts, shoppers
+from storefront.models import LedgerEntry, Membership, Order, Product, SavedAddress
+from storefront.services import accounts, shoppers, wishlist
 from tests.factories import Line, make_paid_order, refund_line
 from tests.helpers import PASSWORD
 
@@ -110,6 +110,32 @@ def test_deleting_an_account_keeps_its_orders_and_the_ledger(session, shop):
     assert session.scalar(select(func.count()).select_from(LedgerEntry)) == entries
     again = accounts.sign_up(session, "buyer@example.com", "새 계정", PASSWORD)
     assert again.id != user.id
+
+
+def test_deleting_an_account_deletes_its_saves_alerts_and_follows_and_lowers_the_counts(
+    session, shop
+):
+    user = account(session)
+    other = account(session, "other@example.com")
+    for product in (shop.product, shop.cheap):
+        assert wishlist.save(session, user.id, product, "ko")
+    wishlist.save(session, other.id, shop.product, "ko")
+    wishlist.set_alert(session, user.id, shop.product.id, True, "ko")
+    wishlist.follow(session, user.id, shop.venture)
+    wishlist.follow(session, other.id, shop.venture)
+    session.execute(update(Product).where(Product.id == shop.cheap.id).values(saved_count=0))
+    session.flush()
+
+    shoppers.delete_account(session, user, PASSWORD, NOW)
+    session.flush()
+    session.expire_all()
+    assert wishlist.saved_items(session, user.id) == []
+    assert [i.product.id for i in wishlist.saved_items(session, other.id)] == [shop.product.id]
+    assert session.get(Product, shop.product.id).saved_count == 1  # the other account's
+    assert session.get(Product, shop.cheap.id).saved_count == 0  # never below zero
+    assert not wishlist.follows(session, user.id, shop.venture.id)
+    assert wishlist.follows(session, other.id, shop.venture.id)
+    assert wishlist.back_in_stock(session, session.get(Product, shop.product.id), NOW) == 0
 
 
 def test_a_venture_member_cannot_delete_the_account(session, shop):
