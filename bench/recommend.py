@@ -151,6 +151,9 @@ def run(order_count: int, seed: int, folder: Path) -> dict[str, tuple[float, flo
         "item-to-item, shrunk cosine (the shop's)": item_to_item(
             model.similarities(train.values()), popular
         ),
+        "item-to-item, shrunk cosine, pairs of one shopper kept": item_to_item(
+            model.similarities(train.values(), min_shoppers=1), popular
+        ),
         "item-to-item, cosine without shrinkage": item_to_item(
             model.similarities(train.values(), shrinkage=0.0), popular
         ),

@@ -22,7 +22,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 SHRINKAGE = 2.0
-MIN_SHOPPERS = 1  # pairs bought together by fewer shoppers are left out
+# A pair bought together by fewer distinct shoppers is left out: "bought together" is shown
+# to everyone, and a pair only one shopper bought would show that shopper's basket.
+MIN_SHOPPERS = 2
 
 
 @dataclass(frozen=True)
@@ -32,11 +34,14 @@ class Neighbour:
 
 
 def similarities(
-    baskets: Iterable[Iterable[int]], shrinkage: float = SHRINKAGE
+    baskets: Iterable[Iterable[int]],
+    shrinkage: float = SHRINKAGE,
+    min_shoppers: int = MIN_SHOPPERS,
 ) -> dict[int, list[Neighbour]]:
     """Each product's neighbours by shrunk cosine similarity, best first (ties by id).
 
-    ``baskets`` holds, for each shopper, the products they bought (repeats count once).
+    ``baskets`` holds, for each shopper, the products they bought (repeats count once); a
+    pair that fewer than ``min_shoppers`` of them bought both of is no one's neighbour.
     """
     bought: Counter[int] = Counter()
     together: Counter[tuple[int, int]] = Counter()
@@ -48,7 +53,7 @@ def similarities(
                 together[(a, b)] += 1
     neighbours: dict[int, list[Neighbour]] = {}
     for (a, b), shared in together.items():
-        if shared < MIN_SHOPPERS:
+        if shared < min_shoppers:
             continue
         score = shared / math.sqrt(bought[a] * bought[b]) * shared / (shared + shrinkage)
         neighbours.setdefault(a, []).append(Neighbour(b, score))

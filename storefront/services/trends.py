@@ -24,8 +24,15 @@ from sqlalchemy.orm import Session
 
 from storefront.domain.periods import Window, period_start, shift
 from storefront.domain.search import matches, parse_query
-from storefront.domain.trends import conversion_bp, share_bp
-from storefront.models import Product, ProductViewStat, SalesProductDay, SearchStat, Venture
+from storefront.domain.trends import conversion_bp, in_vocabulary, share_bp, term_words
+from storefront.models import (
+    Product,
+    ProductViewStat,
+    SalesProductDay,
+    SearchStat,
+    SearchTerm,
+    Venture,
+)
 from storefront.services.search import Document
 
 BATCH = 500  # rows per INSERT: well under SQLite's bound parameters
@@ -156,7 +163,9 @@ def _end(window: Window) -> date:
 
 def top_terms(db: Session, window: Window, min_people: int, limit: int = 10) -> list[TermCount]:
     """The most searched terms of the window that at least ``min_people`` distinct visitors
-    searched on one of its days (one query)."""
+    searched on one of its days and whose every word is in the shop's search vocabulary
+    (``search_term``), so free text never shows (two queries: the most searched
+    ``TERM_CANDIDATES`` or ``limit``, then which of their words the vocabulary knows)."""
     searches = func.sum(SearchStat.searches)
     people = func.max(SearchStat.people)
     rows = db.execute(
@@ -165,18 +174,38 @@ def top_terms(db: Session, window: Window, min_people: int, limit: int = 10) -> 
         .group_by(SearchStat.term)
         .having(people >= min_people)
         .order_by(searches.desc(), SearchStat.term)
-        .limit(limit)
+        .limit(max(limit, TERM_CANDIDATES))
     ).all()
-    return [TermCount(str(t), int(s), int(p)) for t, s, p in rows]
+    words = sorted({word for term, _s, _p in rows for word in term_words(str(term))})
+    known = (
+        set(db.scalars(select(SearchTerm.term).where(SearchTerm.term.in_(words))))
+        if words
+        else set()
+    )
+    return [TermCount(str(t), int(s), int(p)) for t, s, p in rows if in_vocabulary(str(t), known)][
+        :limit
+    ]
+
+
+def _visible() -> ColumnElement[bool]:
+    """The products shoppers may see (as ``catalog.visible_products``); joined to Venture."""
+    return (Product.status == "published") & (Venture.status == "approved")
 
 
 def trends(db: Session, window: Window, category: str, min_people: int, limit: int = 10) -> Trends:
-    """What the whole shop searched for and bought over the window (three queries)."""
+    """What the whole shop searched for and bought over the window (four queries). Sales
+    count only products shoppers may see today: a draft, an archived product or one of a
+    venture not approved never shows its title or units here."""
     index = {start: i for i, start in enumerate(window.starts)}
     rows = db.execute(
         select(SalesProductDay.day, Product.category, func.sum(SalesProductDay.units))
         .join(Product, Product.id == SalesProductDay.product_id)
-        .where(SalesProductDay.day >= window.starts[0], SalesProductDay.day < _end(window))
+        .join(Venture, Venture.id == Product.venture_id)
+        .where(
+            SalesProductDay.day >= window.starts[0],
+            SalesProductDay.day < _end(window),
+            _visible(),
+        )
         .group_by(SalesProductDay.day, Product.category)
     ).all()
     series: dict[str, CategorySeries] = {}
@@ -193,7 +222,12 @@ def trends(db: Session, window: Window, category: str, min_people: int, limit: i
     best = (
         select(SalesProductDay.product_id, func.max(SalesProductDay.title), sold)
         .join(Product, Product.id == SalesProductDay.product_id)
-        .where(SalesProductDay.day >= window.starts[0], SalesProductDay.day < _end(window))
+        .join(Venture, Venture.id == Product.venture_id)
+        .where(
+            SalesProductDay.day >= window.starts[0],
+            SalesProductDay.day < _end(window),
+            _visible(),
+        )
         .group_by(SalesProductDay.product_id)
         .having(sold > 0)
         .order_by(sold.desc(), SalesProductDay.product_id)
@@ -247,7 +281,7 @@ class Market:
 
 def market(db: Session, venture_id: int, window: Window, min_people: int) -> Market:
     """How a venture's categories sell against the whole shop, which popular searches list
-    its products, and its products' views against units ordered (five queries)."""
+    its products, and its products' views against units ordered (six queries)."""
     first, end = window.starts[0], _end(window)
     index = {start: i for i, start in enumerate(window.starts)}
     ours = SalesProductDay.venture_id == venture_id

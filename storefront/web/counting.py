@@ -3,10 +3,13 @@
 Every request for a first page of search results (also one the page cache answers whole)
 and every product page adds one to a counter in the cache (Redis in production) for its
 Seoul day; no row is written while shoppers browse. A search term also counts a visitor
-once a day: the cache ``add``s a key made from an HMAC of the visitor's address and browser
-under a random salt of the day. The salt is made in the cache, never leaves it, and expires
-when the day ends, with the visitors' keys: after that no one, the shop included, can tell
-whose a key was, and no key, log line or row ever holds an address, account or session id.
+once a day: the cache ``add``s a key made from an HMAC of the visitor's address (an IPv6
+address by its /64 network, which one subscriber is usually handed whole) under a random salt
+of the day. The browser's User-Agent is not part of it: anyone can send a new one with each
+request, so it would let one address count as any number of people. The salt is made in the
+cache, never leaves it, and expires when the day ends, with the visitors' keys: after that no
+one, the shop included, can tell whose a key was, and no key, log line or row ever holds an
+address, account or session id.
 
 Every minute the job queue (storefront/jobs.py) ``fold``s the counters of today and
 yesterday into ``search_stat`` and ``product_view_stat`` (services/trends.py keeps that
@@ -28,7 +31,7 @@ from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
 from storefront.domain.periods import local_date, to_utc, utcnow
-from storefront.domain.trends import search_term
+from storefront.domain.trends import search_term, visitor_of
 from storefront.extensions import cache
 from storefront.services import trends
 from storefront.web import page_cache
@@ -81,7 +84,7 @@ def _salt(day: date, timeout: int) -> bytes | None:
 
 
 def _visitor() -> str:
-    return f"{request.remote_addr or ''}|{request.user_agent.string}"
+    return visitor_of(request.remote_addr or "")
 
 
 def count_search(text: str) -> None:

@@ -90,8 +90,10 @@ PARTS: Mapping[str, frozenset[str]] = {
         }
     ),
     QUESTIONS: frozenset({"product_question"}),  # the product page's questions section
-    # /trends: searches folded every minute, sales by day, and the products' categories
-    TRENDS: frozenset({"search_stat", "sales_product_day", "product"}),
+    # /trends: searches folded every minute, sales by day, the products' categories and who
+    # may see them (a product's and its venture's status). The search vocabulary its terms
+    # must match grows only in a product's or a venture's flush, which bumps it already.
+    TRENDS: frozenset({"search_stat", "sales_product_day", "product", "venture"}),
 }
 BLOCKS = ("title", "head", "content")
 CSRF_SLOT = "<csrf-slot>"  # never in rendered user text: titles are escaped, Markdown sanitised

@@ -29,6 +29,7 @@ def section(html, testid):
 
 def test_the_product_page_shows_bought_together_in_english_and_korean(client, session, shop):
     bought(session, shop.venture, "a@example.com", shop.product, shop.cheap)
+    bought(session, shop.venture, "b@example.com", shop.product, shop.cheap)
     refresh(session)
     page = f"/products/{shop.product.id}"
     korean = text(client.get(page))
@@ -51,11 +52,24 @@ def test_without_a_model_the_product_page_shows_popular_products_nearby(client, 
     assert other.title not in section(html, "more-from-venture")
 
 
+def test_one_shoppers_basket_never_shows_as_bought_together(client, session, shop):
+    bought(session, shop.venture, "a@example.com", shop.product, shop.last_one)
+    refresh(session)
+    page = f"/products/{shop.product.id}"
+    html = text(english(client).get(page))
+    assert 'data-testid="bought-together"' not in html
+    assert "업사이클 가방" not in html  # nowhere else on the page either
+    bought(session, shop.venture, "b@example.com", shop.product, shop.last_one)
+    refresh(session)
+    assert "업사이클 가방" in section(text(client.get(page)), "bought-together")
+
+
 def test_a_refresh_shows_at_once_on_the_cached_product_page(client, session, shop):
     page = f"/products/{shop.product.id}"
     before = text(client.get(page))  # rendered and kept
     assert 'data-testid="bought-together"' not in before
     bought(session, shop.venture, "a@example.com", shop.product, shop.last_one)
+    bought(session, shop.venture, "b@example.com", shop.product, shop.last_one)
     session.commit()
     assert 'data-testid="bought-together"' not in text(client.get(page))
     refresh(session)
@@ -64,6 +78,7 @@ def test_a_refresh_shows_at_once_on_the_cached_product_page(client, session, sho
 
 def test_a_product_that_sells_out_leaves_the_sections_at_once(client, session, shop):
     bought(session, shop.venture, "a@example.com", shop.product, shop.last_one)
+    bought(session, shop.venture, "b@example.com", shop.product, shop.last_one)
     refresh(session)
     page = f"/products/{shop.product.id}"
     assert "업사이클 가방" in text(client.get(page))
@@ -77,6 +92,7 @@ def test_a_signed_in_shopper_sees_their_own_recommendations_on_the_home_page(
 ):
     app = make_app()  # with the page cache
     bought(session, shop.venture, "a@example.com", shop.product, shop.last_one)
+    bought(session, shop.venture, "b@example.com", shop.product, shop.last_one)
     mine_order = bought(session, shop.venture, "me@example.com", shop.product)
     refresh(session)
     visitor, me, other = app.test_client(), app.test_client(), app.test_client()

@@ -24,12 +24,12 @@ def visitor(n: int) -> dict[str, str]:
     return {"REMOTE_ADDR": f"203.0.113.{n}"}
 
 
-def search(client, q: str, n: int, times: int = 1) -> None:
+def search(client, q: str, n: int, times: int = 1, environ=None) -> None:
     for _ in range(times):
-        assert (
-            client.get("/products", query_string={"q": q}, environ_overrides=visitor(n)).status_code
-            == 200
+        response = client.get(
+            "/products", query_string={"q": q}, environ_overrides=environ or visitor(n)
         )
+        assert response.status_code == 200
 
 
 def fold(app) -> int:
@@ -50,10 +50,16 @@ def cache_entries(app) -> dict[str, object]:
 
 def shown_terms(page: str) -> list[str]:
     """The terms in the table under the searches chart."""
-    found = re.search(r'data-testid="chart-terms".*?<tbody>(.*?)</tbody>', page, re.S)
+    return [label for label, _value in chart_rows(page, "terms")]
+
+
+def chart_rows(page: str, slug: str) -> list[tuple[str, str]]:
+    """The (label, value) rows of the table under a chart."""
+    found = re.search(rf'data-testid="chart-{slug}".*?<tbody>(.*?)</tbody>', page, re.S)
     if not found:
         return []
-    return [html.unescape(t) for t in re.findall(r'<th scope="row">(.*?)</th>', found.group(1))]
+    rows = re.findall(r'<th scope="row">(.*?)</th><td>(.*?)</td>', found.group(1))
+    return [(html.unescape(label), value) for label, value in rows]
 
 
 def test_searches_are_counted_also_when_the_page_cache_answers(
@@ -143,6 +149,59 @@ def test_a_term_fewer_than_five_people_searched_is_not_shown(app, client, sessio
     page = text(english(client).get("/trends"))
     assert shown_terms(page) == ["쿠키"]
     assert "비누" not in page
+
+
+def test_one_address_sending_other_browsers_counts_as_one_visitor(app, client, session, shop):
+    for n in range(6):
+        browser = {**visitor(1), "HTTP_USER_AGENT": f"Browser/{n}.0"}
+        client.get("/products", query_string={"q": "쿠키"}, environ_overrides=browser)
+    fold(app)
+    assert stats(session) == {"쿠키": (6, 1)}
+    assert shown_terms(text(english(client).get("/trends"))) == []
+
+
+def test_an_ipv6_visitor_counts_once_per_64_network(app, client, session, shop):
+    for n in range(6):  # one subscriber's /64, another address each time
+        search(client, "쿠키", 0, environ={"REMOTE_ADDR": f"2001:db8:1:2::{n + 1:x}"})
+    for n in range(5):  # five subscribers
+        search(client, "누룽지", 0, environ={"REMOTE_ADDR": f"2001:db8:1:{n + 10:x}::1"})
+    fold(app)
+    assert stats(session) == {"쿠키": (6, 1), "누룽지": (5, 5)}
+
+
+def test_only_terms_of_the_shops_search_vocabulary_are_shown(app, client, session, shop):
+    typed = ["010 1234 5678", "바보 멍청이", "쿠키 바보", "쿠키를", "우리밀 쿠키", "가방"]
+    for n in range(5):
+        for q in typed:
+            search(client, q, 20 + n)
+    fold(app)
+    assert set(stats(session)) == set(typed)  # counted, all of them
+    page = text(english(client).get("/trends"))
+    assert sorted(shown_terms(page)) == ["가방", "우리밀 쿠키", "쿠키를"]
+    assert "5678" not in page and "바보" not in page
+
+
+def test_trends_never_shows_what_shoppers_may_not_see(app, client, session, shop):
+    english(client)
+    draft = make_product(session, shop.venture, title="비밀 신상품", status="draft")
+    archived = make_product(session, shop.venture, title="단종된 잼", status="archived")
+    pending = make_venture(session, name="심사중공방", status="pending")
+    theirs = make_product(session, pending, title="심사중 도자기", category="living")
+    make_paid_order(session, shop.venture, [Line(shop.product, quantity=2)])
+    for product in (draft, archived):
+        make_paid_order(session, shop.venture, [Line(product, quantity=9)])
+    make_paid_order(session, pending, [Line(theirs, quantity=9)])
+    session.commit()
+    page = text(client.get("/trends"))
+    assert chart_rows(page, "products") == [("우리밀 쿠키 세트", "2")]
+    assert chart_rows(page, "categories") == [("Food", "2")]  # no 18 hidden food, no living
+    for hidden in ("비밀 신상품", "단종된 잼", "심사중 도자기"):
+        assert hidden not in page
+    # a venture losing its approval leaves the cached page at once
+    shop.venture.status = "rejected"
+    session.commit()
+    page = text(client.get("/trends"))
+    assert chart_rows(page, "products") == [] and "우리밀 쿠키 세트" not in page
 
 
 def test_folding_again_or_from_counters_that_started_over_counts_nothing_twice(

@@ -32,11 +32,28 @@ def test_bought_together_lists_what_the_same_shoppers_bought_best_first(session,
     recommend.refresh(session, utcnow())
     session.commit()
     matches = recommend.for_product(session, shop.product, shop.venture)
-    # cheap: 2 of the product's 3 shoppers; jam and last_one: 1 of 3, bought by 1
-    assert ids(matches.together)[0] == shop.cheap.id
-    assert set(ids(matches.together)) == {shop.cheap.id, jam.id, shop.last_one.id}
-    assert shop.product.id not in ids(matches.together)
+    # cheap: 2 of the product's 3 shoppers; jam and last_one: only c's, so never shown
+    assert ids(matches.together) == [shop.cheap.id]
     assert matches.popular == []
+    bought(session, shop, "d@example.com", shop.product, jam)  # a second shopper: a pair
+    recommend.refresh(session, utcnow())
+    session.commit()
+    together = ids(recommend.for_product(session, shop.product, shop.venture).together)
+    assert together[0] == shop.cheap.id and set(together) == {shop.cheap.id, jam.id}
+
+
+def test_a_pair_only_one_shopper_bought_is_never_stored(session, shop):
+    bought(session, shop, "a@example.com", shop.product, shop.cheap, shop.last_one)
+    bought(session, shop, "b@example.com", shop.product, shop.cheap)
+    recommend.refresh(session, utcnow())
+    session.commit()
+    together = select(Recommendation.product_id, Recommendation.other_product_id).where(
+        Recommendation.kind == "together"
+    )
+    assert set(session.execute(together)) == {
+        (shop.product.id, shop.cheap.id),
+        (shop.cheap.id, shop.product.id),
+    }
 
 
 def test_refunded_orders_and_cancelled_lines_are_not_purchases(session, shop):
@@ -61,7 +78,8 @@ def test_the_model_leaves_out_what_cannot_be_bought_when_it_is_built(session, sh
 
 def test_what_sold_out_or_was_withdrawn_since_the_refresh_is_never_shown(session, shop):
     hidden = make_product(session, shop.venture, title="숨김")
-    bought(session, shop, "a@example.com", shop.product, shop.cheap, shop.last_one, hidden)
+    for email in ("a@example.com", "b@example.com"):
+        bought(session, shop, email, shop.product, shop.cheap, shop.last_one, hidden)
     recommend.refresh(session, utcnow())
     # the stored model even lists a sold-out product, as a hand-edited or stale table might
     session.add(
@@ -115,8 +133,9 @@ def test_more_for_this_cause_comes_from_other_ventures_giving_to_it(session, sho
 
 def test_for_a_shopper_the_neighbours_of_what_they_bought_then_popular(session, shop):
     jam = make_product(session, shop.venture, title="딸기잼", units_sold=50)
-    bought(session, shop, "a@example.com", shop.product, shop.cheap)
-    bought(session, shop, "b@example.com", shop.product, shop.last_one)
+    for n in (1, 2):  # each pair bought by two shoppers
+        bought(session, shop, f"a{n}@example.com", shop.product, shop.cheap)
+        bought(session, shop, f"b{n}@example.com", shop.product, shop.last_one)
     me = accounts.sign_up(session, "me@example.com", "나", PASSWORD)
     bought(session, shop, "Me@Example.com", shop.product).user_id = me.id
     bought(session, shop, "me@example.com", shop.last_one)  # a guest order, not claimed
@@ -132,6 +151,7 @@ def test_for_a_shopper_the_neighbours_of_what_they_bought_then_popular(session, 
 
 def test_saved_products_are_seeds_and_are_not_recommended_back(session, shop):
     bought(session, shop, "a@example.com", shop.product, shop.cheap)
+    bought(session, shop, "b@example.com", shop.product, shop.cheap)
     recommend.refresh(session, utcnow())
     session.commit()
     saved = select(Product.id).where(Product.id == shop.product.id)
@@ -189,6 +209,7 @@ def test_a_refresh_is_not_queued_twice(app, session, shop):
 
 def test_the_cli_refreshes_the_model(app, session, shop):
     bought(session, shop, "a@example.com", shop.product, shop.cheap)
+    bought(session, shop, "b@example.com", shop.product, shop.cheap)
     session.commit()
     result = app.test_cli_runner().invoke(args=["recommend", "refresh"])
     assert result.exit_code == 0, result.output

@@ -7,9 +7,11 @@ import pytest
 from storefront.domain.trends import (
     MAX_TERM_LENGTH,
     conversion_bp,
+    in_vocabulary,
     period_window,
     search_term,
     share_bp,
+    visitor_of,
 )
 
 
@@ -48,3 +50,30 @@ def test_shares_and_conversion_round_down_and_say_when_there_is_nothing():
     assert share_bp(5, 0) == 0
     assert conversion_bp(2, 3) == 6666
     assert conversion_bp(1, 0) is None
+
+
+@pytest.mark.parametrize(
+    ("address", "visitor"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:3::1", "2001:db8:1:3::/64"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),  # an IPv4 client of a dual-stack socket
+        ("", ""),
+        ("unknown", "unknown"),
+    ],
+)
+def test_a_visitor_is_its_ipv4_address_or_its_ipv6_64_network(address, visitor):
+    assert visitor_of(address) == visitor
+
+
+def test_a_term_is_in_the_vocabulary_only_when_each_of_its_words_is():
+    known = {"우리밀", "쿠키", "세트", "soap"}
+    assert in_vocabulary("쿠키", known)
+    assert in_vocabulary("우리밀 쿠키", known)
+    assert in_vocabulary("쿠키를", known)  # a particle is dropped, as "did you mean" does
+    assert in_vocabulary("soap", known)
+    assert not in_vocabulary("쿠키 바보", known)  # one unknown word is enough
+    assert not in_vocabulary("010 1234 5678", known)  # numbers are never vocabulary words
+    assert not in_vocabulary("", known)
