@@ -373,14 +373,17 @@ def reverse_line_share(
     reverses ``left x r / line_value`` of what is left of each of its donations and matches,
     rounded down (the rounding keeps the cause's pledge); a refund of the whole value
     reverses all of it. A return whose refund keeps back the return shipping keeps that
-    share of the donation. Matches go back to their funds. Never edits an entry.
+    share of the donation. Matches go back to their funds. The shopper's gift, written on the
+    order's first line, stays, as with ``reverse_line``: the refund gives back the line's
+    goods, not the gift. Never edits an entry.
     """
     if refund.amount <= 0 or line_value <= 0:
         return []
     full = refund.amount >= line_value
     why = "line returned" if full else f"line returned, {refund.amount} of {line_value} refunded"
     reversals = []
-    for entry, left in _open_pledges(db, LedgerEntry.order_line_id == line.id):
+    pledges = _open_pledges(db, LedgerEntry.order_line_id == line.id, ("donation", "match"))
+    for entry, left in pledges:
         amount = left if full else left * refund.amount // line_value
         if amount > 0:
             reversals.append(_reversal(entry, amount, refund, why, now))

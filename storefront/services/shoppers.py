@@ -242,7 +242,8 @@ def _sum_kind(kind: str) -> Any:
     return func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.kind == kind), 0)
 
 
-KINDS = ("donation", "match", "donation_reversal", "match_reversal")
+# The shopper's own gifts at checkout count too, as on the receipt and the yearly statement.
+KINDS = ("donation", "match", "gift", "donation_reversal", "match_reversal", "gift_reversal")
 
 
 def giving_of(db: Session, user: User) -> list[YearGiving]:
