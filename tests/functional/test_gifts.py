@@ -26,10 +26,12 @@ from storefront.models import (
     TestPaymentSession,
     utcnow,
 )
-from storefront.services import fulfilment, ledger, stats
+from storefront.payments.base import RefundResult
+from storefront.services import accounts, fulfilment, ledger, returns, stats
 from storefront.services.receipts import StatementLinks
 from tests.factories import make_operator
 from tests.helpers import (
+    PASSWORD,
     add_to_cart,
     cell,
     english,
@@ -42,6 +44,12 @@ from tests.helpers import (
     text,
 )
 from tests.stripe_fakes import RecordingClient
+
+
+def sign_up_shopper(session, email):
+    user = accounts.sign_up(session, email, "기부자", PASSWORD)
+    session.commit()
+    return user
 
 
 def only_order(session):
@@ -361,6 +369,51 @@ def test_the_same_cancellation_twice_refunds_the_gift_once(app, client, session,
     assert [r.amount for r in refunds_of(session, order.id)] == [30000, 5000]
     assert session.scalars(select(TestPaymentSession)).one().refunded == 35000
     assert net(session, order.id, "gift") == 0
+
+
+def test_my_giving_counts_the_gift_and_its_reversal(client, session, shop, gave):
+    order, _ = gave
+    buyer = sign_up_shopper(session, "giver@example.com")
+    order.user_id = buyer.id
+    session.commit()
+    sign_in(client, email="giver@example.com")
+    year = utcnow().astimezone(SEOUL).year
+    total = cell(text(client.get("/my/giving")), f"giving-total-{year}")
+    # ₩1,500 given, ₩1,500 matched and the ₩5,000 gift
+    assert "₩5,000" in total and "₩8,000" in total
+    client.post("/account/sign-out")
+    make_operator(session)
+    sign_in(client, email="ops@example.com")
+    assert refund(client, order, 35000, "f" * 24).status_code == 302
+    client.post("/account/sign-out")
+    sign_in(client, email="giver@example.com")
+    assert "₩0" in cell(text(client.get("/my/giving")), f"giving-total-{year}")
+
+
+class RefundingProvider:
+    name = "test"
+
+    def refund(self, payment_intent: str, amount: int, idempotency_key: str) -> RefundResult:
+        return RefundResult(id=f"re_{idempotency_key}", amount=amount, status="succeeded")
+
+
+def test_a_returned_line_keeps_the_gift(client, session, shop, gave):
+    order, _ = gave
+    line = session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)).one()
+    now = utcnow()
+    line.status, line.delivered_at = "delivered", now
+    session.flush()
+    rules = returns.Rules(window_days=7, shipping_fee=3000)
+    found = returns.request(session, order, line.id, "return", "damaged", "", [], None, rules, now)
+    returns.approve(session, found, rules, now)
+    returns.receive(session, found, now)
+    made = returns.refund(session, RefundingProvider(), found, now)
+    session.commit()
+    # the goods (₩30,000) come back, and their donation and match with them; the gift stays
+    assert made is not None and made.amount == 30000
+    assert net(session, order.id, "donation") == 0 and net(session, order.id, "match") == 0
+    assert net(session, order.id, "gift") == 5000
+    assert ledger.verify(session)[1] is None
 
 
 def test_the_export_with_gifts_passes_the_documented_script_and_the_log_audit(
