@@ -213,6 +213,8 @@ def load(instance_path: str, env: Mapping[str, str] | None = None) -> dict[str, 
         # /trends: a search term shows once this many distinct visitors searched it in one day
         "TRENDS_MIN_PEOPLE": _int(env, "TRENDS_MIN_PEOPLE", 5),
         "TRENDS_MAX_TERMS_A_DAY": _int(env, "TRENDS_MAX_TERMS_A_DAY", 5000),
+        # a worker hands its search and view counts to the cache at most this often
+        "TRENDS_FLUSH_SECONDS": _int(env, "TRENDS_FLUSH_SECONDS", 2),
         # Returns and exchanges (docs/returns.md): asked for within this many days of delivery
         # (the 7 days of 청약철회), and the return shipping a change of mind pays per request.
         "RETURN_WINDOW_DAYS": _int(env, "RETURN_WINDOW_DAYS", 7),

@@ -91,6 +91,7 @@ def base_config(database_url: str, tmp: Path) -> dict[str, Any]:
         "LOG_ORIGIN": LOG_ORIGIN,
         "JOBS_EAGER": True,  # jobs run right after the commit; tests/integration/test_jobs.py
         "LOG_CHECKPOINT_SECONDS": 0,  # a checkpoint after every order; test_log.py tests the pacing
+        "TRENDS_FLUSH_SECONDS": 0,  # every count reaches the cache at once
         "JOBS_IN_PROCESS": False,  # runs the real queue with its own worker
     }
 

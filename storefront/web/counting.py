@@ -11,6 +11,15 @@ cache, never leaves it, and expires when the day ends, with the visitors' keys: 
 one, the shop included, can tell whose a key was, and no key, log line or row ever holds an
 address, account or session id.
 
+A worker does not talk to the cache on every search: it adds up its counts in memory and
+hands them over at most every ``TRENDS_FLUSH_SECONDS`` (2; 0 in the tests), with the next
+search or view it serves after that (five round trips a search to Redis cost a catalogue page
+more than rendering it: docs/performance.md). The same search or product a hundred times in
+those seconds is one increment of a hundred. A worker that stops, or serves no further search
+or view that day, loses what it held (at most those seconds' counts): trends are
+approximate. Until the hand-over hashes it, a visitor's address is held in that worker's
+memory only, as while its request is served.
+
 Every minute the job queue (storefront/jobs.py) ``fold``s the counters of today and
 yesterday into ``search_stat`` and ``product_view_stat`` (services/trends.py keeps that
 idempotent); the counters expire a day after their day ends.
@@ -24,7 +33,10 @@ import hashlib
 import hmac
 import secrets
 import threading
+import time
+from collections import Counter
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from cachelib import SimpleCache
 from flask import current_app, g, request
@@ -50,19 +62,19 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _increment(key: str, timeout: int) -> int:
-    """Add one to a counter that expires ``timeout`` seconds after it was made.
+def _increment(key: str, timeout: int, by: int = 1) -> int:
+    """Add ``by`` to a counter that expires ``timeout`` seconds after it was made.
 
     Redis's INCRBY keeps the key's expiry; the in-process cache's ``inc`` would reset it to
     the default, so there (one process only) it is a get and a set under a lock."""
     backend = cache.cache
     if isinstance(backend, SimpleCache):
         with _lock:
-            value = int(cache.get(key) or 0) + 1
+            value = int(cache.get(key) or 0) + by
             cache.set(key, value, timeout=timeout)
             return value
     backend.add(key, 0, timeout=timeout)
-    return int(backend.inc(key) or 0)
+    return int(backend.inc(key, by) or 0)
 
 
 def _register(kind: str, day: date, name: str, value: object, timeout: int) -> None:
@@ -72,6 +84,10 @@ def _register(kind: str, day: date, name: str, value: object, timeout: int) -> N
     position = _increment(f"{PREFIX}:{kind}:count:{day}", timeout)
     if position <= current_app.config["TRENDS_MAX_TERMS_A_DAY"]:
         cache.set(f"{PREFIX}:{kind}:at:{day}:{position}", value, timeout=timeout)
+
+
+_pending: dict[str, Any] = {"views": Counter(), "searches": Counter(), "seen": set()}
+_flushed = [0.0]  # time.monotonic() of this worker's last hand-over
 
 
 def _salt(day: date, timeout: int) -> bytes | None:
@@ -93,21 +109,11 @@ def count_search(text: str) -> None:
     if term is None or not page_cache.enabled():
         return
     g.counted = True  # every such request must reach this: never answered by ``bare_pages``
-    now = utcnow()
-    day = local_date(now)
-    today_only, kept = _ttl(day, now), _ttl(day, now, timedelta(days=1))
-    name = _digest(term)
-    try:
-        _register("search", day, name, term, kept)
-        _increment(f"{PREFIX}:search:n:{day}:{name}", kept)
-        salt = _salt(day, today_only)
-        if salt is None:  # never a guessable salt: the visitor is not counted then
-            return
-        who = hmac.new(salt, f"{term}|{_visitor()}".encode(), "sha256")
-        if cache.add(f"{PREFIX}:seen:{day}:{who.hexdigest()[:32]}", 1, timeout=today_only):
-            _increment(f"{PREFIX}:search:people:{day}:{name}", kept)
-    except Exception:
-        page_cache._failed("counting a search")
+    day = local_date(utcnow())
+    with _lock:  # the address stays in this worker's memory until the hand-over hashes it
+        _pending["searches"][(day, term)] += 1
+        _pending["seen"].add((day, term, _visitor()))
+    _hand_over(utcnow())
 
 
 def count_view(product_id: int) -> None:
@@ -116,13 +122,43 @@ def count_view(product_id: int) -> None:
         return
     g.counted = True
     now = utcnow()
-    day = local_date(now)
-    kept = _ttl(day, now, timedelta(days=1))
+    with _lock:
+        _pending["views"][(local_date(now), product_id)] += 1
+    _hand_over(now)
+
+
+def _hand_over(now: datetime) -> None:
+    """Add this worker's counts to the cache's, if ``TRENDS_FLUSH_SECONDS`` have passed."""
+    every = current_app.config.get("TRENDS_FLUSH_SECONDS", 0)
+    if every > 0 and time.monotonic() - _flushed[0] < every:
+        return
+    with _lock:
+        _flushed[0] = time.monotonic()
+        views, searches, seen = _pending["views"], _pending["searches"], _pending["seen"]
+        _pending.update(views=Counter(), searches=Counter(), seen=set())
     try:
-        _register("view", day, str(product_id), product_id, kept)
-        _increment(f"{PREFIX}:view:n:{day}:{product_id}", kept)
+        for (day, product_id), n in views.items():
+            kept = _ttl(day, now, timedelta(days=1))
+            _register("view", day, str(product_id), product_id, kept)
+            _increment(f"{PREFIX}:view:n:{day}:{product_id}", kept, n)
+        for (day, term), n in searches.items():
+            kept = _ttl(day, now, timedelta(days=1))
+            name = _digest(term)
+            _register("search", day, name, term, kept)
+            _increment(f"{PREFIX}:search:n:{day}:{name}", kept, n)
+        salts: dict[date, bytes | None] = {}
+        for day, term, visitor in seen:
+            if day not in salts:
+                salts[day] = _salt(day, _ttl(day, now))
+            salt = salts[day]
+            if salt is None:  # never a guessable salt: without one the visitor is not counted
+                continue
+            who = hmac.new(salt, f"{term}|{visitor}".encode(), "sha256").hexdigest()[:32]
+            if cache.add(f"{PREFIX}:seen:{day}:{who}", 1, timeout=_ttl(day, now)):
+                kept = _ttl(day, now, timedelta(days=1))
+                _increment(f"{PREFIX}:search:people:{day}:{_digest(term)}", kept)
     except Exception:
-        page_cache._failed("counting a view")
+        page_cache._failed("counting searches and views")
 
 
 def _listed(kind: str, day: date) -> list[object]:

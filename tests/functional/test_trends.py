@@ -359,3 +359,20 @@ def test_two_workers_on_redis_count_and_fold_once_and_every_key_expires(make_app
     finally:
         for key in client.scan_iter(f"{prefix}*"):
             client.delete(key)
+
+
+def test_a_worker_hands_its_counts_over_in_one_go_every_few_seconds(make_app, shop):
+    from storefront.web import counting
+
+    app = make_app(TRENDS_FLUSH_SECONDS=3600)
+    client = app.test_client()
+    counting._flushed[0] = 0.0  # this worker has never handed anything over
+    for n in range(3):
+        client.get("/products", query_string={"q": "쿠키"}, environ_overrides=visitor(n))
+    with app.app_context():
+        day = counting.local_date(counting.utcnow())
+        # the first search was handed over at once; the next two wait for the hour to pass
+        assert counting.read_searches(day)["쿠키"] == (1, 1)
+        counting._flushed[0] = 0.0
+        client.get("/products", query_string={"q": "쿠키"}, environ_overrides=visitor(3))
+        assert counting.read_searches(day)["쿠키"] == (4, 4)
