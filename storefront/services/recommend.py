@@ -25,7 +25,15 @@ from sqlalchemy import Select, and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from storefront.domain import recommend as model
-from storefront.models import Job, Order, OrderLine, Product, Recommendation, Venture
+from storefront.models import (
+    Job,
+    Order,
+    OrderLine,
+    Product,
+    Recommendation,
+    SavedProduct,
+    Venture,
+)
 from storefront.services import jobs
 from storefront.services.catalog import visible_products
 from storefront.services.sales import SOLD_LINES
@@ -290,6 +298,13 @@ def purchased(user_id: int) -> Select[int]:
         .join(Order, Order.id == OrderLine.order_id)
         .where(Order.user_id == user_id, Order.status == "paid")
     )
+
+
+def for_account(db: Session, user_id: int, limit: int = FOR_YOU) -> list[Product]:
+    """ "Recommended for you" for an account: seeded by its orders and its 찜 (the home page
+    and My page)."""
+    saved = select(SavedProduct.product_id).where(SavedProduct.user_id == user_id)
+    return for_shopper(db, user_id, saved=saved, limit=limit)
 
 
 def for_shopper(

@@ -26,7 +26,7 @@ from storefront.domain.errors import AccountRefused, AddressRefused
 from storefront.domain.receipts import StatementPeriod
 from storefront.extensions import db, limiter
 from storefront.models import SavedAddress, utcnow
-from storefront.services import receipts, shoppers
+from storefront.services import receipts, recommend, shoppers
 from storefront.web.common import page_request
 from storefront.web.forms import AddressForm, DeleteAccountForm, EmptyForm
 from storefront.web.guards import signed_in_user
@@ -55,6 +55,7 @@ def orders() -> str:
         user=user,
         page=shoppers.orders_page(db.session(), user, page_request()),
         resend_form=EmptyForm(),
+        for_you=recommend.for_account(db.session(), user.id),
     )
 
 

@@ -18,12 +18,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from storefront.domain.catalog import CATEGORIES, SORTS
 from storefront.extensions import db, limiter
-from storefront.models import SavedProduct
 from storefront.services import catalog, ledger, recommend, reviews
 from storefront.web import counting
 from storefront.web.common import page_request
@@ -55,8 +53,7 @@ def _for_you() -> dict[str, Any]:
     """The signed-in shopper's own recommendations, outside the home page's cached blocks."""
     if not current_user.is_authenticated:
         return {}
-    saved = select(SavedProduct.product_id).where(SavedProduct.user_id == current_user.id)
-    return dict(for_you=recommend.for_shopper(db.session(), current_user.id, saved=saved))
+    return dict(for_you=recommend.for_account(db.session(), current_user.id))
 
 
 @bp.get("/products")

@@ -110,3 +110,6 @@ def test_a_signed_in_shopper_sees_their_own_recommendations_on_the_home_page(
     theirs = section(text(other.get("/")), "for-you")
     assert "우리밀 쿠키 세트" in theirs  # nothing bought: the best sellers, this one included
     assert 'data-testid="for-you"' not in text(visitor.get("/"))  # still nobody's list
+    # My page shows the same list, from the account's own orders
+    assert "업사이클 가방" in section(text(me.get("/my")), "for-you")
+    assert "우리밀 쿠키 세트" in section(text(other.get("/my")), "for-you")  # best sellers
