@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from storefront.domain.errors import FulfilmentRefused
 from storefront.models import Order, OrderLine, Product, Refund
-from storefront.payments import PaymentError, PaymentProvider
+from storefront.payments import PaymentProvider
 from storefront.services import ledger, notify, refunds, sales, stock
 from storefront.services.pagination import Page, PageRequest, paginate
 
@@ -165,9 +165,8 @@ def cancel_line(db: Session, provider: PaymentProvider, line: OrderLine, now: da
     amount = min(line.goods_amount + shipping + gift, refunds.refundable(db, order))
     if amount <= 0:
         raise FulfilmentRefused("fulfilment.nothing_to_refund")
-    result = provider.refund(order.payment_intent_id, amount, f"sangsaeng-refund-line-{line.id}")
-    if result.status in ("failed", "canceled"):
-        raise PaymentError(f"refund {result.id} {result.status}")
+    key = f"sangsaeng-refund-line-{line.id}"
+    result = refunds.pay_back(provider, order.payment_intent_id, amount, key)
     # The line's part names the line (the venture's statement counts it); the gift's part,
     # if any, names none. One payment refund, two rows with the provider's reference.
     line_part = min(line.goods_amount + shipping, result.amount)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from storefront.domain.errors import RefundRefused
 from storefront.models import Order, Refund
 from storefront.payments import PaymentError, PaymentProvider
-from storefront.payments.base import ChargeState
+from storefront.payments.base import ChargeState, RefundResult
 from storefront.services import ledger, notify
 
 REFUNDABLE = ("paid", "refunded")
@@ -59,6 +59,15 @@ def _lock(db: Session, order: Order) -> None:
     db.refresh(order)
 
 
+def pay_back(provider: PaymentProvider, payment: str, amount: int, key: str) -> RefundResult:
+    """Ask the provider to give ``amount`` of ``payment`` back, once for ``key``; raises
+    ``PaymentError`` when it answers that it failed or was cancelled."""
+    result = provider.refund(payment, amount, key)
+    if result.status in ("failed", "canceled"):
+        raise PaymentError(f"refund {result.id} {result.status}")
+    return result
+
+
 def refund_order(
     db: Session,
     provider: PaymentProvider,
@@ -85,9 +94,7 @@ def refund_order(
         raise RefundRefused("refund.amount", field="amount", left=left)
     if amount > left:
         raise RefundRefused("refund.too_much", field="amount", left=left)
-    result = provider.refund(order.payment_intent_id, amount, key)
-    if result.status in ("failed", "canceled"):
-        raise PaymentError(f"refund {result.id} {result.status}")
+    result = pay_back(provider, order.payment_intent_id, amount, key)
     refund = Refund(
         order_id=order.id,
         amount=result.amount,

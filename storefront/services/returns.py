@@ -36,7 +36,7 @@ from storefront.models.returns import (
     RETURN_KINDS,
     RETURN_REASONS,
 )
-from storefront.payments import PaymentError, PaymentProvider
+from storefront.payments import PaymentProvider
 from storefront.services import files, images, ledger, notify, refunds, sales
 from storefront.services.fulfilment import CARRIERS, TRACKING
 
@@ -246,9 +246,7 @@ def refund(
     if amount > 0:
         if not order.payment_intent_id:
             raise FulfilmentRefused("fulfilment.no_payment")
-        result = provider.refund(order.payment_intent_id, amount, key)
-        if result.status in ("failed", "canceled"):
-            raise PaymentError(f"refund {result.id} {result.status}")
+        result = refunds.pay_back(provider, order.payment_intent_id, amount, key)
         made = Refund(
             order_id=order.id,
             order_line_id=line.id,
@@ -329,3 +327,12 @@ def timeline(found: ReturnRequest) -> list[tuple[str, datetime]]:
     if found.status in ("refunded", "reshipped"):
         steps.append((found.status, found.closed_at))
     return [(name, at) for name, at in steps if at is not None]
+
+
+def photo_path(db: Session, found: ReturnRequest, photo_id: int) -> str | None:
+    """Where one of the request's photos is kept, or None: never another request's."""
+    return db.scalar(
+        select(ReturnPhoto.path).where(
+            ReturnPhoto.id == photo_id, ReturnPhoto.request_id == found.id
+        )
+    )

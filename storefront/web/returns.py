@@ -22,14 +22,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import MultipleFileField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from storefront.domain.errors import DomainError
 from storefront.extensions import db
-from storefront.models import Order, Refund, ReturnPhoto, ReturnRequest, utcnow
+from storefront.models import Order, Refund, ReturnRequest, utcnow
 from storefront.models.returns import RETURN_KINDS, RETURN_REASONS
 from storefront.services import images, returns
 from storefront.web import access
@@ -150,11 +149,7 @@ def show(number: str, request_id: int) -> str:
 def photo(number: str, request_id: int, photo_id: int) -> Response:
     order = _order(number)
     found = _request_or_404(order, request_id)
-    path = db.session.scalar(
-        select(ReturnPhoto.path).where(
-            ReturnPhoto.id == photo_id, ReturnPhoto.request_id == found.id
-        )
-    )
+    path = returns.photo_path(db.session(), found, photo_id)
     if path is None:
         abort(404)
     return private_photo(path)

@@ -7,12 +7,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from storefront.domain.errors import DomainError
 from storefront.extensions import db
-from storefront.models import Refund, ReturnPhoto, ReturnRequest, Venture, utcnow
+from storefront.models import Refund, ReturnRequest, Venture, utcnow
 from storefront.payments import PaymentError
 from storefront.services import fulfilment, returns
 from storefront.web.common import provider, return_rules
@@ -76,11 +75,7 @@ def show(venture_id: int, request_id: int) -> str:
 def photo(venture_id: int, request_id: int, photo_id: int) -> Response:
     membership_or_404(venture_id)
     found = _request_or_404(venture_id, request_id)
-    path = db.session.scalar(
-        select(ReturnPhoto.path).where(
-            ReturnPhoto.id == photo_id, ReturnPhoto.request_id == found.id
-        )
-    )
+    path = returns.photo_path(db.session(), found, photo_id)
     if path is None:
         abort(404)
     return private_photo(path)
