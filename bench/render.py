@@ -4,6 +4,8 @@
     .venv/bin/python bench/render.py --cache SimpleCache  # served from the page cache
     .venv/bin/python bench/render.py --profile /products/1  # cProfile's top functions
     .venv/bin/python bench/render.py --save /tmp/pages      # each page's HTML, to diff
+    .venv/bin/python bench/render.py --database-url postgresql+psycopg://...  # a database
+        # already migrated and loaded, as ``bench/http_pages.py --products N`` leaves it
 
 It migrates a fresh SQLite file, loads the demo catalogue, its funds and 60 paid orders, warms
 each page once (templates, translations, the cache), then requests it ``--repeat`` times and
@@ -52,16 +54,20 @@ def main() -> None:
     parser.add_argument("--lang", default="ko", choices=["ko", "en"])
     parser.add_argument("--profile", default="", help="profile this path instead of timing")
     parser.add_argument("--save", default="", help="write each page's HTML into this folder")
+    parser.add_argument(
+        "--database-url", default="", help="a loaded database to read (nothing is written)"
+    )
     args = parser.parse_args()
 
-    app, tmp = bench_app("", CACHE_TYPE=args.cache, WTF_CSRF_ENABLED=True)
+    app, tmp = bench_app(args.database_url, CACHE_TYPE=args.cache, WTF_CSRF_ENABLED=True)
     with app.app_context():
-        upgrade()
         session = db.session()
-        loader.load_catalogue(session, tmp / "media")
-        loader.load_funds(session, app.config["SHOP_CURRENCY"])
-        loader.load_orders(session, ShopRules.from_config(app.config))
-        session.commit()
+        if not args.database_url:
+            upgrade()
+            loader.load_catalogue(session, tmp / "media")
+            loader.load_funds(session, app.config["SHOP_CURRENCY"])
+            loader.load_orders(session, ShopRules.from_config(app.config))
+            session.commit()
         product_id = session.scalar(select(Product.id).order_by(Product.id).limit(1))
         venture_slug = session.scalar(select(Venture.slug).order_by(Venture.id).limit(1))
         engine = db.engine
