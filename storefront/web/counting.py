@@ -13,8 +13,10 @@ address, account or session id.
 
 A worker does not talk to the cache on every search: it adds up its counts in memory and
 hands them over at most every ``TRENDS_FLUSH_SECONDS`` (2; 0 in the tests), with the next
-search or view it serves after that (five round trips a search to Redis cost a catalogue page
-more than rendering it: docs/performance.md). The same search or product a hundred times in
+search or view it serves after that, whether Flask renders it or ``bare_pages`` answers it
+from a kept page (kept with what it counted, and counted again each time it is sent). Five
+round trips a search to Redis cost a catalogue page more than rendering it
+(docs/performance.md). The same search or product a hundred times in
 those seconds is one increment of a hundred. A worker that stops, or serves no further search
 or view that day, loses what it held (at most those seconds' counts): trends are
 approximate. Until the hand-over hashes it, a visitor's address is held in that worker's
@@ -39,7 +41,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from cachelib import SimpleCache
-from flask import current_app, g, request
+from flask import Flask, current_app, g, has_app_context, request
 from sqlalchemy.orm import Session
 
 from storefront.domain.periods import local_date, to_utc, utcnow
@@ -49,6 +51,7 @@ from storefront.services import trends
 from storefront.web import page_cache
 
 PREFIX = "trends"
+SEARCH, VIEW = "search", "view"  # what a request counted (``g.counted``)
 _lock = threading.Lock()
 
 
@@ -99,39 +102,48 @@ def _salt(day: date, timeout: int) -> bytes | None:
     return None if salt is None else str(salt).encode()
 
 
-def _visitor() -> str:
-    return visitor_of(request.remote_addr or "")
-
-
 def count_search(text: str) -> None:
     """Count a search for ``text`` (and its visitor, once a day): a no-op for no words."""
     term = search_term(text)
     if term is None or not page_cache.enabled():
         return
-    g.counted = True  # every such request must reach this: never answered by ``bare_pages``
-    day = local_date(utcnow())
-    with _lock:  # the address stays in this worker's memory until the hand-over hashes it
-        _pending["searches"][(day, term)] += 1
-        _pending["seen"].add((day, term, _visitor()))
-    _hand_over(utcnow())
+    g.counted = (SEARCH, term)  # a page kept bare counts it again each time (``recount``)
+    recount(current_app, g.counted, request.remote_addr or "")
 
 
 def count_view(product_id: int) -> None:
     """Count a view of a product's page."""
     if not page_cache.enabled():
         return
-    g.counted = True
+    g.counted = (VIEW, product_id)
+    recount(current_app, g.counted, request.remote_addr or "")
+
+
+def recount(app: Flask, counted: tuple[str, object], address: str) -> None:
+    """Count what ``counted`` names, from ``address``: for a request Flask serves, and for one
+    ``bare_pages`` answers from a page kept with its ``counted`` (no app context there; one
+    is pushed only when the hand-over is due)."""
+    kind, value = counted
     now = utcnow()
-    with _lock:
-        _pending["views"][(local_date(now), product_id)] += 1
-    _hand_over(now)
+    day = local_date(now)
+    with _lock:  # the address stays in this worker's memory until the hand-over hashes it
+        if kind == SEARCH:
+            _pending["searches"][(day, value)] += 1
+            _pending["seen"].add((day, value, visitor_of(address)))
+        else:
+            _pending["views"][(day, value)] += 1
+    every = app.config.get("TRENDS_FLUSH_SECONDS", 0)
+    if every > 0 and time.monotonic() - _flushed[0] < every:
+        return
+    if has_app_context():
+        _hand_over(now)
+    else:
+        with app.app_context():
+            _hand_over(now)
 
 
 def _hand_over(now: datetime) -> None:
-    """Add this worker's counts to the cache's, if ``TRENDS_FLUSH_SECONDS`` have passed."""
-    every = current_app.config.get("TRENDS_FLUSH_SECONDS", 0)
-    if every > 0 and time.monotonic() - _flushed[0] < every:
-        return
+    """Add this worker's counts to the cache's."""
     with _lock:
         _flushed[0] = time.monotonic()
         views, searches, seen = _pending["views"], _pending["searches"], _pending["seen"]

@@ -308,8 +308,9 @@ def cached_page(
     if plain:
         page = _render_page(template, blocks)
         _store(f"{key}:whole", page, timeout)
-        if CSRF_SLOT not in page and bare_pages.is_bare(request.environ):
-            # The same bytes for every visitor without a cookie: kept whole once answered.
+        if bare_pages.is_bare(request.environ):
+            # The same bytes for every visitor without a cookie (but for a form token, which
+            # ``bare_pages`` makes for each): kept whole once answered.
             g.bare_page = (tuple(parts), token)
             g.bare_page_locale = str(get_locale())
         return _fill_page(page)

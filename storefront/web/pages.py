@@ -51,7 +51,12 @@ def _context(item: Product, venture: Venture, *, preview: bool) -> dict[str, Any
         low_stock=LOW_STOCK,
         pictures=images.images_of(db.session(), item.id),
         options=active_options(db.session(), [item.id]).get(item.id, []),
-        form=None if preview else AddToCartForm(product_id=item.id, quantity=1),
+        # Shown, not validated: its token is the page's csrf_slot(), filled when the page is
+        # sent, so building the form must not start a session (a page kept for visitors
+        # without a cookie then holds no one's token: web/bare_pages.py).
+        form=None
+        if preview
+        else AddToCartForm(product_id=item.id, quantity=1, meta={"csrf": False}),
         preview=preview,
         questions=product_section(item.id),
         reviews=review_section(reviews.PRODUCT, item.id),

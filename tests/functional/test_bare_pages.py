@@ -4,6 +4,7 @@ would have answered differently."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -92,11 +93,83 @@ def test_a_visitor_with_a_cookie_goes_to_flask(visitor, shop, flask_calls):
     assert 'lang="en"' in text(chosen)
 
 
-def test_a_page_with_a_form_token_is_never_kept_bare(visitor, shop, flask_calls):
+def layer_calls(app) -> list[str]:
+    """How many requests reached Flask behind ``app``'s bare-page layer."""
+    layer = app.wsgi_app
+    calls: list[str] = []
+    inner = layer.wsgi_app
+    layer.wsgi_app = lambda environ, start: (
+        calls.append(environ["PATH_INFO"]) or inner(environ, start)
+    )
+    return calls
+
+
+def form_token(response) -> str:
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', text(response))
+    assert found, "the add-to-cart form has a token"
+    return found.group(1)
+
+
+def session_cookie(response) -> tuple[str, str]:
+    """The new session cookie's ``name=value`` and its attributes."""
+    cookies = response.headers.getlist("Set-Cookie")
+    assert len(cookies) == 1 and cookies[0].startswith("session=")
+    value, _, attributes = cookies[0].partition(";")
+    return value, attributes
+
+
+def test_a_page_with_a_form_gets_a_fresh_token_and_session_for_each_visitor(make_app, shop):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    calls = layer_calls(app)
+    visitor = app.test_client(use_cookies=False)
     page = f"/products/{shop.product.id}"
-    first, second = answered(visitor, page), answered(visitor, page)
-    assert flask_calls == [page, page]
-    assert "Set-Cookie" in first.headers and "Set-Cookie" in second.headers
+    first, second, third = (answered(visitor, page) for _ in range(3))
+    assert calls == [page]  # the second and third were answered from the kept page
+    tokens = [form_token(r) for r in (first, second, third)]
+    cookies = [session_cookie(r) for r in (first, second, third)]
+    assert len(set(tokens)) == 3 and len({value for value, _ in cookies}) == 3
+    assert cookies[1][1] == cookies[2][1] == cookies[0][1]  # Flask's attributes, each time
+    for response, token in zip((first, second, third), tokens, strict=True):
+        assert response.data.replace(token.encode(), b"T") == first.data.replace(
+            tokens[0].encode(), b"T"
+        )
+        assert (
+            response.headers["ETag"]
+            == f'"{hashlib.sha1(response.data, usedforsecurity=False).hexdigest()}"'
+        )
+        assert int(response.headers["Content-Length"]) == len(response.data)
+    for header in ("Content-Security-Policy", "Cache-Control", "Vary"):
+        assert second.headers[header] == first.headers[header]
+
+    def add(cookie: str, token: str):
+        return visitor.post(
+            "/cart/add",
+            data={"csrf_token": token, "product_id": shop.product.id, "quantity": 1},
+            headers={"Cookie": cookie},
+        )
+
+    # the token and cookie made here work as Flask's do, and only together
+    assert add(cookies[1][0], tokens[2]).status_code == 400
+    added = add(cookies[1][0], tokens[1])
+    assert added.status_code == 302 and added.headers["Location"].endswith("/cart")
+    assert add(cookies[0][0], tokens[0]).status_code == 302
+
+
+def test_a_page_is_not_kept_when_the_session_holds_more_than_the_token(make_app, shop):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    calls = layer_calls(app)
+
+    @app.before_request
+    def remember_something():
+        from flask import session
+
+        session["seen"] = 1
+
+    visitor = app.test_client(use_cookies=False)
+    page = f"/products/{shop.product.id}"
+    answered(visitor, page)
+    answered(visitor, page)
+    assert calls == [page, page]
 
 
 def test_an_untrusted_host_is_refused_after_a_page_was_kept(visitor, shop, flask_calls):
@@ -139,7 +212,16 @@ def test_a_bare_answer_is_counted_in_the_metrics(visitor, shop, flask_calls):
     assert flask_calls == ["/products"] and after == before + 1
 
 
-def test_a_search_counted_for_trends_is_never_kept_bare(visitor, shop, flask_calls):
-    answered(visitor, "/products?q=빵")
-    answered(visitor, "/products?q=빵")
-    assert flask_calls == ["/products", "/products"]
+def test_searches_and_views_answered_bare_are_counted_for_trends(visitor, shop, app, flask_calls):
+    from storefront.web import counting
+
+    page = f"/products/{shop.product.id}"
+    for n in (1, 1, 2):
+        visitor.get("/products?q=빵", environ_overrides={"REMOTE_ADDR": f"203.0.113.{n}"})
+        visitor.get(page, environ_overrides={"REMOTE_ADDR": f"203.0.113.{n}"})
+    visitor.get("/products?q=빵&page=2")  # a next page is not a search of its own
+    assert flask_calls == ["/products", page, "/products"]
+    with app.app_context():
+        day = counting.local_date(counting.utcnow())
+        assert counting.read_searches(day)["빵"] == (3, 2)  # three searches by two visitors
+        assert counting.read_views(day) == {shop.product.id: 3}

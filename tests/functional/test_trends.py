@@ -4,6 +4,7 @@ their tables, and shown on /trends and on a seller's market view."""
 from __future__ import annotations
 
 import html
+import math
 import re
 import uuid
 from datetime import timedelta
@@ -366,13 +367,13 @@ def test_a_worker_hands_its_counts_over_in_one_go_every_few_seconds(make_app, sh
 
     app = make_app(TRENDS_FLUSH_SECONDS=3600)
     client = app.test_client()
-    counting._flushed[0] = 0.0  # this worker has never handed anything over
+    counting._flushed[0] = -math.inf  # never handed anything over (monotonic may be small)
     for n in range(3):
         client.get("/products", query_string={"q": "쿠키"}, environ_overrides=visitor(n))
     with app.app_context():
         day = counting.local_date(counting.utcnow())
         # the first search was handed over at once; the next two wait for the hour to pass
         assert counting.read_searches(day)["쿠키"] == (1, 1)
-        counting._flushed[0] = 0.0
+        counting._flushed[0] = -math.inf
         client.get("/products", query_string={"q": "쿠키"}, environ_overrides=visitor(3))
         assert counting.read_searches(day)["쿠키"] == (4, 4)
