@@ -265,6 +265,8 @@ def paginate_tiers(
         request = PageRequest(page=request.page)
     counted_stmt = stmt if count_stmt is None else count_stmt
     counted = _count(db, counted_stmt, count_up_to) if count_up_to else None
+    if counted == (0, False):  # nothing matches: no page to read (a miss costs one query)
+        return Page([], per_page, count=0)
     if counted is not None and counted[0] <= SORT_UP_TO and not counted[1]:
         tier_of = case(*((condition, tier) for tier, condition in enumerate(tiers)))
         by_tier = (tier_of.asc(), key.desc())
