@@ -77,8 +77,20 @@ def search_products(
     if found is not None and sort == "relevance":
         # title matches, then venture-name matches, then the rest; newest first in each
         matching = found.stmt.where(found.matches)
+        # Every product of a venture whose name answers the query matches (its name is in
+        # the product's index row, which every product has): counted through the product's
+        # venture index, without the search index, they alone may already be "1,000+".
+        named = stmt.where(Product.venture_id.in_(found.ventures)) if found.ventures else None
         return paginate_tiers(
-            db, found.stmt, found.tiers, Product.id, query.start, per_page, matching, count_up_to
+            db,
+            found.stmt,
+            found.tiers,
+            Product.id,
+            query.start,
+            per_page,
+            matching,
+            count_up_to,
+            named,
         )
     if found is not None:
         stmt = found.stmt.where(found.matches)

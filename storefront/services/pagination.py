@@ -224,10 +224,22 @@ def _page(
     return Page(items, per_page, next_cursor, prev_cursor, count, capped)
 
 
-def _count(db: Session, stmt: Select[Any], up_to: int) -> tuple[int, bool]:
-    """How many rows ``stmt`` gives, up to ``up_to``, and whether it gives more."""
+def _bounded_count(stmt: Select[Any], up_to: int) -> Any:
     bounded = stmt.order_by(None).limit(up_to + 1).subquery()
-    found = db.scalar(select(func.count()).select_from(bounded)) or 0
+    return select(func.count()).select_from(bounded).scalar_subquery()
+
+
+def _count(
+    db: Session, stmt: Select[Any], up_to: int, part: Select[Any] | None = None
+) -> tuple[int, bool]:
+    """How many rows ``stmt`` gives, up to ``up_to``, and whether it gives more.
+
+    ``part``, some of the same rows that are cheaper to count, answers alone when it already
+    gives more than ``up_to`` (the rest is then not counted at all)."""
+    counted = _bounded_count(stmt, up_to)
+    if part is not None:
+        counted = case((_bounded_count(part, up_to) > up_to, up_to + 1), else_=counted)
+    found = db.scalar(select(counted)) or 0
     return min(found, up_to), found > up_to
 
 
@@ -243,10 +255,12 @@ def paginate_tiers(
     per_page: int,
     count_stmt: Select[Any] | None = None,
     count_up_to: int = 0,
+    count_part: Select[Any] | None = None,
 ) -> Page[Any]:
     """Fetch a page of ``stmt``'s rows that meet one of ``tiers``, ranked by tier, then by
     ``key`` descending, with one query; with ``count_up_to``, one more counts ``count_stmt``
-    (the same rows) as ``paginate`` does. A cursor is ``(tier, key)``.
+    (the same rows) as ``paginate`` does, from ``count_part`` alone when that part of them is
+    already more than ``count_up_to``. A cursor is ``(tier, key)``.
 
     A result of at most ``SORT_UP_TO`` rows (the count, taken first, says so) is simply sorted
     by tier: the smaller statement costs less to plan than it could save. Otherwise each tier
@@ -264,7 +278,7 @@ def paginate_tiers(
         after = before = None
         request = PageRequest(page=request.page)
     counted_stmt = stmt if count_stmt is None else count_stmt
-    counted = _count(db, counted_stmt, count_up_to) if count_up_to else None
+    counted = _count(db, counted_stmt, count_up_to, count_part) if count_up_to else None
     if counted == (0, False):  # nothing matches: no page to read (a miss costs one query)
         return Page([], per_page, count=0)
     if counted is not None and counted[0] <= SORT_UP_TO and not counted[1]:

@@ -89,6 +89,7 @@ class Found(NamedTuple):
     stmt: Select[Any]  # joined to the index, not yet restricted to matches
     matches: ColumnElement[bool]
     tiers: list[ColumnElement[bool]]  # in the title, else in the venture's name, else anywhere
+    ventures: list[int]  # the ventures whose names answer the query: all their products match
 
 
 class Index(Protocol):
@@ -167,7 +168,7 @@ class PostgresIndex:
             )
         )
         stmt = stmt.join(docs, docs.c.product_id == Product.id)
-        return Found(stmt, anywhere, _tiers(any_title & title, ventures, anywhere))
+        return Found(stmt, anywhere, _tiers(any_title & title, ventures, anywhere), ventures)
 
     def write(self, conn: Connection, documents: list[Document]) -> None:
         if not documents:
@@ -236,7 +237,8 @@ class SqliteIndex:
     def match(self, stmt: Select[Any], clauses: Sequence[Clause], ventures: list[int]) -> Found:
         fts_query = self.fts_query(clauses)
         anywhere = self._in(fts_query)
-        return Found(stmt, anywhere, _tiers(self._in(f"title : ({fts_query})"), ventures, anywhere))
+        title = self._in(f"title : ({fts_query})")
+        return Found(stmt, anywhere, _tiers(title, ventures, anywhere), ventures)
 
     def write(self, conn: Connection, documents: list[Document]) -> None:
         if not documents:

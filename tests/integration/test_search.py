@@ -148,6 +148,26 @@ def test_search_reads_no_venture_names_it_is_given_and_no_page_for_a_miss(
     assert q.count == 1 and page.items == [] and page.count == 0  # the count says none
 
 
+@pytest.mark.parametrize(
+    ("up_to", "count", "capped"), [(2, 2, True), (3, 3, True), (4, 4, False), (6, 4, False)]
+)
+def test_the_count_stops_early_on_a_venture_name_and_is_exact_below_the_bound(
+    session, monkeypatch, up_to, count, capped
+):
+    """A venture's products alone may be more than the bound; below it, every match counts
+    (its visible products, and the other venture's product whose text has the name)."""
+    named = make_venture(session, name="햇빛공방")
+    other = make_venture(session, name="바다상점")
+    for i in range(3):
+        make_product(session, named, title=f"바다 컵 {i}")
+    make_product(session, named, title="숨은 컵", status="draft")
+    make_product(session, other, title="잔", description="햇빛공방에서 빚은 잔")
+    session.commit()
+    monkeypatch.setattr(catalog, "COUNT_UP_TO", up_to)
+    page = page_of(session, "햇빛공방", per_page=50)
+    assert (page.count, page.count_capped) == (count, capped)
+
+
 def page_of(session, q, start=None, per_page=4):
     query = catalog.ProductQuery(q=q, start=start or PageRequest())
     return catalog.search_products(session, query, per_page=per_page)
