@@ -91,6 +91,7 @@ def search_products(
             matching,
             count_up_to,
             named,
+            stmt,  # the page's rows, by id: without the search index
         )
     if found is not None:
         stmt = found.stmt.where(found.matches)

@@ -256,11 +256,14 @@ def paginate_tiers(
     count_stmt: Select[Any] | None = None,
     count_up_to: int = 0,
     count_part: Select[Any] | None = None,
+    rows_stmt: Select[Any] | None = None,
 ) -> Page[Any]:
     """Fetch a page of ``stmt``'s rows that meet one of ``tiers``, ranked by tier, then by
     ``key`` descending, with one query; with ``count_up_to``, one more counts ``count_stmt``
     (the same rows) as ``paginate`` does, from ``count_part`` alone when that part of them is
-    already more than ``count_up_to``. A cursor is ``(tier, key)``.
+    already more than ``count_up_to``. A cursor is ``(tier, key)``. ``rows_stmt`` (by default
+    ``stmt``) reads the page's rows by key once the tiers have picked them: it need not join
+    what only the tiers test.
 
     A result of at most ``SORT_UP_TO`` rows (the count, taken first, says so) is simply sorted
     by tier: the smaller statement costs less to plan than it could save. Otherwise each tier
@@ -313,7 +316,8 @@ def paginate_tiers(
         (ranked.c.tier.desc(), key.asc()) if backwards else (ranked.c.tier.asc(), key.desc())
     )
     page_stmt = (
-        stmt.join(ranked, ranked.c.id == key)
+        (stmt if rows_stmt is None else rows_stmt)
+        .join(ranked, ranked.c.id == key)
         .add_columns(ranked.c.tier.label("page_key_0"), key.label("page_key_1"))
         .order_by(*page_order)
         .offset(offset or None)
