@@ -16,9 +16,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
@@ -305,10 +307,8 @@ def paginate_tiers(
         if start is not None and tier == start[0]:
             branch = branch.where(key > start[1] if backwards else key < start[1])
         if parts:  # read only when the tiers before it fell short of a page
-            so_far = union_all(*(select(p.c.id) for p in parts)).subquery()
-            branch = branch.where(
-                select(func.count()).select_from(so_far).scalar_subquery() < wanted
-            )
+            counts = [select(func.count()).select_from(p).scalar_subquery() for p in parts]
+            branch = branch.where(reduce(operator.add, counts) < wanted)
         branch = branch.order_by(key.asc() if backwards else key.desc()).limit(wanted)
         parts.append(branch.cte(f"tier_{tier}"))
     ranked = union_all(*(select(p.c.id, p.c.tier) for p in parts)).subquery("ranked")
