@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, UnaryExpression, false, select
+from sqlalchemy import Row, Select, UnaryExpression, false, select
 from sqlalchemy.orm import Session, contains_eager
 
 from storefront.domain.catalog import CATEGORIES, SORTS
@@ -44,10 +45,15 @@ def effective_sort(query: ProductQuery) -> str:
 
 
 def search_products(
-    db: Session, query: ProductQuery, per_page: int, count: bool = True
+    db: Session,
+    query: ProductQuery,
+    per_page: int,
+    count: bool = True,
+    ventures: Sequence[Row[tuple[int, str, str]]] | None = None,
 ) -> Page[Product]:
     """Return one page of products matching the query (two SQL queries: the page, and a count
-    up to ``COUNT_UP_TO`` unless ``count`` is off; a search adds one, the ventures' names).
+    up to ``COUNT_UP_TO`` unless ``count`` is off; a search adds one, the ventures' names,
+    unless ``ventures`` brings them from ``venture_choices``).
 
     With search text, products are found through the search index and, unless the shopper
     picked another sort, ranked best match first.
@@ -58,7 +64,8 @@ def search_products(
     if query.venture:
         stmt = stmt.where(Venture.slug == query.venture)
     text = query.q.strip()[:100]
-    found = search.match(db, stmt, text) if text else None
+    approved = None if ventures is None else [(v.id, v.name) for v in ventures]
+    found = search.match(db, stmt, text, approved) if text else None
     sort = effective_sort(query)
     orderings: dict[str, tuple[UnaryExpression[Any], ...]] = {
         "newest": (Product.created_at.desc(), Product.id.desc()),
@@ -70,8 +77,21 @@ def search_products(
     if found is not None and sort == "relevance":
         # title matches, then venture-name matches, then the rest; newest first in each
         matching = found.stmt.where(found.matches)
+        # Every product of a venture whose name answers the query matches (its name is in
+        # the product's index row, which every product has): counted through the product's
+        # venture index, without the search index, they alone may already be "1,000+".
+        named = stmt.where(Product.venture_id.in_(found.ventures)) if found.ventures else None
         return paginate_tiers(
-            db, found.stmt, found.tiers, Product.id, query.start, per_page, matching, count_up_to
+            db,
+            found.stmt,
+            found.tiers,
+            Product.id,
+            query.start,
+            per_page,
+            matching,
+            count_up_to,
+            named,
+            stmt,  # the page's rows, by id: without the search index
         )
     if found is not None:
         stmt = found.stmt.where(found.matches)
@@ -84,6 +104,13 @@ def search_products(
 def get_visible_product(db: Session, product_id: int) -> Product | None:
     """Return a product a shopper may see, or None."""
     return db.scalars(visible_products().where(Product.id == product_id)).first()
+
+
+def venture_choices(db: Session) -> list[Row[tuple[int, str, str]]]:
+    """The approved ventures' ids, slugs and names, by name: the catalogue's venture filter,
+    and the names a search matches (one query serves both)."""
+    stmt = select(Venture.id, Venture.slug, Venture.name).where(Venture.status == "approved")
+    return list(db.execute(stmt.order_by(Venture.name)))
 
 
 def approved_ventures(db: Session) -> list[Venture]:

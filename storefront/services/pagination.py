@@ -16,9 +16,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
@@ -224,10 +226,22 @@ def _page(
     return Page(items, per_page, next_cursor, prev_cursor, count, capped)
 
 
-def _count(db: Session, stmt: Select[Any], up_to: int) -> tuple[int, bool]:
-    """How many rows ``stmt`` gives, up to ``up_to``, and whether it gives more."""
+def _bounded_count(stmt: Select[Any], up_to: int) -> Any:
     bounded = stmt.order_by(None).limit(up_to + 1).subquery()
-    found = db.scalar(select(func.count()).select_from(bounded)) or 0
+    return select(func.count()).select_from(bounded).scalar_subquery()
+
+
+def _count(
+    db: Session, stmt: Select[Any], up_to: int, part: Select[Any] | None = None
+) -> tuple[int, bool]:
+    """How many rows ``stmt`` gives, up to ``up_to``, and whether it gives more.
+
+    ``part``, some of the same rows that are cheaper to count, answers alone when it already
+    gives more than ``up_to`` (the rest is then not counted at all)."""
+    counted = _bounded_count(stmt, up_to)
+    if part is not None:
+        counted = case((_bounded_count(part, up_to) > up_to, up_to + 1), else_=counted)
+    found = db.scalar(select(counted)) or 0
     return min(found, up_to), found > up_to
 
 
@@ -243,10 +257,15 @@ def paginate_tiers(
     per_page: int,
     count_stmt: Select[Any] | None = None,
     count_up_to: int = 0,
+    count_part: Select[Any] | None = None,
+    rows_stmt: Select[Any] | None = None,
 ) -> Page[Any]:
     """Fetch a page of ``stmt``'s rows that meet one of ``tiers``, ranked by tier, then by
     ``key`` descending, with one query; with ``count_up_to``, one more counts ``count_stmt``
-    (the same rows) as ``paginate`` does. A cursor is ``(tier, key)``.
+    (the same rows) as ``paginate`` does, from ``count_part`` alone when that part of them is
+    already more than ``count_up_to``. A cursor is ``(tier, key)``. ``rows_stmt`` (by default
+    ``stmt``) reads the page's rows by key once the tiers have picked them: it need not join
+    what only the tiers test.
 
     A result of at most ``SORT_UP_TO`` rows (the count, taken first, says so) is simply sorted
     by tier: the smaller statement costs less to plan than it could save. Otherwise each tier
@@ -264,7 +283,9 @@ def paginate_tiers(
         after = before = None
         request = PageRequest(page=request.page)
     counted_stmt = stmt if count_stmt is None else count_stmt
-    counted = _count(db, counted_stmt, count_up_to) if count_up_to else None
+    counted = _count(db, counted_stmt, count_up_to, count_part) if count_up_to else None
+    if counted == (0, False):  # nothing matches: no page to read (a miss costs one query)
+        return Page([], per_page, count=0)
     if counted is not None and counted[0] <= SORT_UP_TO and not counted[1]:
         tier_of = case(*((condition, tier) for tier, condition in enumerate(tiers)))
         by_tier = (tier_of.asc(), key.desc())
@@ -286,10 +307,8 @@ def paginate_tiers(
         if start is not None and tier == start[0]:
             branch = branch.where(key > start[1] if backwards else key < start[1])
         if parts:  # read only when the tiers before it fell short of a page
-            so_far = union_all(*(select(p.c.id) for p in parts)).subquery()
-            branch = branch.where(
-                select(func.count()).select_from(so_far).scalar_subquery() < wanted
-            )
+            counts = [select(func.count()).select_from(p).scalar_subquery() for p in parts]
+            branch = branch.where(reduce(operator.add, counts) < wanted)
         branch = branch.order_by(key.asc() if backwards else key.desc()).limit(wanted)
         parts.append(branch.cte(f"tier_{tier}"))
     ranked = union_all(*(select(p.c.id, p.c.tier) for p in parts)).subquery("ranked")
@@ -297,7 +316,8 @@ def paginate_tiers(
         (ranked.c.tier.desc(), key.asc()) if backwards else (ranked.c.tier.asc(), key.desc())
     )
     page_stmt = (
-        stmt.join(ranked, ranked.c.id == key)
+        (stmt if rows_stmt is None else rows_stmt)
+        .join(ranked, ranked.c.id == key)
         .add_columns(ranked.c.tier.label("page_key_0"), key.label("page_key_1"))
         .order_by(*page_order)
         .offset(offset or None)

@@ -45,11 +45,12 @@ from sqlalchemy import (
     select,
     table,
     text,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import Session, UOWTransaction, aliased
 
 from storefront.domain.search import (
     Clause,
@@ -88,6 +89,7 @@ class Found(NamedTuple):
     stmt: Select[Any]  # joined to the index, not yet restricted to matches
     matches: ColumnElement[bool]
     tiers: list[ColumnElement[bool]]  # in the title, else in the venture's name, else anywhere
+    ventures: list[int]  # the ventures whose names answer the query: all their products match
 
 
 class Index(Protocol):
@@ -166,7 +168,7 @@ class PostgresIndex:
             )
         )
         stmt = stmt.join(docs, docs.c.product_id == Product.id)
-        return Found(stmt, anywhere, _tiers(any_title & title, ventures, anywhere))
+        return Found(stmt, anywhere, _tiers(any_title & title, ventures, anywhere), ventures)
 
     def write(self, conn: Connection, documents: list[Document]) -> None:
         if not documents:
@@ -235,7 +237,8 @@ class SqliteIndex:
     def match(self, stmt: Select[Any], clauses: Sequence[Clause], ventures: list[int]) -> Found:
         fts_query = self.fts_query(clauses)
         anywhere = self._in(fts_query)
-        return Found(stmt, anywhere, _tiers(self._in(f"title : ({fts_query})"), ventures, anywhere))
+        title = self._in(f"title : ({fts_query})")
+        return Found(stmt, anywhere, _tiers(title, ventures, anywhere), ventures)
 
     def write(self, conn: Connection, documents: list[Document]) -> None:
         if not documents:
@@ -276,15 +279,25 @@ def index_for(dialect_name: str) -> Index:
     return PostgresIndex() if dialect_name == "postgresql" else SqliteIndex()
 
 
-def match(db: Session, stmt: Select[Any], text_: str) -> Found | None:
+def match(
+    db: Session,
+    stmt: Select[Any],
+    text_: str,
+    approved: Sequence[tuple[int, str]] | None = None,
+) -> Found | None:
     """Join a product query to the index for ``text_``: what it finds, in relevance tiers.
 
+    ``approved`` are the approved ventures' ids and names, when the caller has read them
+    already (the catalogue's venture filter lists them); else they are read here.
     Returns None when the text holds nothing to search for (only punctuation, say).
     """
     clauses = parse_query(text_)
     if not clauses:
         return None
-    return index_for(db.get_bind().dialect.name).match(stmt, clauses, _ventures(db, clauses))
+    # The ids of the ventures whose names answer the query: the database then knows from its
+    # statistics how many products each has, where a guess from their names' bigrams is wild.
+    ventures = [id_ for id_, _name in _named(db, clauses, approved)]
+    return index_for(db.get_bind().dialect.name).match(stmt, clauses, ventures)
 
 
 @lru_cache(maxsize=4096)
@@ -292,18 +305,21 @@ def _name_tokens(name: str) -> frozenset[str]:
     return frozenset(tokens(name))
 
 
-def _named(db: Session, clauses: list[Clause]) -> list[tuple[int, str]]:
-    """The approved ventures whose names answer the query (a few dozen names, matched here)."""
-    named = db.execute(
+def approved_names(db: Session) -> list[tuple[int, str]]:
+    """The approved ventures' ids and names, by name."""
+    rows = db.execute(
         select(Venture.id, Venture.name).where(Venture.status == "approved").order_by(Venture.name)
     )
-    return [(id_, name) for id_, name in named if matches(clauses, _name_tokens(name))]
+    return [(id_, name) for id_, name in rows]
 
 
-def _ventures(db: Session, clauses: list[Clause]) -> list[int]:
-    """The ids of the ventures whose names answer the query: the database then knows from its
-    statistics how many products each has, where a guess from their names' bigrams is wild."""
-    return [id_ for id_, _name in _named(db, clauses)]
+def _named(
+    db: Session, clauses: list[Clause], approved: Sequence[tuple[int, str]] | None = None
+) -> list[tuple[int, str]]:
+    """The approved ventures whose names answer the query (a few dozen names, matched here)."""
+    if approved is None:
+        approved = approved_names(db)
+    return [(id_, name) for id_, name in approved if matches(clauses, _name_tokens(name))]
 
 
 def suggest(db: Session, stmt: Select[Any], text_: str, limit: int) -> list[str]:
@@ -380,33 +396,40 @@ def remember_terms(conn: Connection, texts: Iterable[str]) -> None:
 
 def did_you_mean(db: Session, text_: str) -> str:
     """The query with each word the vocabulary lacks replaced by the closest word it has, or
-    "" when no word changes. Two queries: which words are known, and the candidates of the
+    "" when no word changes. One query: which words are known, and the candidates of the
     others (the words sharing their first or their last letter, about as long)."""
     words = query_words(text_)
-    if not words:
-        return ""
     wanted = {word: stem(word) for word in words}
-    known = set(
-        db.scalars(select(SearchTerm.term).where(SearchTerm.term.in_(set(wanted.values()))))
-    )
-    unknown = [w for w, s in wanted.items() if s not in known and not s.isdigit()]
-    if not unknown:
+    stems = sorted({s for s in wanted.values() if not s.isdigit()})
+    if not stems:
         return ""
-    near = [
-        (SearchTerm.head == word[0]) | (SearchTerm.tail == word[-1])
-        for word in (wanted[w] for w in unknown)
-    ]
-    lengths = [len(wanted[w]) for w in unknown]
-    candidates = list(
-        db.scalars(
-            select(SearchTerm.term)
-            .where(or_(*near))
-            .where(func.length(SearchTerm.term).between(min(lengths) - 2, max(lengths) + 2))
-            .order_by(SearchTerm.term)
-            .limit(SUGGESTION_CANDIDATES)
-        )
+    term, length = SearchTerm.term, func.length(SearchTerm.term)
+    # Whether each word is unknown is asked inside the statement (a one-time test per word),
+    # so that only the unknown words' letters and lengths pick the candidates, as two
+    # statements would: "about as long" spans the shortest to the longest unknown word.
+    probe = aliased(SearchTerm)  # not correlated with the rows it picks
+    unknown = {s: ~exists(select(probe.term).where(probe.term == s)) for s in stems}
+    near = or_(
+        *(u & ((SearchTerm.head == s[0]) | (SearchTerm.tail == s[-1])) for s, u in unknown.items())
     )
-    fixed = {w: closest(wanted[w], candidates) for w in unknown}
+    long_enough = or_(*(u & (length >= len(s) - 2) for s, u in unknown.items()))
+    short_enough = or_(*(u & (length <= len(s) + 2) for s, u in unknown.items()))
+    candidates = (
+        select(term, literal(False).label("known"))
+        .where(near, long_enough, short_enough)
+        .order_by(term)
+        .limit(SUGGESTION_CANDIDATES)
+        .subquery()
+    )
+    rows = db.execute(
+        union_all(
+            select(term, literal(True).label("known")).where(term.in_(stems)),
+            select(candidates.c.term, candidates.c.known),
+        )
+    ).all()
+    known = {row[0] for row in rows if row[1]}
+    nearby = [row[0] for row in rows if not row[1]]
+    fixed = {w: closest(s, nearby) for w, s in wanted.items() if s in unknown and s not in known}
     changed = [fixed.get(w) or w for w in words]
     return " ".join(changed) if changed != words else ""
 

@@ -74,14 +74,16 @@ def _products() -> dict[str, Any]:
         start=page_request(),
     )
     query = replace(query, sort=catalog.effective_sort(query))
-    page = catalog.search_products(db.session(), query, current_app.config["PRODUCTS_PER_PAGE"])
+    ventures = catalog.venture_choices(db.session())
+    per_page = current_app.config["PRODUCTS_PER_PAGE"]
+    page = catalog.search_products(db.session(), query, per_page, ventures=ventures)
     return dict(
         page=page,
         query=query,
         suggestion=catalog.did_you_mean(db.session(), query, page),
         categories=CATEGORIES,
         sorts=[s for s in SORTS if s != "relevance" or query.q.strip()],
-        ventures=catalog.approved_ventures(db.session()),
+        ventures=ventures,
     )
 
 

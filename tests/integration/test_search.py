@@ -132,6 +132,42 @@ def test_search_keeps_its_three_queries(session, catalogue, count_queries):
     assert q.count == 3  # the ventures' names, the page, the bounded count
 
 
+def test_search_reads_no_venture_names_it_is_given_and_no_page_for_a_miss(
+    session, catalogue, count_queries
+):
+    ventures = catalog.venture_choices(session)
+    with count_queries() as q:
+        page = catalog.search_products(
+            session, catalog.ProductQuery(q="비누를"), per_page=50, ventures=ventures
+        )
+    assert q.count == 2 and page.items  # the bounded count, the page
+    with count_queries() as q:
+        page = catalog.search_products(
+            session, catalog.ProductQuery(q="없는상품xyz"), per_page=50, ventures=ventures
+        )
+    assert q.count == 1 and page.items == [] and page.count == 0  # the count says none
+
+
+@pytest.mark.parametrize(
+    ("up_to", "count", "capped"), [(2, 2, True), (3, 3, True), (4, 4, False), (6, 4, False)]
+)
+def test_the_count_stops_early_on_a_venture_name_and_is_exact_below_the_bound(
+    session, monkeypatch, up_to, count, capped
+):
+    """A venture's products alone may be more than the bound; below it, every match counts
+    (its visible products, and the other venture's product whose text has the name)."""
+    named = make_venture(session, name="햇빛공방")
+    other = make_venture(session, name="바다상점")
+    for i in range(3):
+        make_product(session, named, title=f"바다 컵 {i}")
+    make_product(session, named, title="숨은 컵", status="draft")
+    make_product(session, other, title="잔", description="햇빛공방에서 빚은 잔")
+    session.commit()
+    monkeypatch.setattr(catalog, "COUNT_UP_TO", up_to)
+    page = page_of(session, "햇빛공방", per_page=50)
+    assert (page.count, page.count_capped) == (count, capped)
+
+
 def page_of(session, q, start=None, per_page=4):
     query = catalog.ProductQuery(q=q, start=start or PageRequest())
     return catalog.search_products(session, query, per_page=per_page)
@@ -242,10 +278,16 @@ def test_did_you_mean_offers_no_word_of_a_draft_or_an_unapproved_venture(session
     assert search.did_you_mean(session, "숨김 컵") == ""
 
 
-def test_did_you_mean_runs_two_queries(session, catalogue, count_queries):
+def test_did_you_mean_runs_one_query(session, catalogue, count_queries):
     with count_queries() as q:
-        search.did_you_mean(session, "수제비니 candel 가밤")
-    assert q.count == 2
+        assert search.did_you_mean(session, "수제비니 candel 가밤") == "수제비누 candle 가방"
+    assert q.count == 1
+
+
+def test_did_you_mean_picks_candidates_by_the_unknown_words_only(session, catalogue):
+    """A known word widens neither the letters nor the lengths the candidates are read by."""
+    assert search.did_you_mean(session, "햇살공방 수제비니") == "햇살공방 수제비누"
+    assert search.did_you_mean(session, "candle 가밤을") == "candle 가방"
 
 
 def test_suggestions_are_names_then_titles_of_what_a_shopper_may_see(session, catalogue):
