@@ -202,7 +202,8 @@ def _page(
 ) -> Page[Any]:
     """Make a page of up to ``per_page + 1`` rows (``width`` columns, then the ordering's keys)
     fetched in the page's direction; with ``count_up_to``, count ``stmt`` up to that many
-    (unless ``counted`` already says how many, and whether there are more)."""
+    (unless ``counted`` already says how many, and whether there are more, or the first page
+    holds every row: a product's few questions, a search with few matches)."""
     more = len(rows) > per_page
     rows = rows[:per_page]
     if backwards:
@@ -219,6 +220,8 @@ def _page(
     capped = False
     if counted is not None:
         count, capped = counted
+    elif count_up_to and not (after_start or backwards or more) and len(rows) <= count_up_to:
+        count = len(rows)  # the first page holds the whole result: nothing more to count
     elif count_up_to:
         count, capped = _count(db, stmt, count_up_to)
     return Page(items, per_page, next_cursor, prev_cursor, count, capped)

@@ -39,7 +39,11 @@ def queries_for(client, count_queries, url):
 def test_storefront_pages_do_not_grow_with_the_catalogue(client, session, count_queries, url):
     ventures = [make_venture(session) for _ in range(3)]
     grow(session, ventures, 4)
+    # a first page that holds every product needs no count: never more queries than a full one
+    few = queries_for(client, count_queries, url)
+    grow(session, ventures, 5)  # 27 products: more than a page
     small = queries_for(client, count_queries, url)
+    assert few <= small
     grow(session, ventures + [make_venture(session) for _ in range(5)], 30)
     large = queries_for(client, count_queries, url)
     assert small == large
@@ -66,7 +70,8 @@ def test_the_product_page_runs_the_same_queries_for_any_product(client, session,
 
 def test_question_pages_do_not_grow_with_the_questions(client, session, count_queries, shop):
     """The product page, its full list of questions (anonymous and as the asker), the asker's
-    own list and the venture's: the same queries with 3 questions as with 60."""
+    own list and the venture's: the same queries with 21 questions (more than a page) as with
+    78, and no more with 3 (a first page that holds them all needs no count)."""
     from storefront.models import Membership, utcnow
     from storefront.services import accounts, questions
     from tests.helpers import PASSWORD, sign_in
@@ -98,7 +103,10 @@ def test_question_pages_do_not_grow_with_the_questions(client, session, count_qu
         (seller, f"/seller/ventures/{shop.venture.id}/questions"),
     ]
     add(3)
+    few = [queries_for(who, count_queries, url) for who, url in pages]
+    add(18)
     small = [queries_for(who, count_queries, url) for who, url in pages]
+    assert all(f <= s for f, s in zip(few, small, strict=True))
     add(57)
     assert [queries_for(who, count_queries, url) for who, url in pages] == small
 
