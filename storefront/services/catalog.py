@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, UnaryExpression, false, select
+from sqlalchemy import Select, UnaryExpression, bindparam, false, select
 from sqlalchemy.orm import Bundle, Session, contains_eager
 
 from storefront.domain.catalog import CATEGORIES, SORTS
@@ -142,9 +142,12 @@ def search_products(
     return paginate(db, stmt, order_by, query.start, per_page, count_up_to)
 
 
+_VISIBLE_PRODUCT = visible_products().where(Product.id == bindparam("product_id"))
+
+
 def get_visible_product(db: Session, product_id: int) -> Product | None:
     """Return a product a shopper may see, or None."""
-    return db.scalars(visible_products().where(Product.id == product_id)).first()
+    return db.scalars(_VISIBLE_PRODUCT, {"product_id": product_id}).first()
 
 
 def approved_ventures(db: Session) -> list[Venture]:

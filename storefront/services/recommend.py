@@ -21,7 +21,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Subquery, delete, func, insert, literal, select, union, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    Subquery,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from storefront.domain import recommend as model
@@ -194,21 +206,15 @@ def for_product(
 ) -> ProductMatches:
     """The product page's recommendations, in one query: the stored model's matches, and the
     popular products near this one that fill a section the model leaves short."""
-    stored_ids = select(
-        Recommendation.other_product_id.label("id"),
-        Recommendation.kind.label("kind"),
-        Recommendation.rank.label("rank"),
-    ).where(Recommendation.product_id == product.id)
-    near = _popular_near(product, venture, shown)
-    picked = union_all(
-        stored_ids, select(near.c.id, literal(NEAR).label("kind"), literal(0).label("rank"))
-    ).subquery("picked")
     rows = db.execute(
-        shown_cards()
-        .join(picked, picked.c.id == Product.id)
-        .add_columns(picked.c.kind)
-        # each kind in its order: the model's by rank, the popular ones (rank 0) by sales
-        .order_by(picked.c.kind, picked.c.rank, *POPULAR)
+        _FOR_PRODUCT,
+        {
+            "product_id": product.id,
+            "venture_id": venture.id,
+            "cause_id": venture.default_cause_id,
+            "category": product.category,
+            "each": 2 * shown,  # as sections share products
+        },
     ).all()
     stored: dict[str, list[Card]] = {"together": [], "venture": [], "cause": [], NEAR: []}
     for item, kind in rows:
@@ -254,28 +260,53 @@ def _take(products: list[Card], limit: int, taken: set[int]) -> list[Card]:
     return chosen
 
 
-def _popular_near(product: Product, venture: Venture, shown: int) -> Subquery:
-    """The ids of the best sellers of the product's venture, of its cause and of its category
-    (each up to twice ``shown``, as sections share products), each once.
+def _popular_near() -> Subquery:
+    """The ids of the best sellers of a product's venture, of its cause and of its category
+    (each up to ``:each``), each once; the product itself left out.
 
     Three short walks down ix_product_popular, each stopping at its own limit: numbering
     every product of the three groups by sales instead (a window over a third of the
     catalogue, sorted three times) took a quarter of a second at 100,000 products."""
-    each = 2 * shown
     groups = (
-        Product.venture_id == venture.id,
-        Venture.default_cause_id == venture.default_cause_id,
-        Product.category == product.category,
+        Product.venture_id == bindparam("venture_id"),
+        Venture.default_cause_id == bindparam("cause_id"),
+        Product.category == bindparam("category"),
     )
     best = [
         _buyable(Product.id.label("id"))
-        .where(Product.id != product.id, group)
+        .where(Product.id != bindparam("product_id"), group)
         .order_by(*POPULAR)
-        .limit(each)
+        .limit(bindparam("each", type_=Integer))
         .subquery()
         for group in groups
     ]
     return union(*(select(b.c.id) for b in best)).subquery("near")
+
+
+def _for_product_statement() -> Select[Any]:
+    """(card, kind) of the product ``:product_id``'s stored matches, each kind by rank, and of
+    the popular products near it (kind ``NEAR``), by sales."""
+    stored_ids = select(
+        Recommendation.other_product_id.label("id"),
+        Recommendation.kind.label("kind"),
+        Recommendation.rank.label("rank"),
+    ).where(Recommendation.product_id == bindparam("product_id"))
+    near = _popular_near()
+    picked = union_all(
+        stored_ids, select(near.c.id, literal(NEAR).label("kind"), literal(0).label("rank"))
+    ).subquery("picked")
+    return (
+        shown_cards()
+        .join(picked, picked.c.id == Product.id)
+        .add_columns(picked.c.kind)
+        # each kind in its order: the model's by rank, the popular ones (rank 0) by sales
+        .order_by(picked.c.kind, picked.c.rank, *POPULAR)
+    )
+
+
+# Built once: building it took more CPU than running it (SQLAlchemy then also reuses its
+# cache key and compiled form). Only the bound parameters change from product to product.
+_FOR_PRODUCT = _for_product_statement()
 
 
 def purchased(user_id: int) -> Select[int]:
