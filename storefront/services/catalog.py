@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, UnaryExpression, bindparam, false, select
+from sqlalchemy import Integer, Row, Select, UnaryExpression, bindparam, false, select
 from sqlalchemy.orm import Bundle, Session, contains_eager
 
 from storefront.domain.catalog import CATEGORIES, SORTS
@@ -162,22 +162,45 @@ def get_approved_venture(db: Session, slug: str) -> Venture | None:
     ).first()
 
 
-def featured_ventures(db: Session, limit: int = 6) -> list[Venture]:
-    return list(
-        db.scalars(
-            select(Venture)
-            .where(Venture.status == "approved")
-            .order_by(Venture.featured.desc(), Venture.id)
-            .limit(limit)
-        )
-    )
+# The shop window's lists of ventures read only what they show, as rows (``v.name``): not
+# every column of each venture and its cause as objects. Built once, as their arguments are
+# bound parameters.
+_VENTURE_CARD = select(Venture.slug, Venture.logo, Venture.name, Venture.mission, Venture.region)
+_VENTURE_CARDS = _VENTURE_CARD.where(Venture.status == "approved").order_by(Venture.name)
+_FEATURED = (
+    _VENTURE_CARD.where(Venture.status == "approved")
+    .order_by(Venture.featured.desc(), Venture.id)
+    .limit(bindparam("limit", type_=Integer))
+)
+_VENTURE_CHOICES = (
+    select(Venture.slug, Venture.name).where(Venture.status == "approved").order_by(Venture.name)
+)
+_POPULAR = (
+    visible_cards()
+    .where(Product.stock > 0)
+    # the popular sort's order, which ix_product_popular walks from its end
+    .order_by(Product.units_sold.desc(), Product.id.desc())
+    .limit(bindparam("limit", type_=Integer))
+)
+
+
+def venture_cards(db: Session) -> list[Row[Any]]:
+    """The approved ventures' cards (slug, logo, name, mission, region), by name."""
+    return list(db.execute(_VENTURE_CARDS))
+
+
+def venture_choices(db: Session) -> list[Row[Any]]:
+    """The approved ventures' slugs and names, by name: the product list's filter."""
+    return list(db.execute(_VENTURE_CHOICES))
+
+
+def featured_ventures(db: Session, limit: int = 6) -> list[Row[Any]]:
+    """The cards of the featured ventures first, then the oldest."""
+    return list(db.execute(_FEATURED, {"limit": limit}))
 
 
 def popular_products(db: Session, limit: int = 8) -> list[Card]:
-    stmt = visible_cards().where(Product.stock > 0)
-    # the popular sort's order, which ix_product_popular walks from its end
-    order = (Product.units_sold.desc(), Product.id.desc())
-    return list(db.scalars(stmt.order_by(*order).limit(limit)))
+    return list(db.scalars(_POPULAR, {"limit": limit}))
 
 
 SUGGESTIONS = 8

@@ -81,7 +81,7 @@ def _products() -> dict[str, Any]:
         suggestion=catalog.did_you_mean(db.session(), query, page),
         categories=CATEGORIES,
         sorts=[s for s in SORTS if s != "relevance" or query.q.strip()],
-        ventures=catalog.approved_ventures(db.session()),
+        ventures=catalog.venture_choices(db.session()),
     )
 
 
@@ -115,7 +115,7 @@ def ventures() -> str:
     return cached_page(
         "shop/ventures.html",
         (CATALOG,),
-        lambda: dict(ventures=catalog.approved_ventures(db.session())),
+        lambda: dict(ventures=catalog.venture_cards(db.session())),
     )
 
 
