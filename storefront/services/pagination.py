@@ -159,14 +159,19 @@ def paginate(
     counted: tuple[int, bool] | None = None,
 ) -> Page[Any]:
     """Fetch the page ``request`` asks for in ``order_by`` (whose last key is unique), with one
-    query; with ``count_up_to``, one more counts the result up to that many rows (unless
-    ``counted`` brings that count).
+    query; with ``count_up_to``, the same query counts the result up to that many rows, in a
+    subquery (unless ``counted`` brings that count).
 
     Items are the statement's entity when it selects one, else a tuple of its columns.
     """
     keys = [_key(o) for o in order_by]
     width = len(stmt.column_descriptions)
     keyed = stmt.add_columns(*(e.label(f"page_key_{i}") for i, (e, _d) in enumerate(keys)))
+    inline_count = bool(count_up_to) and counted is None
+    if inline_count:
+        # The count rides along as a last column, evaluated once (it is not correlated): one
+        # statement instead of two. An empty page brings no row, and so counts on its own.
+        keyed = keyed.add_columns(_count_of(stmt, count_up_to).label("page_count"))
     backwards = False
     offset = 0
     after = _decode(request.after, keys) if request.after else None
@@ -185,6 +190,10 @@ def paginate(
             offset = 0
         keyed = keyed.offset(offset) if offset else keyed
     rows = list(db.execute(keyed.limit(per_page + 1)))
+    if inline_count and rows:
+        found = rows[0][-1]
+        counted = (min(found, count_up_to), found > count_up_to)
+        rows = [row[:-1] for row in rows]
     start = after is not None or offset > 0
     return _page(db, stmt, rows, width, per_page, backwards, start, count_up_to, counted)
 
@@ -227,10 +236,15 @@ def _page(
     return Page(items, per_page, next_cursor, prev_cursor, count, capped)
 
 
+def _count_of(stmt: Select[Any], up_to: int) -> Any:
+    """How many rows ``stmt`` gives, up to ``up_to + 1`` (a scalar subquery)."""
+    bounded = stmt.order_by(None).limit(up_to + 1).subquery()
+    return select(func.count()).select_from(bounded).scalar_subquery()
+
+
 def _count(db: Session, stmt: Select[Any], up_to: int) -> tuple[int, bool]:
     """How many rows ``stmt`` gives, up to ``up_to``, and whether it gives more."""
-    bounded = stmt.order_by(None).limit(up_to + 1).subquery()
-    found = db.scalar(select(func.count()).select_from(bounded)) or 0
+    found = db.scalar(select(_count_of(stmt, up_to))) or 0
     return min(found, up_to), found > up_to
 
 
