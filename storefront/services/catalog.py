@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Integer, Row, Select, UnaryExpression, bindparam, false, select
-from sqlalchemy.orm import Bundle, Session, contains_eager
+from sqlalchemy.orm import Bundle, Session, contains_eager, load_only
 
 from storefront.domain.catalog import CATEGORIES, SORTS
-from storefront.models import Product, Venture
+from storefront.models import Cause, Product, Venture
 from storefront.services import search
 from storefront.services.pagination import Page, PageRequest, paginate, paginate_tiers
 
@@ -148,6 +148,53 @@ _VISIBLE_PRODUCT = visible_products().where(Product.id == bindparam("product_id"
 def get_visible_product(db: Session, product_id: int) -> Product | None:
     """Return a product a shopper may see, or None."""
     return db.scalars(_VISIBLE_PRODUCT, {"product_id": product_id}).first()
+
+
+# The product page's own columns (not the Markdown source, the seller's contact details or
+# the cause's description): any other is refused rather than read by a query of its own.
+_PRODUCT_PAGE = (
+    select(Product)
+    .join(Product.venture)
+    .where(
+        Product.id == bindparam("product_id"),
+        Product.status == "published",
+        Venture.status == "approved",
+    )
+    .options(
+        load_only(
+            Product.venture_id,
+            Product.title,
+            Product.description_html,
+            Product.category,
+            Product.price,
+            Product.currency,
+            Product.stock,
+            Product.saved_count,
+            Product.status,
+            Product.image,
+            raiseload=True,
+        ),
+        contains_eager(Product.venture).load_only(
+            Venture.slug,
+            Venture.name,
+            Venture.mission,
+            Venture.region,
+            Venture.story,
+            Venture.giving_rate_bp,
+            Venture.default_cause_id,
+            raiseload=True,
+        ),
+        contains_eager(Product.venture)
+        .joinedload(Venture.default_cause)
+        .load_only(Cause.name, raiseload=True),
+    )
+)
+
+
+def product_for_page(db: Session, product_id: int) -> Product | None:
+    """A product a shopper may see, with its venture and cause, as its page shows them (only
+    the columns it shows are loaded); or None."""
+    return db.scalars(_PRODUCT_PAGE, {"product_id": product_id}).first()
 
 
 def approved_ventures(db: Session) -> list[Venture]:
