@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, String, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storefront.domain.errors import FundError
@@ -22,6 +22,7 @@ from storefront.models import (
     Product,
     Venture,
 )
+from storefront.models.base import UTCDateTime
 from storefront.models.funds import fund_venture
 
 
@@ -40,7 +41,7 @@ def terms(fund: MatchingFund, venture_ids: Iterable[int] | None = None) -> FundT
     )
 
 
-def _open(stmt: Select[Any], moment: datetime, currency: str) -> Select[Any]:
+def _open(stmt: Select[Any], moment: Any, currency: Any) -> Select[Any]:
     """``stmt`` of the active funds in their period with money left, in the order checkout
     tries them."""
     return stmt.where(
@@ -58,6 +59,14 @@ def open_funds(db: Session, moment: datetime, currency: str) -> list[MatchingFun
     return list(db.scalars(stmt.options(selectinload(MatchingFund.ventures))))
 
 
+# Built once (the product page asks on every view): only the moment and currency change.
+_OFFERS = _open(
+    select(MatchingFund, fund_venture.c.venture_id),
+    bindparam("moment", type_=UTCDateTime()),
+    bindparam("currency", type_=String()),
+).outerjoin(fund_venture, fund_venture.c.fund_id == MatchingFund.id)
+
+
 def offer_for(
     db: Session, product: Product, moment: datetime, currency: str
 ) -> MatchingFund | None:
@@ -66,11 +75,7 @@ def offer_for(
     One query: the open funds with the ids of the ventures each names (a row per venture),
     rather than the funds and then their ventures' whole rows, which terms need only the ids
     of."""
-    rows = db.execute(
-        _open(select(MatchingFund, fund_venture.c.venture_id), moment, currency).outerjoin(
-            fund_venture, fund_venture.c.fund_id == MatchingFund.id
-        )
-    )
+    rows = db.execute(_OFFERS, {"moment": moment, "currency": currency})
     by_id: dict[int, MatchingFund] = {}
     venture_ids: dict[int, list[int]] = {}
     for fund, venture_id in rows:
