@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Integer, Row, Select, UnaryExpression, bindparam, false, select
-from sqlalchemy.orm import Bundle, Session, contains_eager, load_only
+from sqlalchemy.orm import Bundle, Session, contains_eager, joinedload, load_only
 
 from storefront.domain.catalog import CATEGORIES, SORTS
 from storefront.models import Cause, Product, Venture
@@ -203,10 +203,32 @@ def approved_ventures(db: Session) -> list[Venture]:
     )
 
 
+# The venture page's own columns (not the contact details nor the cause's description).
+_VENTURE_PAGE = (
+    select(Venture)
+    .where(Venture.slug == bindparam("slug"), Venture.status == "approved")
+    .options(
+        load_only(
+            Venture.slug,
+            Venture.name,
+            Venture.mission,
+            Venture.region,
+            Venture.story,
+            Venture.founded,
+            Venture.logo,
+            Venture.giving_rate_bp,
+            Venture.default_cause_id,
+            raiseload=True,
+        ),
+        joinedload(Venture.default_cause).load_only(Cause.name, raiseload=True),
+    )
+)
+
+
 def get_approved_venture(db: Session, slug: str) -> Venture | None:
-    return db.scalars(
-        select(Venture).where(Venture.slug == slug, Venture.status == "approved")
-    ).first()
+    """An approved venture with its cause, as its page shows them (only the columns it shows
+    are loaded); or None."""
+    return db.scalars(_VENTURE_PAGE, {"slug": slug}).first()
 
 
 # The shop window's lists of ventures read only what they show, as rows (``v.name``): not
