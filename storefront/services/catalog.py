@@ -280,7 +280,7 @@ def suggestions(db: Session, typed: str) -> list[str]:
     return search.suggest(db, visible_products(), typed.strip()[:100], SUGGESTIONS)
 
 
-def did_you_mean(db: Session, query: ProductQuery, page: Page[Product]) -> str:
+def did_you_mean(db: Session, query: ProductQuery, page: Page[Any]) -> str:
     """A corrected query when a search's first page found little (fewer than 3), else ""."""
     first = not (query.start.after or query.start.before) and query.start.page == 1
     if not query.q.strip() or not first or page.count is None or page.count >= 3:

@@ -189,7 +189,7 @@ def paginate(
         if offset > MAX_OFFSET:
             offset = 0
         keyed = keyed.offset(offset) if offset else keyed
-    rows = list(db.execute(keyed.limit(per_page + 1)))
+    rows: list[Any] = list(db.execute(keyed.limit(per_page + 1)))
     if inline_count and rows:
         found = rows[0][-1]
         counted = (min(found, count_up_to), found > count_up_to)
