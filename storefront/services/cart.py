@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storefront.domain.errors import CartFull, OptionRequired, OutOfStock, ProductUnavailable
@@ -116,15 +116,21 @@ class CartLine:
         return self.quantity > self.available
 
 
+_ACTIVE_OPTIONS = (  # built once: the product page asks on every view
+    select(ProductOption)
+    .where(
+        ProductOption.product_id.in_(bindparam("product_ids", expanding=True)),
+        ProductOption.active,
+    )
+    .order_by(ProductOption.position, ProductOption.id)
+)
+
+
 def active_options(db: Session, product_ids: list[int]) -> dict[int, list[ProductOption]]:
     """Each product's options that can be bought, in the seller's order (one query)."""
     grouped: dict[int, list[ProductOption]] = {}
     if product_ids:
-        rows = db.scalars(
-            select(ProductOption)
-            .where(ProductOption.product_id.in_(product_ids), ProductOption.active)
-            .order_by(ProductOption.position, ProductOption.id)
-        )
+        rows = db.scalars(_ACTIVE_OPTIONS, {"product_ids": list(product_ids)})
         for option in rows:
             grouped.setdefault(option.product_id, []).append(option)
     return grouped

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, Select, UnaryExpression, false, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy import Integer, Row, Select, UnaryExpression, bindparam, false, select
+from sqlalchemy.orm import Bundle, Session, contains_eager, joinedload, load_only
 
 from storefront.domain.catalog import CATEGORIES, SORTS
-from storefront.models import Product, Venture
+from storefront.models import Cause, Product, Venture
 from storefront.services import search
 from storefront.services.pagination import Page, PageRequest, paginate, paginate_tiers
 
@@ -36,6 +36,64 @@ def visible_products() -> Select[Product]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What a product card shows, and what lists of cards are chosen by: plain values read
+    from one row (``CARD``), not ORM objects. A page of 24 cards loaded as ``Product`` and
+    ``Venture`` objects (every column of both, and the venture's cause) cost more CPU than
+    the rest of the page; these columns are all a card needs."""
+
+    id: int
+    title: str
+    image: str | None
+    price: int
+    currency: str
+    stock: int
+    saved_count: int
+    category: str
+    units_sold: int
+    venture_id: int
+    venture_name: str
+    cause_id: int  # the venture's default cause
+
+
+class _CardBundle(Bundle[Card]):
+    def create_row_processor(self, query: Any, procs: Any, labels: Any) -> Any:
+        def card(row: Any) -> Card:
+            return Card(*[proc(row) for proc in procs])
+
+        return card
+
+
+# One column of a select: ``select(CARD)`` gives Cards, and a page of them stays one item a row.
+CARD = _CardBundle(
+    "card",
+    Product.id,
+    Product.title,
+    Product.image,
+    Product.price,
+    Product.currency,
+    Product.stock,
+    Product.saved_count,
+    Product.category,
+    Product.units_sold,
+    Product.venture_id,
+    Venture.name.label("venture_name"),
+    Venture.default_cause_id.label("cause_id"),
+    single_entity=True,
+)
+
+
+def visible_cards() -> Select[Card]:
+    """The cards of the products ``visible_products`` selects."""
+    return (
+        select(CARD)
+        .select_from(Product)
+        .join(Venture, Venture.id == Product.venture_id)
+        .where(Product.status == "published", Venture.status == "approved")
+    )
+
+
 def effective_sort(query: ProductQuery) -> str:
     """The shopper's sort if known; else best match first when searching, newest otherwise."""
     searching = bool(query.q.strip())
@@ -49,8 +107,8 @@ def search_products(
     query: ProductQuery,
     per_page: int,
     count: bool = True,
-    ventures: Sequence[Row[tuple[int, str, str]]] | None = None,
-) -> Page[Product]:
+    ventures: Sequence[Row[Any]] | None = None,
+) -> Page[Card]:
     """Return one page of products matching the query (two SQL queries: the page, and a count
     up to ``COUNT_UP_TO`` unless ``count`` is off; a search adds one, the ventures' names,
     unless ``ventures`` brings them from ``venture_choices``).
@@ -58,11 +116,14 @@ def search_products(
     With search text, products are found through the search index and, unless the shopper
     picked another sort, ranked best match first.
     """
-    stmt = visible_products()
+    stmt = visible_cards()
     if query.category in CATEGORIES:
         stmt = stmt.where(Product.category == query.category)
     if query.venture:
-        stmt = stmt.where(Venture.slug == query.venture)
+        # by the venture's id, found first: the planner then reads the venture's own index
+        # (ix_product_venture_listing) instead of walking every product's newest first
+        venture_id = select(Venture.id).where(Venture.slug == query.venture).scalar_subquery()
+        stmt = stmt.where(Product.venture_id == venture_id)
     text = query.q.strip()[:100]
     approved = None if ventures is None else [(v.id, v.name) for v in ventures]
     found = search.match(db, stmt, text, approved) if text else None
@@ -101,16 +162,59 @@ def search_products(
     return paginate(db, stmt, order_by, query.start, per_page, count_up_to)
 
 
+_VISIBLE_PRODUCT = visible_products().where(Product.id == bindparam("product_id"))
+
+
 def get_visible_product(db: Session, product_id: int) -> Product | None:
     """Return a product a shopper may see, or None."""
-    return db.scalars(visible_products().where(Product.id == product_id)).first()
+    return db.scalars(_VISIBLE_PRODUCT, {"product_id": product_id}).first()
 
 
-def venture_choices(db: Session) -> list[Row[tuple[int, str, str]]]:
-    """The approved ventures' ids, slugs and names, by name: the catalogue's venture filter,
-    and the names a search matches (one query serves both)."""
-    stmt = select(Venture.id, Venture.slug, Venture.name).where(Venture.status == "approved")
-    return list(db.execute(stmt.order_by(Venture.name)))
+# The product page's own columns (not the Markdown source, the seller's contact details or
+# the cause's description): any other is refused rather than read by a query of its own.
+_PRODUCT_PAGE = (
+    select(Product)
+    .join(Product.venture)
+    .where(
+        Product.id == bindparam("product_id"),
+        Product.status == "published",
+        Venture.status == "approved",
+    )
+    .options(
+        load_only(
+            Product.venture_id,
+            Product.title,
+            Product.description_html,
+            Product.category,
+            Product.price,
+            Product.currency,
+            Product.stock,
+            Product.saved_count,
+            Product.status,
+            Product.image,
+            raiseload=True,
+        ),
+        contains_eager(Product.venture).load_only(
+            Venture.slug,
+            Venture.name,
+            Venture.mission,
+            Venture.region,
+            Venture.story,
+            Venture.giving_rate_bp,
+            Venture.default_cause_id,
+            raiseload=True,
+        ),
+        contains_eager(Product.venture)
+        .joinedload(Venture.default_cause)
+        .load_only(Cause.name, raiseload=True),
+    )
+)
+
+
+def product_for_page(db: Session, product_id: int) -> Product | None:
+    """A product a shopper may see, with its venture and cause, as its page shows them (only
+    the columns it shows are loaded); or None."""
+    return db.scalars(_PRODUCT_PAGE, {"product_id": product_id}).first()
 
 
 def approved_ventures(db: Session) -> list[Venture]:
@@ -119,28 +223,76 @@ def approved_ventures(db: Session) -> list[Venture]:
     )
 
 
-def get_approved_venture(db: Session, slug: str) -> Venture | None:
-    return db.scalars(
-        select(Venture).where(Venture.slug == slug, Venture.status == "approved")
-    ).first()
-
-
-def featured_ventures(db: Session, limit: int = 6) -> list[Venture]:
-    return list(
-        db.scalars(
-            select(Venture)
-            .where(Venture.status == "approved")
-            .order_by(Venture.featured.desc(), Venture.id)
-            .limit(limit)
-        )
+# The venture page's own columns (not the contact details nor the cause's description).
+_VENTURE_PAGE = (
+    select(Venture)
+    .where(Venture.slug == bindparam("slug"), Venture.status == "approved")
+    .options(
+        load_only(
+            Venture.slug,
+            Venture.name,
+            Venture.mission,
+            Venture.region,
+            Venture.story,
+            Venture.founded,
+            Venture.logo,
+            Venture.giving_rate_bp,
+            Venture.default_cause_id,
+            raiseload=True,
+        ),
+        joinedload(Venture.default_cause).load_only(Cause.name, raiseload=True),
     )
+)
 
 
-def popular_products(db: Session, limit: int = 8) -> list[Product]:
-    stmt = visible_products().where(Product.stock > 0)
+def get_approved_venture(db: Session, slug: str) -> Venture | None:
+    """An approved venture with its cause, as its page shows them (only the columns it shows
+    are loaded); or None."""
+    return db.scalars(_VENTURE_PAGE, {"slug": slug}).first()
+
+
+# The shop window's lists of ventures read only what they show, as rows (``v.name``): not
+# every column of each venture and its cause as objects. Built once, as their arguments are
+# bound parameters.
+_VENTURE_CARD = select(Venture.slug, Venture.logo, Venture.name, Venture.mission, Venture.region)
+_VENTURE_CARDS = _VENTURE_CARD.where(Venture.status == "approved").order_by(Venture.name)
+_FEATURED = (
+    _VENTURE_CARD.where(Venture.status == "approved")
+    .order_by(Venture.featured.desc(), Venture.id)
+    .limit(bindparam("limit", type_=Integer))
+)
+_VENTURE_CHOICES = (
+    select(Venture.id, Venture.slug, Venture.name)
+    .where(Venture.status == "approved")
+    .order_by(Venture.name)
+)
+_POPULAR = (
+    visible_cards()
+    .where(Product.stock > 0)
     # the popular sort's order, which ix_product_popular walks from its end
-    order = (Product.units_sold.desc(), Product.id.desc())
-    return list(db.scalars(stmt.order_by(*order).limit(limit)))
+    .order_by(Product.units_sold.desc(), Product.id.desc())
+    .limit(bindparam("limit", type_=Integer))
+)
+
+
+def venture_cards(db: Session) -> list[Row[Any]]:
+    """The approved ventures' cards (slug, logo, name, mission, region), by name."""
+    return list(db.execute(_VENTURE_CARDS))
+
+
+def venture_choices(db: Session) -> list[Row[Any]]:
+    """The approved ventures' ids, slugs and names, by name: the catalogue's venture filter,
+    and the names a search matches (one query serves both)."""
+    return list(db.execute(_VENTURE_CHOICES))
+
+
+def featured_ventures(db: Session, limit: int = 6) -> list[Row[Any]]:
+    """The cards of the featured ventures first, then the oldest."""
+    return list(db.execute(_FEATURED, {"limit": limit}))
+
+
+def popular_products(db: Session, limit: int = 8) -> list[Card]:
+    return list(db.scalars(_POPULAR, {"limit": limit}))
 
 
 SUGGESTIONS = 8
@@ -151,7 +303,7 @@ def suggestions(db: Session, typed: str) -> list[str]:
     return search.suggest(db, visible_products(), typed.strip()[:100], SUGGESTIONS)
 
 
-def did_you_mean(db: Session, query: ProductQuery, page: Page[Product]) -> str:
+def did_you_mean(db: Session, query: ProductQuery, page: Page[Any]) -> str:
     """A corrected query when a search's first page found little (fewer than 3), else ""."""
     first = not (query.start.after or query.start.before) and query.start.page == 1
     if not query.q.strip() or not first or page.count is None or page.count >= 3:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, String, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storefront.domain.errors import FundError
@@ -21,45 +22,69 @@ from storefront.models import (
     Product,
     Venture,
 )
+from storefront.models.base import UTCDateTime
+from storefront.models.funds import fund_venture
 
 
-def terms(fund: MatchingFund) -> FundTerms:
+def terms(fund: MatchingFund, venture_ids: Iterable[int] | None = None) -> FundTerms:
+    """The fund's terms; its ventures' ids from ``fund.ventures`` unless given."""
+    if venture_ids is None:
+        venture_ids = (v.id for v in fund.ventures)
     return FundTerms(
         id=fund.id,
         rate_bp=fund.rate_bp,
         cap_per_order=fund.cap_per_order,
-        venture_ids=frozenset(v.id for v in fund.ventures),
+        venture_ids=frozenset(venture_ids),
         categories=frozenset(fund.category_list),
         starts_at=fund.starts_at,
         ends_at=fund.ends_at,
     )
 
 
+def _open(stmt: Select[Any], moment: Any, currency: Any) -> Select[Any]:
+    """``stmt`` of the active funds in their period with money left, in the order checkout
+    tries them."""
+    return stmt.where(
+        MatchingFund.active,
+        MatchingFund.currency == currency,
+        MatchingFund.remaining > 0,
+        or_(MatchingFund.starts_at.is_(None), MatchingFund.starts_at <= moment),
+        or_(MatchingFund.ends_at.is_(None), MatchingFund.ends_at > moment),
+    ).order_by(MatchingFund.id)
+
+
 def open_funds(db: Session, moment: datetime, currency: str) -> list[MatchingFund]:
     """Active funds in their period with money left, in the order checkout tries them."""
-    return list(
-        db.scalars(
-            select(MatchingFund)
-            .where(
-                MatchingFund.active,
-                MatchingFund.currency == currency,
-                MatchingFund.remaining > 0,
-                or_(MatchingFund.starts_at.is_(None), MatchingFund.starts_at <= moment),
-                or_(MatchingFund.ends_at.is_(None), MatchingFund.ends_at > moment),
-            )
-            .order_by(MatchingFund.id)
-            .options(selectinload(MatchingFund.ventures))
-        )
-    )
+    stmt = _open(select(MatchingFund), moment, currency)
+    return list(db.scalars(stmt.options(selectinload(MatchingFund.ventures))))
+
+
+# Built once (the product page asks on every view): only the moment and currency change.
+_OFFERS = _open(
+    select(MatchingFund, fund_venture.c.venture_id),
+    bindparam("moment", type_=UTCDateTime()),
+    bindparam("currency", type_=String()),
+).outerjoin(fund_venture, fund_venture.c.fund_id == MatchingFund.id)
 
 
 def offer_for(
     db: Session, product: Product, moment: datetime, currency: str
 ) -> MatchingFund | None:
-    """The fund that would match a purchase of the product now, as checkout would choose it."""
-    candidates = open_funds(db, moment, currency)
-    by_id = {f.id: f for f in candidates}
-    for fund_terms in sorted((terms(f) for f in candidates), key=FundTerms.sort_key):
+    """The fund that would match a purchase of the product now, as checkout would choose it.
+
+    One query: the open funds with the ids of the ventures each names (a row per venture),
+    rather than the funds and then their ventures' whole rows, which terms need only the ids
+    of."""
+    rows = db.execute(_OFFERS, {"moment": moment, "currency": currency})
+    by_id: dict[int, MatchingFund] = {}
+    venture_ids: dict[int, list[int]] = {}
+    for fund, venture_id in rows:
+        by_id[fund.id] = fund
+        named = venture_ids.setdefault(fund.id, [])
+        if venture_id is not None:
+            named.append(venture_id)
+    candidates = (terms(f, venture_ids[f.id]) for f in by_id.values())
+    for fund_terms in sorted(candidates, key=FundTerms.sort_key):
         if fund_terms.covers(product.venture_id, product.category):
             return by_id[fund_terms.id]
     return None

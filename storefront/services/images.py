@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from storefront.domain.errors import ImageRefused
@@ -160,14 +160,15 @@ def accept(
     return stored
 
 
+_IMAGES_OF = (  # built once: the product page asks on every view
+    select(ProductImage)
+    .where(ProductImage.product_id == bindparam("product_id"))
+    .order_by(ProductImage.position, ProductImage.id)
+)
+
+
 def images_of(db: Session, product_id: int) -> list[ProductImage]:
-    return list(
-        db.scalars(
-            select(ProductImage)
-            .where(ProductImage.product_id == product_id)
-            .order_by(ProductImage.position, ProductImage.id)
-        )
-    )
+    return list(db.scalars(_IMAGES_OF, {"product_id": product_id}))
 
 
 def image_of(db: Session, product_id: int, image_id: int) -> ProductImage | None:

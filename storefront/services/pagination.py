@@ -161,14 +161,19 @@ def paginate(
     counted: tuple[int, bool] | None = None,
 ) -> Page[Any]:
     """Fetch the page ``request`` asks for in ``order_by`` (whose last key is unique), with one
-    query; with ``count_up_to``, one more counts the result up to that many rows (unless
-    ``counted`` brings that count).
+    query; with ``count_up_to``, the same query counts the result up to that many rows, in a
+    subquery (unless ``counted`` brings that count).
 
     Items are the statement's entity when it selects one, else a tuple of its columns.
     """
     keys = [_key(o) for o in order_by]
     width = len(stmt.column_descriptions)
     keyed = stmt.add_columns(*(e.label(f"page_key_{i}") for i, (e, _d) in enumerate(keys)))
+    inline_count = bool(count_up_to) and counted is None
+    if inline_count:
+        # The count rides along as a last column, evaluated once (it is not correlated): one
+        # statement instead of two. An empty page brings no row, and so counts on its own.
+        keyed = keyed.add_columns(_count_of(stmt, count_up_to).label("page_count"))
     backwards = False
     offset = 0
     after = _decode(request.after, keys) if request.after else None
@@ -186,7 +191,11 @@ def paginate(
         if offset > MAX_OFFSET:
             offset = 0
         keyed = keyed.offset(offset) if offset else keyed
-    rows = list(db.execute(keyed.limit(per_page + 1)))
+    rows: list[Any] = list(db.execute(keyed.limit(per_page + 1)))
+    if inline_count and rows:
+        found = rows[0][-1]
+        counted = (min(found, count_up_to), found > count_up_to)
+        rows = [row[:-1] for row in rows]
     start = after is not None or offset > 0
     return _page(db, stmt, rows, width, per_page, backwards, start, count_up_to, counted)
 
@@ -204,7 +213,8 @@ def _page(
 ) -> Page[Any]:
     """Make a page of up to ``per_page + 1`` rows (``width`` columns, then the ordering's keys)
     fetched in the page's direction; with ``count_up_to``, count ``stmt`` up to that many
-    (unless ``counted`` already says how many, and whether there are more)."""
+    (unless ``counted`` already says how many, and whether there are more, or the first page
+    holds every row: a product's few questions, a search with few matches)."""
     more = len(rows) > per_page
     rows = rows[:per_page]
     if backwards:
@@ -221,12 +231,15 @@ def _page(
     capped = False
     if counted is not None:
         count, capped = counted
+    elif count_up_to and not (after_start or backwards or more) and len(rows) <= count_up_to:
+        count = len(rows)  # the first page holds the whole result: nothing more to count
     elif count_up_to:
         count, capped = _count(db, stmt, count_up_to)
     return Page(items, per_page, next_cursor, prev_cursor, count, capped)
 
 
-def _bounded_count(stmt: Select[Any], up_to: int) -> Any:
+def _count_of(stmt: Select[Any], up_to: int) -> Any:
+    """How many rows ``stmt`` gives, up to ``up_to + 1`` (a scalar subquery)."""
     bounded = stmt.order_by(None).limit(up_to + 1).subquery()
     return select(func.count()).select_from(bounded).scalar_subquery()
 
@@ -238,9 +251,9 @@ def _count(
 
     ``part``, some of the same rows that are cheaper to count, answers alone when it already
     gives more than ``up_to`` (the rest is then not counted at all)."""
-    counted = _bounded_count(stmt, up_to)
+    counted = _count_of(stmt, up_to)
     if part is not None:
-        counted = case((_bounded_count(part, up_to) > up_to, up_to + 1), else_=counted)
+        counted = case((_count_of(part, up_to) > up_to, up_to + 1), else_=counted)
     found = db.scalar(select(counted)) or 0
     return min(found, up_to), found > up_to
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Integer, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from storefront.domain import questions as rules
@@ -128,6 +128,34 @@ def for_product(
     stmt = select(Question).where(Question.product_id == product_id, Question.hidden.is_(False))
     page = paginate(db, stmt, (Question.id.desc(),), start, per_page, count_up_to=COUNT_UP_TO)
     return _views(page, viewer)
+
+
+def _newest_on_product() -> Select[Any]:
+    """(question, visible questions counted up to COUNT_UP_TO + 1) of the product
+    ``:product_id``'s newest ``:limit`` visible questions."""
+    visible = (Question.product_id == bindparam("product_id"), Question.hidden.is_(False))
+    counted = select(Question.id).where(*visible).limit(COUNT_UP_TO + 1).subquery()
+    return (
+        select(Question, select(func.count()).select_from(counted).scalar_subquery())
+        .where(*visible)
+        .order_by(Question.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+_NEWEST_ON_PRODUCT = _newest_on_product()  # built once: only its parameters change
+
+
+def newest_for_product(
+    db: Session, product_id: int, viewer: rules.Viewer, limit: int
+) -> Page[QuestionView]:
+    """The product's ``limit`` newest questions (not hidden) as ``viewer`` sees them, counted
+    up to ``COUNT_UP_TO``, in one query: the product page's section, which links to the rest
+    (``for_product``) rather than paging."""
+    rows = db.execute(_NEWEST_ON_PRODUCT, {"product_id": product_id, "limit": limit}).all()
+    found = rows[0][1] if rows else 0
+    items = [view(question, viewer) for question, _count in rows]
+    return Page(items, limit, count=min(found, COUNT_UP_TO), count_capped=found > COUNT_UP_TO)
 
 
 def for_venture(db: Session, venture_id: int, start: PageRequest, per_page: int) -> Page[Any]:

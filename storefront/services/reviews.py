@@ -265,8 +265,10 @@ def recount(db: Session) -> dict[tuple[str, int], Rating]:
 
 
 def photos_of(db: Session, review_ids: list[int]) -> dict[int, list[ReviewPhoto]]:
-    """The reviews' photos in order, by review (one query, also for no review)."""
+    """The reviews' photos in order, by review (one query; none for no review)."""
     found: dict[int, list[ReviewPhoto]] = {review_id: [] for review_id in review_ids}
+    if not review_ids:
+        return found
     for photo in db.scalars(
         select(ReviewPhoto)
         .where(ReviewPhoto.review_id.in_(review_ids))
@@ -291,9 +293,13 @@ def section(
         stmt = stmt.options(joinedload(Review.product))
     if photos_only:
         stmt = stmt.where(Review.photo_count > 0)
-    items = list(
-        db.scalars(stmt.order_by(Review.id.desc()).offset((page - 1) * per_page).limit(per_page))
-    )
+    items: list[Review] = []
+    if total:  # the stored counts say whether there is any to read (most products: none)
+        items = list(
+            db.scalars(
+                stmt.order_by(Review.id.desc()).offset((page - 1) * per_page).limit(per_page)
+            )
+        )
     return Section(
         scope=scope,
         rating=rating,

@@ -13,7 +13,7 @@ from storefront.extensions import db
 from storefront.models import Product, Venture, utcnow
 from storefront.services import catalog, funds, images, recommend, reviews
 from storefront.services.cart import active_options
-from storefront.web.forms import AddToCartForm
+from storefront.web.forms import MAX_ID
 from storefront.web.questions import product_section
 from storefront.web.reviews import review_section
 
@@ -25,7 +25,7 @@ def product_page(product_id: int) -> str:
 
 def product_context(product_id: int) -> dict[str, Any]:
     """What the shop's page of a product for sale shows; a 404 for one that is not."""
-    item = catalog.get_visible_product(db.session(), product_id)
+    item = catalog.product_for_page(db.session(), product_id)
     if item is None:
         abort(404)
     return dict(
@@ -51,12 +51,7 @@ def _context(item: Product, venture: Venture, *, preview: bool) -> dict[str, Any
         low_stock=LOW_STOCK,
         pictures=images.images_of(db.session(), item.id),
         options=active_options(db.session(), [item.id]).get(item.id, []),
-        # Shown, not validated: its token is the page's csrf_slot(), filled when the page is
-        # sent, so building the form must not start a session (a page kept for visitors
-        # without a cookie then holds no one's token: web/bare_pages.py).
-        form=None
-        if preview
-        else AddToCartForm(product_id=item.id, quantity=1, meta={"csrf": False}),
+        max_id=MAX_ID,  # the add-to-cart form's product_id field (AddToCartForm) checks it
         preview=preview,
         questions=product_section(item.id),
         reviews=review_section(reviews.PRODUCT, item.id),

@@ -21,7 +21,7 @@ from storefront.domain.questions import ANYONE, MAX_QUESTION, Viewer
 from storefront.extensions import db, limiter
 from storefront.models import Product, utcnow
 from storefront.services import catalog, questions
-from storefront.services.pagination import Page, PageRequest
+from storefront.services.pagination import Page
 from storefront.web.common import page_request
 from storefront.web.fields import strip
 from storefront.web.guards import signed_in_user
@@ -56,7 +56,7 @@ def viewer() -> Viewer:
 def product_section(product_id: int) -> Page[questions.QuestionView]:
     """The product page's newest questions as every visitor may see them (the page is shared
     by everyone through the page cache: never a private text, whoever asks)."""
-    return questions.for_product(db.session(), product_id, ANYONE, PageRequest(), ON_PRODUCT_PAGE)
+    return questions.newest_for_product(db.session(), product_id, ANYONE, ON_PRODUCT_PAGE)
 
 
 def _product_or_404(product_id: int) -> Product:

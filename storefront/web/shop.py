@@ -117,7 +117,7 @@ def ventures() -> str:
     return cached_page(
         "shop/ventures.html",
         (CATALOG,),
-        lambda: dict(ventures=catalog.approved_ventures(db.session())),
+        lambda: dict(ventures=catalog.venture_cards(db.session())),
     )
 
 
