@@ -223,12 +223,25 @@ def _link(_script_root: str, endpoint: str, values: tuple[tuple[str, Any], ...])
     return url_for(endpoint, **dict(values))
 
 
-def link(endpoint: str, **values: Any) -> str:
-    """``url_for`` for templates, each distinct relative link built once per process."""
-    if endpoint.startswith(".") or not has_request_context() or any(k[0] == "_" for k in values):
+# url_for's options: a link with one of them (``_external`` depends on the request's host)
+# is built by url_for each time.
+URL_OPTIONS = frozenset({"_external", "_anchor", "_method", "_scheme"})
+
+
+@pass_context
+def link(context: Context, endpoint: str, **values: Any) -> str:
+    """``url_for`` for templates, each distinct relative link built once per process. The
+    script root comes from the render's context (``shop_globals``): reading it from
+    ``request`` (a context-local proxy) cost more than the cached link itself."""
+    if endpoint[0] == "." or not URL_OPTIONS.isdisjoint(values):
         return url_for(endpoint, **values)
+    script_root = context.get("script_root")
+    if script_root is None:  # a render without shop_globals, or a macro without context
+        if not has_request_context():
+            return url_for(endpoint, **values)
+        script_root = request.script_root
     try:
-        return _link(request.script_root, endpoint, tuple(values.items()))
+        return _link(script_root, endpoint, tuple(values.items()))
     except TypeError:  # a value that cannot be a key (a list of values for one argument)
         return url_for(endpoint, **values)
 
@@ -260,8 +273,7 @@ def fixed_part(context: Context, name: str) -> Markup:
         # A render without shop_globals, or templates being edited (debug): render it now.
         template = current_app.jinja_env.get_template(f"shell/{name}.html")
         return Markup(template.render(context.get_all()))  # noqa: S704
-    script_root = request.script_root if has_request_context() else ""
-    return _shell_part(name, catalogue, context["current_locale"], script_root)
+    return _shell_part(name, catalogue, context["current_locale"], context["script_root"])
 
 
 def label_sets() -> dict[str, dict[str, Any]]:
@@ -367,4 +379,5 @@ def init_app(app: Flask) -> None:
             "babel_translations": get_translations(),
             "test_mode": current_app.extensions["payment_provider"].name == "test",
             "here": request.full_path.rstrip("?") if request else "/",
+            "script_root": request.script_root if request else None,  # for link()
         }
