@@ -255,9 +255,7 @@ SHELL_PARTS = frozenset({"assets", "main_links", "visitor_links", "footer"})
 
 
 @lru_cache(maxsize=64)
-def _shell_part(
-    name: str, catalogue: NullTranslations, locale: str, _script_root: str
-) -> Markup:
+def _shell_part(name: str, catalogue: NullTranslations, locale: str, _script_root: str) -> Markup:
     template = current_app.jinja_env.get_template(f"shell/{name}.html")
     # Markup: rendered by our template with autoescape, as an include would be.
     return Markup(template.render(babel_translations=catalogue, current_locale=locale))  # noqa: S704

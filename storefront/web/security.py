@@ -55,7 +55,7 @@ def add_security_headers(response: Response) -> Response:
     (``setdefault``), and the content type read as sent rather than parsed (``mimetype``):
     this runs on every response."""
     headers = response.headers
-    present = {name.lower() for name in headers.keys()}
+    present = {name.lower() for name, _value in headers.items()}
     pdf = headers.get("Content-Type", "").lower().startswith("application/pdf")
     for lowered, name, value in DOCUMENT_HEADERS if pdf else PAGE_HEADERS:
         if lowered not in present:
