@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from babel import Locale, numbers
+from babel.support import NullTranslations
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import (
     format_currency,
@@ -222,14 +223,55 @@ def _link(_script_root: str, endpoint: str, values: tuple[tuple[str, Any], ...])
     return url_for(endpoint, **dict(values))
 
 
-def link(endpoint: str, **values: Any) -> str:
-    """``url_for`` for templates, each distinct relative link built once per process."""
-    if endpoint.startswith(".") or not has_request_context() or any(k[0] == "_" for k in values):
+# url_for's options: a link with one of them (``_external`` depends on the request's host)
+# is built by url_for each time.
+URL_OPTIONS = frozenset({"_external", "_anchor", "_method", "_scheme"})
+
+
+@pass_context
+def link(context: Context, endpoint: str, **values: Any) -> str:
+    """``url_for`` for templates, each distinct relative link built once per process. The
+    script root comes from the render's context (``shop_globals``): reading it from
+    ``request`` (a context-local proxy) cost more than the cached link itself."""
+    if endpoint[0] == "." or not URL_OPTIONS.isdisjoint(values):
         return url_for(endpoint, **values)
+    script_root = context.get("script_root")
+    if script_root is None:  # a render without shop_globals, or a macro without context
+        if not has_request_context():
+            return url_for(endpoint, **values)
+        script_root = request.script_root
     try:
-        return _link(request.script_root, endpoint, tuple(values.items()))
+        return _link(script_root, endpoint, tuple(values.items()))
     except TypeError:  # a value that cannot be a key (a list of values for one argument)
         return url_for(endpoint, **values)
+
+
+# The shell's parts that are the same on every page in a language (templates/shell/: the
+# stylesheet and script, the main links, a visitor's account links, the footer) hold about
+# thirty of the fifty translations and links a page's shell makes; each is rendered once per
+# process, catalogue and script root, then taken from here. Nothing in them comes from the
+# database or the request's session.
+SHELL_PARTS = frozenset({"assets", "main_links", "visitor_links", "footer"})
+
+
+@lru_cache(maxsize=64)
+def _shell_part(name: str, catalogue: NullTranslations, locale: str, _script_root: str) -> Markup:
+    template = current_app.jinja_env.get_template(f"shell/{name}.html")
+    # Markup: rendered by our template with autoescape, as an include would be.
+    return Markup(template.render(babel_translations=catalogue, current_locale=locale))  # noqa: S704
+
+
+@pass_context
+def fixed_part(context: Context, name: str) -> Markup:
+    """``templates/shell/<name>.html`` as an include would render it, kept for the process."""
+    if name not in SHELL_PARTS:
+        raise ValueError(f"not a fixed part of the shell: {name}")
+    catalogue = context.get("babel_translations")
+    if catalogue is None or current_app.jinja_env.auto_reload:
+        # A render without shop_globals, or templates being edited (debug): render it now.
+        template = current_app.jinja_env.get_template(f"shell/{name}.html")
+        return Markup(template.render(context.get_all()))  # noqa: S704
+    return _shell_part(name, catalogue, context["current_locale"], context["script_root"])
 
 
 def label_sets() -> dict[str, dict[str, Any]]:
@@ -317,7 +359,9 @@ def init_app(app: Flask) -> None:
         stored_html=stored_html,
         phone=phone,
     )
-    app.jinja_env.globals.update(label_sets(), owns=owns, url_for=link, link_args=link_args)
+    app.jinja_env.globals.update(
+        label_sets(), owns=owns, url_for=link, link_args=link_args, fixed_part=fixed_part
+    )
 
     @app.context_processor
     def shop_globals() -> dict[str, Any]:
@@ -333,4 +377,5 @@ def init_app(app: Flask) -> None:
             "babel_translations": get_translations(),
             "test_mode": current_app.extensions["payment_provider"].name == "test",
             "here": request.full_path.rstrip("?") if request else "/",
+            "script_root": request.script_root if request else None,  # for link()
         }

@@ -1,4 +1,5 @@
-"""Flask's signed-cookie session, with its signing serializer built once per secret key.
+"""Flask's signed-cookie session, with its signing serializer built once per secret key, and
+Flask-Login spared a request that cannot be signed in.
 
 Flask builds a new ``URLSafeTimedSerializer`` on every request, to open the session and again
 to save it; the shop's keys change only with the configuration, so the serializer is kept.
@@ -6,9 +7,11 @@ to save it; the shop's keys change only with the configuration, so the serialize
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
+
+from storefront.extensions import login_manager
 
 
 class KeptSerializerSessionInterface(SecureCookieSessionInterface):
@@ -23,5 +26,23 @@ class KeptSerializerSessionInterface(SecureCookieSessionInterface):
         return kept[1]
 
 
+def visitor_without_sign_in() -> None:
+    """Make a request that carries no sign-in a visitor at once: no user id in the session and
+    no remember-me cookie, so there is no one Flask-Login could load.
+
+    Flask-Login's ``strong`` session protection would otherwise find the session's missing
+    ``_id`` (set only at sign-in) unequal to the client's hash on every request of a visitor
+    with a session (a CSRF token, a cart): it empties its keys, marks the session changed and
+    asks for the remember-me cookie to be deleted, so every such page re-signed and re-sent
+    the whole session cookie and a deletion of a cookie the visitor does not have. Nothing
+    could be signed out there: the session held no one."""
+    if "_user_id" in session:
+        return
+    if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
+        return
+    g._login_user = login_manager.anonymous_user()
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = KeptSerializerSessionInterface()
+    app.before_request(visitor_without_sign_in)
