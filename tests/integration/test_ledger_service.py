@@ -62,7 +62,7 @@ def test_totals_by_cause_venture_and_seoul_month(session, shop):
     ventures = [(t.key, t.donation, t.match) for t in ledger.totals_by_venture(session)]
     assert ventures == [(shop.other_venture.slug, 2000, 1000), (shop.venture.slug, 900, 900)]
     latest = ledger.entries(session, PageRequest(), per_page=2).items
-    assert [entry.kind for entry, *_ in latest] == ["match", "donation"]
+    assert [kind for _id, _when, kind, *_ in latest] == ["match", "donation"]
 
 
 def test_zero_amounts_record_no_entry(session, shop):
