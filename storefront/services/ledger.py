@@ -482,7 +482,7 @@ def _sum_of(kind: str) -> Any:
 def _sum_of_kinds(kinds: Sequence[str]) -> Any:
     # The kinds are written into the SQL, not bound: a statement of many sums then has no
     # parameters for the driver to convert and splice in on every execution.
-    written = [literal_column(f"'{kind}'") for kind in kinds]
+    written: list[Any] = [literal_column(f"'{kind}'") for kind in kinds]
     return func.coalesce(func.sum(LedgerSum.amount).filter(LedgerSum.kind.in_(written)), 0)
 
 
@@ -504,11 +504,16 @@ class Summary:
     """The ledger page's totals: the whole ledger's, by cause, venture and Seoul month, and
     what each cause is owed (``payouts.Balance``, by cause name)."""
 
-    total: int
+    pledged: Total  # the whole ledger's net donations, matches and gifts
+    paid_out: int  # every payout to a cause, corrections included
     by_cause: list[Total]
     by_venture: list[Total]
     by_month: list[Total]
     balances: list[Any]
+
+    @property
+    def total(self) -> int:
+        return self.pledged.amount
 
 
 def _no_text() -> Any:
@@ -521,7 +526,7 @@ _NO_ID = cast(null(), Integer)
 
 def _part(
     part: str, key_id: Any, label: Any, key: Any, sums: Sequence[Any], extra: Any
-) -> Select[Any]:
+) -> Select[*tuple[Any, ...]]:
     """One grouping of ``summary``'s union, its columns named alike in every member."""
     names = ("donation", "match", "gift", "pledged", "reversed")
     return select(
@@ -532,7 +537,7 @@ def _part(
 
 
 @cache
-def _summary_query() -> Select[Any]:
+def _summary_query() -> Select[*tuple[Any, ...]]:
     """Four groupings in one UNION ALL, each row tagged with its part: every cause (all of
     them: the balances list any cause that was pledged or paid), the payouts per cause, and
     the most giving ventures and the latest months (limits ``:ventures`` and ``:months``).
@@ -605,9 +610,17 @@ def summary(db: Session, causes: int = 100, ventures: int = 50, months: int = 24
         for cause_id, name, pledged, reversed_ in owed
         if pledged or paid_out.get(cause_id, 0)
     ]
+    every_cause = totals["cause"]
     return Summary(
-        total=sum(t.amount for t in totals["cause"]),
-        by_cause=sorted(totals["cause"], key=lambda t: -t.amount)[:causes],
+        pledged=Total(
+            "",
+            "",
+            sum(t.donation for t in every_cause),
+            sum(t.match for t in every_cause),
+            sum(t.gift for t in every_cause),
+        ),
+        paid_out=sum(paid_out.values()),
+        by_cause=sorted(every_cause, key=lambda t: -t.amount)[:causes],
         by_venture=sorted(totals["venture"], key=lambda t: -t.amount),
         by_month=sorted(totals["month"], key=lambda t: t.key, reverse=True),
         balances=balances,
@@ -666,7 +679,7 @@ def latest_payouts(db: Session, limit: int = 20) -> list[Any]:
 
 
 @cache
-def _latest_payouts_query() -> Select[Any]:
+def _latest_payouts_query() -> Select[*tuple[Any, ...]]:
     correction = aliased(Payout)
     return (
         select(
@@ -705,7 +718,7 @@ def log_head(db: Session) -> LogHead:
 
 
 @cache
-def _log_head_queries() -> tuple[Select[Any], Select[Any]]:
+def _log_head_queries() -> tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]:
     checkpoint = (
         select(LogCheckpoint.size, LogCheckpoint.root, LogCheckpoint.created_at)
         .order_by(LogCheckpoint.size.desc())
