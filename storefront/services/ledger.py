@@ -10,7 +10,9 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    DateTime,
     Integer,
+    LargeBinary,
     Select,
     String,
     bindparam,
@@ -653,7 +655,12 @@ def entries(db: Session, start: PageRequest, per_page: int = 50) -> Page[Any]:
     Items are tuples ``(id, created_at, kind, amount, currency, order number, venture name,
     cause name)``: the columns the page shows, not whole entries (their hashes and rules).
     """
-    stmt = (
+    return paginate(db, _entries_query(), (LedgerEntry.id.desc(),), start, per_page)
+
+
+@cache
+def _entries_query() -> Select[*tuple[Any, ...]]:
+    return (
         select(
             LedgerEntry.id,
             LedgerEntry.created_at,
@@ -668,7 +675,6 @@ def entries(db: Session, start: PageRequest, per_page: int = 50) -> Page[Any]:
         .join(Venture, Venture.id == LedgerEntry.venture_id)
         .join(Cause, Cause.id == LedgerEntry.cause_id)
     )
-    return paginate(db, stmt, (LedgerEntry.id.desc(),), start, per_page)
 
 
 def latest_payouts(db: Session, limit: int = 20) -> list[Any]:
@@ -712,24 +718,42 @@ class LogHead:
 
 
 def log_head(db: Session) -> LogHead:
-    """The signed log's latest checkpoint and active witnesses, without the checkpoint's note."""
-    checkpoint, witnesses = _log_head_queries()
-    return LogHead(db.execute(checkpoint).first(), list(db.execute(witnesses)))
+    """The signed log's latest checkpoint and active witnesses, without the checkpoint's note
+    (one query: the checkpoint's row has no witness name, the witnesses' rows no size)."""
+    checkpoint, witnesses = None, []
+    for row in db.execute(_log_head_query()):
+        if row.name is None:
+            checkpoint = row
+        else:
+            witnesses.append(row)
+    return LogHead(checkpoint, witnesses)
 
 
 @cache
-def _log_head_queries() -> tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]:
+def _log_head_query() -> Select[*tuple[Any, ...]]:
     checkpoint = (
-        select(LogCheckpoint.size, LogCheckpoint.root, LogCheckpoint.created_at)
+        select(
+            LogCheckpoint.size,
+            LogCheckpoint.root,
+            LogCheckpoint.created_at,
+            _no_text().label("name"),
+            _no_text().label("verifier_key"),
+            _NO_ID.label("witness_id"),
+        )
         .order_by(LogCheckpoint.size.desc())
         .limit(1)
     )
-    witnesses = (
-        select(LogWitness.name, LogWitness.verifier_key)
-        .where(LogWitness.active.is_(True))
-        .order_by(LogWitness.id)
-    )
-    return checkpoint, witnesses
+    witnesses = select(
+        cast(null(), BigInteger),
+        cast(null(), LargeBinary),
+        cast(null(), DateTime(timezone=True)),
+        LogWitness.name,
+        LogWitness.verifier_key,
+        LogWitness.id,
+    ).where(LogWitness.active.is_(True))
+    # SQLite takes no ORDER BY or LIMIT in a member of a UNION: the checkpoint's is a subquery.
+    both = union_all(select(checkpoint.subquery()), witnesses).subquery()
+    return select(both).order_by(both.c.witness_id)
 
 
 def order_entries(db: Session, order_id: int) -> list[LedgerEntry]:
