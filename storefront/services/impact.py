@@ -1,16 +1,30 @@
 """The public impact report, computed from the shop's own data, and the reports ventures file.
 
-The public figures take six SQL statements however many ventures, orders and reports there
-are. Each figure's definition and rounding is in docs/impact.md.
+The public figures take three SQL statements however many ventures, orders and reports
+there are. Each figure's definition and rounding is in docs/impact.md.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, cast, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Date,
+    Integer,
+    Select,
+    bindparam,
+    cast,
+    func,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from storefront.domain.errors import AlreadyReported
@@ -30,13 +44,12 @@ from storefront.domain.impact import (
 from storefront.domain.periods import Window, local_date, shift
 from storefront.models import (
     ImpactReport,
-    LedgerSum,
     SalesBeforeJoining,
     SalesDay,
     User,
     Venture,
 )
-from storefront.services import ledger, payouts
+from storefront.services import ledger
 
 CHART_MONTHS = 12
 CHART_QUARTERS = 8
@@ -75,55 +88,101 @@ class Impact:
     jobs_by_quarter: list[QuarterJobs] = field(default_factory=list)
 
 
-def _first_months_sales(db: Session) -> dict[int, dict[date, int]]:
-    """Goods sold per approved venture and Seoul month, in the months just after joining.
+@dataclass(frozen=True)
+class _Approved:
+    """An approved venture, as the impact figures read it."""
 
-    Sales are counted as on the seller's numbers page (the running totals of sales.py). The
-    SQL bound (the days from approval to six months after) only trims rows; the exact months
-    are picked in Python.
+    id: int
+    joined: date | None  # Seoul date of its approval; None if approved before dates were kept
+    sales_before: int | None  # its own monthly sales before joining, if it reported them
+    monthly: dict[date, int]  # goods sold per Seoul month, in the months just after joining
+
+
+def _approved(db: Session) -> list[_Approved]:
+    """Every approved venture with its sales in the months just after joining (one query).
+
+    Sales are counted as on the seller's numbers page (the running totals of sales.py),
+    added up per month by the database. The SQL bound (the days from approval to six months
+    after) only trims rows; the exact months are picked in Python.
     """
-    rows = db.execute(
-        select(SalesDay.venture_id, SalesDay.day, SalesDay.revenue)
-        .join(Venture, Venture.id == SalesDay.venture_id)
-        .where(
-            Venture.status == "approved",
-            Venture.reviewed_at.is_not(None),
-            SalesDay.day >= _day_of(db, Venture.reviewed_at, 0),
-            SalesDay.day < _day_of(db, Venture.reviewed_at, 6),
-        )
-    ).all()
-    sales: dict[int, dict[date, int]] = {}
-    for venture_id, day, amount in rows:
-        month = date.fromisoformat(str(day)[:10]).replace(day=1)
-        monthly = sales.setdefault(int(venture_id), {})
-        monthly[month] = monthly.get(month, 0) + int(amount)
-    return sales
+    rows = db.execute(_approved_query(db.get_bind().dialect.name)).all()
+    found: dict[int, _Approved] = {}
+    for venture_id, reviewed_at, before, month, amount in rows:
+        venture = found.get(venture_id)
+        if venture is None:
+            joined = local_date(reviewed_at) if reviewed_at is not None else None
+            before = int(before) if before is not None else None
+            venture = found[venture_id] = _Approved(venture_id, joined, before, {})
+        if month is not None:
+            venture.monthly[date.fromisoformat(f"{month}-01")] = int(amount)
+    return list(found.values())
 
 
-def _day_of(db: Session, column: Any, months: int) -> ColumnElement[Any]:
+@cache
+def _approved_query(dialect: str) -> Select[*tuple[Any, ...]]:
+    """Built once per dialect: building it costs more CPU than running it."""
+    month = _month_of(dialect, SalesDay.day).label("month")
+    after_joining = (
+        (SalesDay.venture_id == Venture.id)
+        & (SalesDay.day >= _day_of(dialect, Venture.reviewed_at, 0))
+        & (SalesDay.day < _day_of(dialect, Venture.reviewed_at, 6))
+    )
+    before = SalesBeforeJoining.monthly_sales
+    return (
+        select(Venture.id, Venture.reviewed_at, before, month, func.sum(SalesDay.revenue))
+        .outerjoin(SalesBeforeJoining, SalesBeforeJoining.venture_id == Venture.id)
+        .outerjoin(SalesDay, after_joining)
+        .where(Venture.status == "approved")
+        .group_by(Venture.id, Venture.reviewed_at, before, month)
+    )
+
+
+def _day_of(dialect: str, column: Any, months: int) -> ColumnElement[Any]:
     """The UTC date of ``column`` plus a number of calendar months, in SQL (a loose bound:
     a Seoul date is never before the UTC one)."""
-    if db.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         return cast(func.timezone("UTC", column + func.make_interval(0, months)), Date)
     return func.date(column, f"+{months} months")
 
 
+def _month_of(dialect: str, day: Any) -> ColumnElement[str]:
+    """A date's month as 'YYYY-MM' text, in SQL."""
+    if dialect == "postgresql":
+        return func.to_char(day, "YYYY-MM")
+    return func.substr(day, 1, 7)  # SQLite keeps a date as 'YYYY-MM-DD' text
+
+
 def first_months_sales(db: Session) -> dict[int, int]:
     """Goods sold by each approved venture over its first months so far (for the demo)."""
-    rows = db.execute(
-        select(Venture.id, Venture.reviewed_at).where(Venture.status == "approved")
-    ).all()
-    joined = {venture_id: local_date(when) for venture_id, when in rows if when is not None}
     return {
-        venture_id: sum(monthly.get(m, 0) for m in first_months(joined[venture_id]))
-        for venture_id, monthly in _first_months_sales(db).items()
-        if venture_id in joined
+        venture.id: sum(venture.monthly.get(m, 0) for m in first_months(venture.joined))
+        for venture in _approved(db)
+        if venture.joined is not None and venture.monthly
     }
 
 
 def _jobs(db: Session, first: Quarter, last: Quarter) -> tuple[dict[str, int], int, list[Any]]:
     """Vulnerable-group jobs by group in each approved venture's latest current report, how
-    many ventures reported, and the per-quarter sums from ``first`` to ``last``."""
+    many ventures reported, and the per-quarter (year, quarter, vulnerable, ventures) sums
+    from ``first`` to ``last`` (one query)."""
+    window = {"first": first.year * 4 + first.number, "last": last.year * 4 + last.number}
+    by_group: dict[str, int] = dict.fromkeys(VULNERABLE_GROUPS, 0)
+    reported = 0
+    per_quarter = []
+    for year, quarter, *groups, count in db.execute(_jobs_query(), window):
+        if year is None:  # the latest reports
+            by_group = {g: int(v) for g, v in zip(VULNERABLE_GROUPS, groups, strict=True)}
+            reported = int(count)
+        else:
+            per_quarter.append((year, quarter, sum(int(v) for v in groups), count))
+    return by_group, reported, per_quarter
+
+
+@cache
+def _jobs_query() -> CompoundSelect[*tuple[Any, ...]]:
+    """The sums by group of each approved venture's latest current report (a row whose year
+    is NULL), then of every current report per quarter from ``:first`` to ``:last`` (quarter
+    indexes, year * 4 + quarter), in one UNION ALL. Built once per process."""
     index = ImpactReport.year * 4 + ImpactReport.quarter
     current = (ImpactReport.superseded_at.is_(None), Venture.status == "approved")
     latest = (
@@ -133,72 +192,52 @@ def _jobs(db: Session, first: Quarter, last: Quarter) -> tuple[dict[str, int], i
         .group_by(ImpactReport.venture_id)
         .subquery()
     )
-    groups = [func.coalesce(func.sum(getattr(ImpactReport, g)), 0) for g in VULNERABLE_GROUPS]
-    row = db.execute(
-        select(*groups, func.count())
+    groups = [
+        func.coalesce(func.sum(getattr(ImpactReport, g)), 0).label(g) for g in VULNERABLE_GROUPS
+    ]
+    no_year = cast(null(), Integer)
+    now = (
+        select(no_year.label("year"), no_year.label("quarter"), *groups, func.count())
         .join(Venture, Venture.id == ImpactReport.venture_id)
         .join(
             latest,
             (latest.c.venture_id == ImpactReport.venture_id) & (latest.c.latest == index),
         )
         .where(*current)
-    ).one()
-    vulnerable = sum(getattr(ImpactReport, g) for g in VULNERABLE_GROUPS)
-    per_quarter = db.execute(
-        select(ImpactReport.year, ImpactReport.quarter, func.sum(vulnerable), func.count())
+    )
+    quarters = (
+        select(ImpactReport.year, ImpactReport.quarter, *groups, func.count())
         .join(Venture, Venture.id == ImpactReport.venture_id)
         .where(
-            *current, index >= first.year * 4 + first.number, index <= last.year * 4 + last.number
+            *current,
+            index >= bindparam("first", type_=Integer),
+            index <= bindparam("last", type_=Integer),
         )
         .group_by(ImpactReport.year, ImpactReport.quarter)
-    ).all()
-    by_group = {g: int(v) for g, v in zip(VULNERABLE_GROUPS, row[:-1], strict=True)}
-    return by_group, int(row[-1]), list(per_quarter)
-
-
-def _donations_by_month(db: Session, window: Window) -> list[tuple[date, int]]:
-    """Net donations and matches per Seoul month, from the ledger's running totals (shoppers'
-    own gifts are not giving through the ventures' sales and are left out)."""
-    months = [start.strftime("%Y-%m") for start in window.starts]
-    rows = db.execute(
-        select(LedgerSum.month, func.sum(LedgerSum.amount))
-        .where(
-            LedgerSum.month >= months[0],
-            LedgerSum.month <= months[-1],
-            LedgerSum.kind.in_(ledger.THROUGH_SALES),
-        )
-        .group_by(LedgerSum.month)
-    ).all()
-    found = {date.fromisoformat(f"{m}-01"): int(a) for m, a in rows}
-    return [(start, found.get(start, 0)) for start in window.starts]
+    )
+    return union_all(now, quarters)
 
 
 def impact(db: Session, today: date) -> Impact:
     """Every figure of the public impact page, as of ``today`` (a Seoul date)."""
-    ventures = db.execute(
-        select(Venture.id, Venture.reviewed_at, SalesBeforeJoining.monthly_sales)
-        .outerjoin(SalesBeforeJoining, SalesBeforeJoining.venture_id == Venture.id)
-        .where(Venture.status == "approved")
-    ).all()
-    sales = _first_months_sales(db)
+    ventures = _approved(db)
     averages: list[int] = []
     before_total = after_total = change_ventures = in_first_months = 0
     joined_in: dict[date, int] = {}
     undated = 0
-    for venture_id, reviewed_at, before in ventures:
-        if reviewed_at is None:
+    for venture in ventures:
+        joined = venture.joined
+        if joined is None:
             undated += 1  # approved before approval dates were kept: listed, not measured
             continue
-        joined = local_date(reviewed_at)
         joined_in[joined.replace(day=1)] = joined_in.get(joined.replace(day=1), 0) + 1
         if not first_months_over(joined, today):
             in_first_months += 1
             continue
-        monthly = sales.get(venture_id, {})
-        average = monthly_average(sum(monthly.get(m, 0) for m in first_months(joined)))
+        average = monthly_average(sum(venture.monthly.get(m, 0) for m in first_months(joined)))
         averages.append(average)
-        if before is not None:
-            before_total += int(before)
+        if venture.sales_before is not None:
+            before_total += venture.sales_before
             after_total += average
             change_ventures += 1
 
@@ -213,7 +252,12 @@ def impact(db: Session, today: date) -> Impact:
     first = last.shift(-(CHART_QUARTERS - 1))
     by_group, jobs_ventures, per_quarter = _jobs(db, first, last)
     reported = {Quarter(int(y), int(q)): (int(v), int(n)) for y, q, v, n in per_quarter}
-    pledged = ledger.pledged_totals(db)
+    # The ledger page's totals (one query): the whole ledger's, the payouts, and the months.
+    # The window's months with entries are among the latest CHART_MONTHS with entries (none
+    # is later than today); twice as many leave room for a clock that ran ahead.
+    ledger_totals = ledger.summary(db, ventures=0, months=2 * CHART_MONTHS)
+    pledged = ledger_totals.pledged
+    by_month = {date.fromisoformat(f"{t.key}-01"): t.through_sales for t in ledger_totals.by_month}
     return Impact(
         ventures_listed=len(ventures),
         first_months_average=mean(averages),
@@ -227,9 +271,9 @@ def impact(db: Session, today: date) -> Impact:
         jobs_by_group=by_group,
         jobs_ventures=jobs_ventures,
         donated=pledged.through_sales,
-        paid_out=payouts.total_paid_out(db),
+        paid_out=ledger_totals.paid_out,
         gifts=pledged.gift,
-        donations_by_month=_donations_by_month(db, window),
+        donations_by_month=[(start, by_month.get(start, 0)) for start in window.starts],
         ventures_by_month=ventures_by_month,
         jobs_by_quarter=[
             QuarterJobs(q, *reported.get(q, (0, 0))) for q in quarters_between(first, last)

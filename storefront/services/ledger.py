@@ -5,12 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Integer,
+    LargeBinary,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from storefront.domain import audit as ledger_audit
 from storefront.domain import chain
@@ -22,7 +37,9 @@ from storefront.models import (
     FundTopUp,
     LedgerEntry,
     LedgerSum,
+    LogCheckpoint,
     LogLeaf,
+    LogWitness,
     MatchingFund,
     Order,
     OrderLine,
@@ -461,42 +478,158 @@ class Total:
 
 def _sum_of(kind: str) -> Any:
     """Net sum of a kind: its entries plus their reversals (which are negative)."""
-    kinds = (kind, f"{kind}_reversal")
-    return func.coalesce(func.sum(LedgerSum.amount).filter(LedgerSum.kind.in_(kinds)), 0)
+    return _sum_of_kinds((kind, f"{kind}_reversal"))
 
 
-def _totals(db: Session, stmt: Select[str, str], order_by: Any, limit: int) -> list[Total]:
-    """Add the three sums to a grouped (label, key) select: the venture's share, the match
-    and the shoppers' gifts."""
-    summed = stmt.add_columns(_sum_of("donation"), _sum_of("match"), _sum_of("gift"))
-    rows: Any = db.execute(summed.order_by(order_by).limit(limit))
-    return [Total(r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows]
+def _sum_of_kinds(kinds: Sequence[str]) -> Any:
+    # The kinds are written into the SQL, not bound: a statement of many sums then has no
+    # parameters for the driver to convert and splice in on every execution.
+    written: list[Any] = [literal_column(f"'{kind}'") for kind in kinds]
+    return func.coalesce(func.sum(LedgerSum.amount).filter(LedgerSum.kind.in_(written)), 0)
 
 
 def totals_by_cause(db: Session, limit: int = 100) -> list[Total]:
-    stmt = (
-        select(Cause.name, Cause.slug)
-        .join(LedgerSum, LedgerSum.cause_id == Cause.id)
-        .group_by(Cause.id, Cause.name, Cause.slug)
-    )
-    return _totals(db, stmt, func.sum(LedgerSum.amount).desc(), limit)
+    return summary(db, causes=limit).by_cause
 
 
 def totals_by_venture(db: Session, limit: int = 50) -> list[Total]:
-    stmt = (
-        select(Venture.name, Venture.slug)
-        .join(LedgerSum, LedgerSum.venture_id == Venture.id)
-        .group_by(Venture.id, Venture.name, Venture.slug)
-    )
-    return _totals(db, stmt, func.sum(LedgerSum.amount).desc(), limit)
+    return summary(db, ventures=limit).by_venture
 
 
 def totals_by_month(db: Session, limit: int = 24) -> list[Total]:
     """Totals per calendar month in Seoul time, newest first."""
-    month = LedgerSum.month
-    stmt = select(month.label("month"), month.label("key")).group_by(month)
-    return _totals(db, stmt, month.desc(), limit)
+    return summary(db, months=limit).by_month
 
+
+@dataclass(frozen=True)
+class Summary:
+    """The ledger page's totals: the whole ledger's, by cause, venture and Seoul month, and
+    what each cause is owed (``payouts.Balance``, by cause name)."""
+
+    pledged: Total  # the whole ledger's net donations, matches and gifts
+    paid_out: int  # every payout to a cause, corrections included
+    by_cause: list[Total]
+    by_venture: list[Total]
+    by_month: list[Total]
+    balances: list[Any]
+
+    @property
+    def total(self) -> int:
+        return self.pledged.amount
+
+
+def _no_text() -> Any:
+    return cast(null(), String)
+
+
+_ZERO = literal_column("0", BigInteger)
+_NO_ID = cast(null(), Integer)
+
+
+def _part(
+    part: str, key_id: Any, label: Any, key: Any, sums: Sequence[Any], extra: Any
+) -> Select[*tuple[Any, ...]]:
+    """One grouping of ``summary``'s union, its columns named alike in every member."""
+    names = ("donation", "match", "gift", "pledged", "reversed")
+    return select(
+        literal_column(f"'{part}'").label("part"), key_id.label("key_id"), label.label("label"),
+        key.label("key"), *(s.label(n) for s, n in zip(sums, names, strict=True)),
+        extra.label("extra"),
+    )  # fmt: skip
+
+
+@cache
+def _summary_query() -> Select[*tuple[Any, ...]]:
+    """Four groupings in one UNION ALL, each row tagged with its part: every cause (all of
+    them: the balances list any cause that was pledged or paid), the payouts per cause, and
+    the most giving ventures and the latest months (limits ``:ventures`` and ``:months``).
+
+    Built once per process: building a statement this size costs more CPU than running it.
+    """
+    sums = (
+        _sum_of("donation"),
+        _sum_of("match"),
+        _sum_of("gift"),
+        _sum_of_kinds(PLEDGE_KINDS),
+        _sum_of_kinds(REVERSAL_KINDS),
+    )
+    no_sums = [_ZERO for _ in sums]
+    by_cause = (
+        _part("cause", Cause.id, Cause.name, Cause.slug, sums, func.count(LedgerSum.id))
+        .outerjoin(LedgerSum, LedgerSum.cause_id == Cause.id)
+        .group_by(Cause.id, Cause.name, Cause.slug)
+    )
+    paid = _part(
+        "paid", Payout.cause_id, _no_text(), _no_text(), no_sums, func.sum(Payout.amount)
+    ).group_by(Payout.cause_id)
+    by_venture = (
+        _part("venture", Venture.id, Venture.name, Venture.slug, sums, _ZERO)
+        .join(LedgerSum, LedgerSum.venture_id == Venture.id)
+        .group_by(Venture.id, Venture.name, Venture.slug)
+        .order_by(func.sum(LedgerSum.amount).desc(), Venture.name)
+        .limit(bindparam("ventures", type_=Integer))
+    )
+    month = LedgerSum.month
+    by_month = (
+        _part("month", _NO_ID, month, month, sums, _ZERO)
+        .group_by(month)
+        .order_by(month.desc())
+        .limit(bindparam("months", type_=Integer))
+    )
+    # SQLite takes no ORDER BY or LIMIT in a member of a UNION: those two are subqueries.
+    parts = union_all(
+        by_cause, paid, select(by_venture.subquery()), select(by_month.subquery())
+    ).subquery()
+    return select(parts).order_by(parts.c.part, parts.c.label)
+
+
+def summary(db: Session, causes: int = 100, ventures: int = 50, months: int = 24) -> Summary:
+    """Every total the ledger page shows, from the running totals and the payouts in one
+    statement (``_summary_query``); the ``ventures`` ventures and the ``months`` Seoul months
+    that gave most and last, and the ``causes`` causes that gave most.
+
+    Causes come by name, as the balances list them; the totals by cause and venture are then
+    ranked by amount (ties by name), the months newest first. The whole ledger's total is the
+    causes' sum: every entry names a cause.
+    """
+    from storefront.services import payouts  # it reads the ledger through this module
+
+    rows = db.execute(_summary_query(), {"ventures": ventures, "months": months}).all()
+    totals: dict[str, list[Total]] = {"cause": [], "venture": [], "month": []}
+    paid_out: dict[int, int] = {}
+    owed = []
+    for part, key_id, label, key, donation, match, gift, pledged, reversed_, extra in rows:
+        if part == "paid":
+            paid_out[key_id] = int(extra)
+            continue
+        if part == "cause":
+            owed.append((key_id, label, int(pledged), -int(reversed_)))
+            if not extra:  # no running total names this cause
+                continue
+        totals[part].append(Total(label, key, int(donation), int(match), int(gift)))
+    balances = [
+        payouts.Balance(cause_id, name, pledged, reversed_, paid_out.get(cause_id, 0))
+        for cause_id, name, pledged, reversed_ in owed
+        if pledged or paid_out.get(cause_id, 0)
+    ]
+    every_cause = totals["cause"]
+    return Summary(
+        pledged=Total(
+            "",
+            "",
+            sum(t.donation for t in every_cause),
+            sum(t.match for t in every_cause),
+            sum(t.gift for t in every_cause),
+        ),
+        paid_out=sum(paid_out.values()),
+        by_cause=sorted(every_cause, key=lambda t: -t.amount)[:causes],
+        by_venture=sorted(totals["venture"], key=lambda t: -t.amount),
+        by_month=sorted(totals["month"], key=lambda t: t.key, reverse=True),
+        balances=balances,
+    )
+
+
+REVERSAL_KINDS = tuple(f"{kind}_reversal" for kind in PLEDGE_KINDS)
 
 # The kinds that are giving through the ventures' sales (a shopper's own gift is not).
 THROUGH_SALES = ("donation", "donation_reversal", "match", "match_reversal")
@@ -519,15 +652,108 @@ def given_by_venture(db: Session, venture_id: int) -> tuple[int, int]:
 def entries(db: Session, start: PageRequest, per_page: int = 50) -> Page[Any]:
     """Every entry, newest first, with its order number, venture and cause names, a page at a time.
 
-    Items are ``(LedgerEntry, order number, venture name, cause name)``.
+    Items are tuples ``(id, created_at, kind, amount, currency, order number, venture name,
+    cause name)``: the columns the page shows, not whole entries (their hashes and rules).
     """
-    stmt = (
-        select(LedgerEntry, Order.number, Venture.name, Cause.name)
+    return paginate(db, _entries_query(), (LedgerEntry.id.desc(),), start, per_page)
+
+
+@cache
+def _entries_query() -> Select[*tuple[Any, ...]]:
+    return (
+        select(
+            LedgerEntry.id,
+            LedgerEntry.created_at,
+            LedgerEntry.kind,
+            LedgerEntry.amount,
+            LedgerEntry.currency,
+            Order.number,
+            Venture.name,
+            Cause.name,
+        )
         .join(Order, Order.id == LedgerEntry.order_id)
         .join(Venture, Venture.id == LedgerEntry.venture_id)
         .join(Cause, Cause.id == LedgerEntry.cause_id)
     )
-    return paginate(db, stmt, (LedgerEntry.id.desc(),), start, per_page)
+
+
+def latest_payouts(db: Session, limit: int = 20) -> list[Any]:
+    """The latest payouts, newest first, as the ledger page lists them: rows with the payout's
+    shown columns, ``cause_name``, and ``corrected_by``, the id of the correction that
+    cancelled it (or None). One query: a payout has at most one correction."""
+    return list(db.execute(_latest_payouts_query(), {"limit": limit}))
+
+
+@cache
+def _latest_payouts_query() -> Select[*tuple[Any, ...]]:
+    correction = aliased(Payout)
+    return (
+        select(
+            Payout.id,
+            Payout.paid_on,
+            Cause.name.label("cause_name"),
+            Payout.amount,
+            Payout.currency,
+            Payout.bank_reference,
+            Payout.corrects_id,
+            correction.id.label("corrected_by"),
+            Payout.proof_path,
+            Payout.proof_sha256,
+        )
+        .join(Cause, Cause.id == Payout.cause_id)
+        .outerjoin(correction, correction.corrects_id == Payout.id)
+        .order_by(Payout.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+@dataclass(frozen=True)
+class LogHead:
+    """What the ledger page shows of the signed log: its latest checkpoint (``size``,
+    ``root``, ``created_at``; None before the first) and the active witnesses (``name``,
+    ``verifier_key``)."""
+
+    checkpoint: Any
+    witnesses: list[Any]
+
+
+def log_head(db: Session) -> LogHead:
+    """The signed log's latest checkpoint and active witnesses, without the checkpoint's note
+    (one query: the checkpoint's row has no witness name, the witnesses' rows no size)."""
+    checkpoint, witnesses = None, []
+    for row in db.execute(_log_head_query()):
+        if row.name is None:
+            checkpoint = row
+        else:
+            witnesses.append(row)
+    return LogHead(checkpoint, witnesses)
+
+
+@cache
+def _log_head_query() -> Select[*tuple[Any, ...]]:
+    checkpoint = (
+        select(
+            LogCheckpoint.size,
+            LogCheckpoint.root,
+            LogCheckpoint.created_at,
+            _no_text().label("name"),
+            _no_text().label("verifier_key"),
+            _NO_ID.label("witness_id"),
+        )
+        .order_by(LogCheckpoint.size.desc())
+        .limit(1)
+    )
+    witnesses = select(
+        cast(null(), BigInteger),
+        cast(null(), LargeBinary),
+        cast(null(), DateTime(timezone=True)),
+        LogWitness.name,
+        LogWitness.verifier_key,
+        LogWitness.id,
+    ).where(LogWitness.active.is_(True))
+    # SQLite takes no ORDER BY or LIMIT in a member of a UNION: the checkpoint's is a subquery.
+    both = union_all(select(checkpoint.subquery()), witnesses).subquery()
+    return select(both).order_by(both.c.witness_id)
 
 
 def order_entries(db: Session, order_id: int) -> list[LedgerEntry]:

@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from storefront.domain import chain
 from storefront.extensions import db
 from storefront.models import Order, Payout
-from storefront.services import ledger, log, log_proofs, payouts
+from storefront.services import ledger, log, log_proofs
 from storefront.web.common import page_request
 from storefront.web.exports import csv_stream, json_stream
 from storefront.web.page_cache import LEDGER, cached_page
@@ -36,19 +36,19 @@ def index() -> str:
 
 
 def _index() -> dict[str, Any]:
-    rows = payouts.listing(db.session(), limit=20)
+    totals = ledger.summary(db.session())
+    signed = ledger.log_head(db.session())
     return dict(
-        total=ledger.total_pledged(db.session()),
-        by_cause=ledger.totals_by_cause(db.session()),
-        balances=payouts.cause_balances(db.session()),
-        payouts=rows,
-        corrected=payouts.corrected_ids(db.session(), [d.id for d in rows]),
-        by_venture=ledger.totals_by_venture(db.session()),
-        by_month=ledger.totals_by_month(db.session()),
+        total=totals.total,
+        by_cause=totals.by_cause,
+        balances=totals.balances,
+        payouts=ledger.latest_payouts(db.session(), limit=20),
+        by_venture=totals.by_venture,
+        by_month=totals.by_month,
         entries=ledger.entries(db.session(), page_request()),
         log_key=str(current_app.extensions["log_signer"].verifier_key),
-        log_checkpoint=log.latest(db.session()),
-        log_witnesses=log.witnesses(db.session()),
+        log_checkpoint=signed.checkpoint,
+        log_witnesses=signed.witnesses,
     )
 
 
