@@ -47,7 +47,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.datastructures import LanguageAccept
@@ -70,7 +70,8 @@ _DIFFERENT = (
 )
 # Headers of the kept response that belong to one answer, not to the page.
 _PER_ANSWER = frozenset({"content-length", "set-cookie", REQUEST_ID_HEADER.lower(), "date"})
-# The same slot ``page_cache`` renders for a form token; a token is URL-safe base64 and dots.
+# Where a kept page's form token goes (``page_cache.CSRF_SLOT`` renders it); a token is
+# URL-safe base64 and dots.
 FORM_TOKEN_SLOT = b"<csrf-slot>"
 _COOKIE_VALUE = re.compile(r"[A-Za-z0-9_.-]+")
 
@@ -130,8 +131,6 @@ def remember(response: Response, parts_and_token: tuple[tuple[str, ...], str]) -
 def _with_form_token_slot(response: Response, body: bytes) -> tuple[bytes, str] | None:
     """The page with this session's form token put back into its slot, and the attributes of
     the session cookie Flask will set; None unless the new session holds that token alone."""
-    from flask import current_app
-
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     interface = app.session_interface
     field = str(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))

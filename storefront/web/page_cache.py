@@ -96,7 +96,8 @@ PARTS: Mapping[str, frozenset[str]] = {
     TRENDS: frozenset({"search_stat", "sales_product_day", "product", "venture"}),
 }
 BLOCKS = ("title", "head", "content")
-CSRF_SLOT = "<csrf-slot>"  # never in rendered user text: titles are escaped, Markdown sanitised
+# never in rendered user text: titles are escaped, Markdown sanitised; one slot for both layers
+CSRF_SLOT = bare_pages.FORM_TOKEN_SLOT.decode()
 CART_SLOT = "<cart-count-slot>"
 RETRY_AFTER_FAILURE = 5.0  # seconds without the cache after it failed
 # The request headers that can turn a 200 into a 304, 412 or 206 (``make_conditional``).
