@@ -196,6 +196,13 @@ def main() -> None:
     parser.add_argument("--timeout", type=int, default=10, help="wrk --timeout, seconds")
     parser.add_argument("--cache", choices=("on", "off"), default="on")
     parser.add_argument("--only", default="", help="measure only pages whose name has this")
+    parser.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="measure this path too, after the pages (repeatable; e.g. /healthz)",
+    )
     parser.add_argument("--workdir", type=Path, default=ROOT / "instance" / "bench")
     parser.add_argument("--out", type=Path, default=None, help="write the results as JSON")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
@@ -248,8 +255,8 @@ def main() -> None:
         report["worker_rss_mib_at_start"] = shop.worker_rss_mib()
         values["next_link"] = next_link(shop)
         print(f"the shop ({args.workers} workers, cache {args.cache})")
-        for name, template in PAGES:
-            if args.only and args.only not in name:
+        for name, template in [*PAGES, *((path, path) for path in args.also)]:
+            if args.only and args.only not in name and name not in args.also:
                 continue
             path = encode(template.format(**values))
             row = measure(shop, name.format(**values), path, args)
