@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
@@ -145,15 +146,30 @@ def unlimited_read() -> bool:
     return not (config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_APPLICATION"))
 
 
+def request_wide_limits() -> bool:
+    """Whether Flask-Limiter holds limits that its check before the view applies: limits for
+    every request (``RATELIMIT_APPLICATION``, ``_DEFAULT``, ``_META``, the in-memory
+    fallback's) or a blueprint's. The shop sets none: its limits are on views, checked by
+    their decorators when the view runs."""
+    manager = limiter.limit_manager
+    return bool(
+        manager._application_limits
+        or manager._default_limits
+        or manager._blueprint_limits
+        or limiter._meta_limits
+        or limiter._in_memory_fallback
+    )
+
+
 def spare_unlimited_reads_the_limiter(app: Flask) -> None:
     """Run Flask-Limiter's three request hooks (the check before the view, the headers after
     it, the reset at teardown) only for a request that a limit may cover.
 
-    For the shop window's GETs ``unlimited_read`` already tells the check that no limit
-    applies, but the hooks' machinery around it (finding the view's name, exemptions, meta
-    limits, the per-request context it then resets) still cost such a page about a tenth of a
-    millisecond. A limit set on a view itself is checked by its decorator, which this leaves
-    alone."""
+    The check before the view looks only for ``request_wide_limits``; without any, it finds
+    none for any request, but its search (the view's name, exemptions, meta limits) cost each
+    request about a tenth of a millisecond. The headers and the reset concern only a request
+    whose limits were checked: by that check, or by a view's decorator (sign-in, the order
+    lookup...), which this leaves alone; each check keeps its state on the request context."""
     before = app.before_request_funcs.setdefault(None, [])
     after = app.after_request_funcs.setdefault(None, [])
     teardown = app.teardown_request_funcs.setdefault(None, [])
@@ -164,15 +180,18 @@ def spare_unlimited_reads_the_limiter(app: Flask) -> None:
         return  # another version of Flask-Limiter: leave its hooks as they are
     add_headers, release = headers, reset
 
+    def checked() -> bool:
+        return hasattr(request_ctx, "_limiter_request_context")  # Flask-Limiter's state
+
     def check_limits() -> None:
-        if not unlimited_read():
+        if request_wide_limits() and not unlimited_read():
             check()
 
     def add_limit_headers(response: Response) -> Response:
-        return response if unlimited_read() else add_headers(response)
+        return add_headers(response) if checked() else response
 
     def reset_limits(error: BaseException | None = None) -> None:
-        if not unlimited_read():
+        if checked():
             release(error)
 
     before[before.index(check)] = check_limits

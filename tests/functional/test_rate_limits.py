@@ -60,3 +60,15 @@ def test_production_counts_in_redis(tmp_path):
     assert cfg["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/0"
     assert cfg["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
     assert load(str(tmp_path), {})["RATELIMIT_STORAGE_URI"] == "memory://"  # the demo
+
+
+def test_a_limited_request_tells_the_client_its_limit_and_a_page_says_nothing(make_app, shop):
+    client = english(make_app(ORDER_LOOKUP_RATE_LIMIT="2 per minute").test_client())
+    counted = client.post("/orders/lookup", data=LOOKUP)
+    assert counted.headers["X-RateLimit-Limit"] == "2"
+    assert counted.headers["X-RateLimit-Remaining"] == "1"
+    client.post("/orders/lookup", data=LOOKUP)
+    refused = client.post("/orders/lookup", data=LOOKUP)
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    for path in ("/orders/lookup", "/cart", "/"):
+        assert "X-RateLimit-Limit" not in client.get(path).headers
