@@ -2,17 +2,17 @@
 
 Catalogues are parsed once per process and locale: Flask-Babel 4 keeps the shop's own in its
 ``Domain``; WTForms' messages (the "This field is required." of every form) Flask-WTF would
-parse again on every request that builds a form, so ``share_form_translations`` hands it the
-process's copy.
+parse again on every request that builds a form, so ``ShopRequest`` hands it the process's
+copy.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from babel import support
-from flask import Flask, current_app, request
+from flask import Flask, Request, current_app, request
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -42,10 +42,15 @@ def form_translations(locale: str) -> support.Translations:
     return catalogue
 
 
-def share_form_translations() -> None:
-    """Put the process's WTForms catalogue where Flask-WTF looks first (``flask_wtf.i18n``
-    keeps one on the request and loads it only when that attribute is missing)."""
-    request.wtforms_translations = form_translations(str(get_locale()))  # type: ignore[attr-defined]
+class ShopRequest(Request):
+    """Flask's request, with the process's WTForms catalogue where Flask-WTF looks first
+    (``flask_wtf.i18n`` keeps one on the request and loads it only when that attribute is
+    missing). Looked up when a form first translates a message rather than before every
+    request: most requests (a probe, a redirect, a page without a form error) never do."""
+
+    @cached_property
+    def wtforms_translations(self) -> support.Translations:
+        return form_translations(str(get_locale()))
 
 
 def _translations(context: Context) -> support.NullTranslations:
@@ -95,7 +100,7 @@ def _npgettext(context: Context, msgctxt: str, singular: str, plural: str, n: in
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(share_form_translations)
+    app.request_class = ShopRequest
     # Templates translate with the catalogue in their context: Flask-Babel's own callables
     # look the request's locale and catalogue up again on each of a page's ~100 strings.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]

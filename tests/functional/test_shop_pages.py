@@ -162,6 +162,15 @@ def test_language_follows_the_browser_and_the_switch(client, shop):
     assert client.get("/lang/fr").status_code == 404
 
 
+def test_the_form_library_s_own_messages_follow_the_language_too(client, shop):
+    too_long = {"number": "x" * 40, "email": "a@example.com"}
+    korean = text(client.post("/orders/lookup", data=too_long))
+    assert "이 항목은 30자 보다 많을 수 없습니다." in korean
+    client.get("/lang/en")
+    english = text(client.post("/orders/lookup", data=too_long))
+    assert "Field cannot be longer than 30 characters." in english
+
+
 def test_the_test_mode_banner_is_visible(client, shop):
     assert "TEST MODE" in text(client.get("/", headers={"Accept-Language": "en"}))
 
