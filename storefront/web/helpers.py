@@ -363,19 +363,38 @@ def init_app(app: Flask) -> None:
         label_sets(), owns=owns, url_for=link, link_args=link_args, fixed_part=fixed_part
     )
 
+    # What shop_globals gives every render that is the same for every request in a language,
+    # by locale: asking Flask-Babel for the catalogue (and the labels' cache for them) costs
+    # more than the lookup here. Per app: the payment provider and catalogues are the app's.
+    by_locale: dict[Locale, dict[str, Any]] = {}
+
     @app.context_processor
     def shop_globals() -> dict[str, Any]:
         locale = get_locale()
-        labels = _translated_labels(locale) if locale is not None else {}
+        fixed = by_locale.get(locale) if locale is not None else None
+        if fixed is None:
+            fixed = _locale_globals(locale)
+            if locale is not None:
+                by_locale[locale] = fixed
         return {
-            **labels,  # each label translated once per process and locale, not on each use
-            "current_locale": str(locale or "ko"),
+            **fixed,
             # read by the filters and gettext of this render instead of asking Flask-Babel
-            # for the request's locale, time zone and catalogue on each of hundreds of calls
-            "babel_locale": locale,
+            # for the request's time zone on each of hundreds of calls
             "babel_timezone": get_timezone(),
-            "babel_translations": get_translations(),
-            "test_mode": current_app.extensions["payment_provider"].name == "test",
             "here": request.full_path.rstrip("?") if request else "/",
             "script_root": request.script_root if request else None,  # for link()
         }
+
+
+def _locale_globals(locale: Locale | None) -> dict[str, Any]:
+    """The render globals that depend only on the app and ``locale`` (the current one)."""
+    labels = _translated_labels(locale) if locale is not None else {}
+    return {
+        **labels,  # each label translated once per process and locale, not on each use
+        "current_locale": str(locale or "ko"),
+        # read by the filters and gettext of a render instead of asking Flask-Babel for the
+        # request's locale and catalogue on each of hundreds of calls
+        "babel_locale": locale,
+        "babel_translations": get_translations(),
+        "test_mode": current_app.extensions["payment_provider"].name == "test",
+    }
