@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Integer, Row, Select, UnaryExpression, bindparam, false, select
@@ -102,6 +103,29 @@ def effective_sort(query: ProductQuery) -> str:
     return "relevance" if searching else "newest"
 
 
+_ORDERINGS: dict[str, tuple[UnaryExpression[Any], ...]] = {
+    "newest": (Product.created_at.desc(), Product.id.desc()),
+    "price_asc": (Product.price.asc(), Product.id.asc()),
+    "price_desc": (Product.price.desc(), Product.id.desc()),
+    "popular": (Product.units_sold.desc(), Product.id.desc()),
+}
+
+
+@cache
+def _listing(category: str, by_venture: bool) -> Select[Card]:
+    """The visible cards of a category (or all), of the venture ``:venture`` (a slug) or all:
+    built once per process, as building them cost as much CPU as running them."""
+    stmt = visible_cards()
+    if category:
+        stmt = stmt.where(Product.category == category)
+    if by_venture:
+        # by the venture's id, found first: the planner then reads the venture's own index
+        # (ix_product_venture_listing) instead of walking every product's newest first
+        venture_id = select(Venture.id).where(Venture.slug == bindparam("venture"))
+        stmt = stmt.where(Product.venture_id == venture_id.scalar_subquery())
+    return stmt
+
+
 def search_products(
     db: Session,
     query: ProductQuery,
@@ -116,25 +140,19 @@ def search_products(
     With search text, products are found through the search index and, unless the shopper
     picked another sort, ranked best match first.
     """
-    stmt = visible_cards()
-    if query.category in CATEGORIES:
-        stmt = stmt.where(Product.category == query.category)
-    if query.venture:
-        # by the venture's id, found first: the planner then reads the venture's own index
-        # (ix_product_venture_listing) instead of walking every product's newest first
-        venture_id = select(Venture.id).where(Venture.slug == query.venture).scalar_subquery()
-        stmt = stmt.where(Product.venture_id == venture_id)
-    text = query.q.strip()[:100]
-    approved = None if ventures is None else [(v.id, v.name) for v in ventures]
-    found = search.match(db, stmt, text, approved) if text else None
+    category = query.category if query.category in CATEGORIES else ""
+    params = {"venture": query.venture} if query.venture else {}
+    stmt = _listing(category, bool(query.venture))
     sort = effective_sort(query)
-    orderings: dict[str, tuple[UnaryExpression[Any], ...]] = {
-        "newest": (Product.created_at.desc(), Product.id.desc()),
-        "price_asc": (Product.price.asc(), Product.id.asc()),
-        "price_desc": (Product.price.desc(), Product.id.desc()),
-        "popular": (Product.units_sold.desc(), Product.id.desc()),
-    }
+    order_by = _ORDERINGS.get(sort, _ORDERINGS["newest"])
     count_up_to = COUNT_UP_TO if count else 0
+    text = query.q.strip()[:100]
+    if not text:  # a statement built once: only the venture's slug is bound per request
+        return paginate(db, stmt, order_by, query.start, per_page, count_up_to, params=params)
+    if params:  # a search's statements are built for it: the slug goes into them
+        stmt = stmt.params(params)
+    approved = None if ventures is None else [(v.id, v.name) for v in ventures]
+    found = search.match(db, stmt, text, approved)
     if found is not None and sort == "relevance":
         # title matches, then venture-name matches, then the rest; newest first in each
         matching = found.stmt.where(found.matches)
@@ -154,11 +172,8 @@ def search_products(
             named,
             stmt,  # the page's rows, by id: without the search index
         )
-    if found is not None:
-        stmt = found.stmt.where(found.matches)
-    elif text:  # nothing searchable in it (only punctuation, say): nothing matches
-        stmt = stmt.where(false())
-    order_by = orderings.get(sort, orderings["newest"])
+    # nothing searchable in the text (only punctuation, say): nothing matches
+    stmt = found.stmt.where(found.matches) if found is not None else stmt.where(false())
     return paginate(db, stmt, order_by, query.start, per_page, count_up_to)
 
 

@@ -666,7 +666,10 @@ def entries(db: Session, start: PageRequest, per_page: int = 50) -> Page[Any]:
     Items are tuples ``(id, created_at, kind, amount, currency, order number, venture name,
     cause name)``: the columns the page shows, not whole entries (their hashes and rules).
     """
-    return paginate(db, _entries_query(), (LedgerEntry.id.desc(),), start, per_page)
+    return paginate(db, _entries_query(), _NEWEST_FIRST, start, per_page, params={})
+
+
+_NEWEST_FIRST = (LedgerEntry.id.desc(),)
 
 
 @cache
