@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, Row, Select, UnaryExpression, bindparam, false, select
+from sqlalchemy import ColumnElement, Integer, Row, Select, UnaryExpression, bindparam, select
 from sqlalchemy.orm import Bundle, Session, contains_eager, joinedload, load_only
 
 from storefront.domain.catalog import CATEGORIES, SORTS
@@ -149,17 +149,14 @@ def search_products(
     text = query.q.strip()[:100]
     if not text:  # a statement built once: only the venture's slug is bound per request
         return paginate(db, stmt, order_by, query.start, per_page, count_up_to, params=params)
-    if params:  # a search's statements are built for it: the slug goes into them
-        stmt = stmt.params(params)
     approved = None if ventures is None else [(v.id, v.name) for v in ventures]
     found = search.match(db, stmt, text, approved)
-    if found is not None and sort == "relevance":
+    if found is None:  # nothing searchable in it (only punctuation, say): nothing matches
+        return Page([], per_page, count=0 if count_up_to else None)
+    params = params | found.params
+    matching, named = _searched(stmt, found.stmt, found.matches)
+    if sort == "relevance":
         # title matches, then venture-name matches, then the rest; newest first in each
-        matching = found.stmt.where(found.matches)
-        # Every product of a venture whose name answers the query matches (its name is in
-        # the product's index row, which every product has): counted through the product's
-        # venture index, without the search index, they alone may already be "1,000+".
-        named = stmt.where(Product.venture_id.in_(found.ventures)) if found.ventures else None
         return paginate_tiers(
             db,
             found.stmt,
@@ -169,12 +166,25 @@ def search_products(
             per_page,
             matching,
             count_up_to,
-            named,
+            named if found.ventures else None,
             stmt,  # the page's rows, by id: without the search index
+            params,
         )
-    # nothing searchable in the text (only punctuation, say): nothing matches
-    stmt = found.stmt.where(found.matches) if found is not None else stmt.where(false())
-    return paginate(db, stmt, order_by, query.start, per_page, count_up_to)
+    return paginate(db, matching, order_by, query.start, per_page, count_up_to, params=params)
+
+
+@lru_cache(maxsize=256)
+def _searched(
+    stmt: Select[Card], joined: Select[Card], matches: ColumnElement[bool]
+) -> tuple[Select[Card], Select[Card]]:
+    """The products that match a search (``joined`` to the index, where it ``matches``), and
+    the products of the ventures whose names answer it (``search.NAMED``): built once per
+    listing, as the search's own statements are.
+
+    Every product of a venture whose name answers the query matches (its name is in the
+    product's index row, which every product has): counted through the product's venture
+    index, without the search index, they alone may already be "1,000+"."""
+    return joined.where(matches), stmt.where(Product.venture_id.in_(search.NAMED))
 
 
 _VISIBLE_PRODUCT = visible_products().where(Product.id == bindparam("product_id"))
@@ -315,7 +325,10 @@ SUGGESTIONS = 8
 
 def suggestions(db: Session, typed: str) -> list[str]:
     """Up to ``SUGGESTIONS`` venture names and product titles for a search being typed."""
-    return search.suggest(db, visible_products(), typed.strip()[:100], SUGGESTIONS)
+    return search.suggest(db, _VISIBLE_PRODUCTS, typed.strip()[:100], SUGGESTIONS)
+
+
+_VISIBLE_PRODUCTS = visible_products()  # one statement: the search's are built once for it
 
 
 def did_you_mean(db: Session, query: ProductQuery, page: Page[Any]) -> str:

@@ -325,13 +325,15 @@ def paginate_tiers(
     count_up_to: int = 0,
     count_part: Select[Any] | None = None,
     rows_stmt: Select[Any] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> Page[Any]:
     """Fetch a page of ``stmt``'s rows that meet one of ``tiers``, ranked by tier, then by
     ``key`` descending, with one query; with ``count_up_to``, one more counts ``count_stmt``
     (the same rows) as ``paginate`` does, from ``count_part`` alone when that part of them is
     already more than ``count_up_to``. A cursor is ``(tier, key)``. ``rows_stmt`` (by default
     ``stmt``) reads the page's rows by key once the tiers have picked them: it need not join
-    what only the tiers test.
+    what only the tiers test. ``params`` are the statements' bound parameters' values (a
+    caller whose statements are built once passes them, as to ``paginate``).
 
     A result of at most ``SORT_UP_TO`` rows (the count, taken first, says so) is simply sorted
     by tier: the smaller statement costs less to plan than it could save. Otherwise each tier
@@ -349,13 +351,12 @@ def paginate_tiers(
         after = before = None
         request = PageRequest(page=request.page)
     counted_stmt = stmt if count_stmt is None else count_stmt
-    counted = _count(db, counted_stmt, count_up_to, count_part) if count_up_to else None
+    counted = _count(db, counted_stmt, count_up_to, count_part, params) if count_up_to else None
     if counted == (0, False):  # nothing matches: no page to read (a miss costs one query)
         return Page([], per_page, count=0)
     if counted is not None and counted[0] <= SORT_UP_TO and not counted[1]:
-        tier_of = case(*((condition, tier) for tier, condition in enumerate(tiers)))
-        by_tier = (tier_of.asc(), key.desc())
-        return paginate(db, counted_stmt, by_tier, request, per_page, count_up_to, counted)
+        by_tier = _by_tier(tuple(tiers), key)
+        return paginate(db, counted_stmt, by_tier, request, per_page, count_up_to, counted, params)
     backwards = before is not None
     offset = 0
     if after is None and before is None and request.page > 1:
@@ -389,6 +390,15 @@ def paginate_tiers(
         .offset(offset or None)
         .limit(per_page + 1)
     )
-    rows = list(db.execute(page_stmt))
+    rows = list(db.execute(page_stmt, params))
     start_ = after is not None or offset > 0
-    return _page(db, counted_stmt, rows, width, per_page, backwards, start_, count_up_to, counted)
+    return _page(
+        db, counted_stmt, rows, width, per_page, backwards, start_, count_up_to, counted, params
+    )
+
+
+@lru_cache(maxsize=256)
+def _by_tier(tiers: tuple[ColumnElement[bool], ...], key: Any) -> tuple[Any, ...]:
+    """The ordering by tier, then by ``key`` descending (built once for tiers built once)."""
+    tier_of = case(*((condition, tier) for tier, condition in enumerate(tiers)))
+    return (tier_of.asc(), key.desc())
