@@ -304,11 +304,21 @@ def _count(
 
     ``part``, some of the same rows that are cheaper to count, answers alone when it already
     gives more than ``up_to`` (the rest is then not counted at all)."""
+    build = _count_statement if params is None else _count_statement_once
+    found = db.scalar(build(stmt, up_to, part), params) or 0
+    return min(found, up_to), found > up_to
+
+
+def _count_statement(stmt: Select[Any], up_to: int, part: Select[Any] | None) -> Select[Any]:
+    """The statement ``_count`` runs."""
     counted = _count_of(stmt, up_to)
     if part is not None:
         counted = case((_count_of(part, up_to) > up_to, up_to + 1), else_=counted)
-    found = db.scalar(select(counted), params) or 0
-    return min(found, up_to), found > up_to
+    return select(counted)
+
+
+# The same, built once for statements built once per process (their values come as params).
+_count_statement_once = lru_cache(maxsize=256)(_count_statement)
 
 
 SORT_UP_TO = 200  # a tiered result this small is sorted whole rather than read tier by tier
@@ -362,8 +372,31 @@ def paginate_tiers(
     if after is None and before is None and request.page > 1:
         offset = (request.page - 1) * per_page
         offset = 0 if offset > MAX_OFFSET else offset
-    wanted = offset + per_page + 1
     start = after or before
+    if start is None and params is not None:
+        page_stmt = _first_tiered_page(stmt, tuple(tiers), key, offset, per_page, rows_stmt)
+    else:
+        page_stmt = _tiered_page(stmt, tiers, key, start, backwards, offset, per_page, rows_stmt)
+    rows = list(db.execute(page_stmt, params))
+    start_ = after is not None or offset > 0
+    return _page(
+        db, counted_stmt, rows, width, per_page, backwards, start_, count_up_to, counted, params
+    )
+
+
+def _tiered_page(
+    stmt: Select[Any],
+    tiers: Sequence[ColumnElement[bool]],
+    key: Any,
+    start: list[Any] | None,
+    backwards: bool,
+    offset: int,
+    per_page: int,
+    rows_stmt: Select[Any] | None,
+) -> Select[Any]:
+    """The statement of ``paginate_tiers``'s page that starts at the cursor ``start`` (or at
+    ``offset``), a tier at a time."""
+    wanted = offset + per_page + 1
     order: list[int] = list(range(len(tiers)))
     if start is not None:
         order = list(range(start[0], -1, -1)) if backwards else list(range(start[0], len(tiers)))
@@ -382,7 +415,7 @@ def paginate_tiers(
     page_order = (
         (ranked.c.tier.desc(), key.asc()) if backwards else (ranked.c.tier.asc(), key.desc())
     )
-    page_stmt = (
+    return (
         (stmt if rows_stmt is None else rows_stmt)
         .join(ranked, ranked.c.id == key)
         .add_columns(ranked.c.tier.label("page_key_0"), key.label("page_key_1"))
@@ -390,11 +423,19 @@ def paginate_tiers(
         .offset(offset or None)
         .limit(per_page + 1)
     )
-    rows = list(db.execute(page_stmt, params))
-    start_ = after is not None or offset > 0
-    return _page(
-        db, counted_stmt, rows, width, per_page, backwards, start_, count_up_to, counted, params
-    )
+
+
+@lru_cache(maxsize=256)
+def _first_tiered_page(
+    stmt: Select[Any],
+    tiers: tuple[ColumnElement[bool], ...],
+    key: Any,
+    offset: int,
+    per_page: int,
+    rows_stmt: Select[Any] | None,
+) -> Select[Any]:
+    """``_tiered_page`` from ``offset``, for statements built once per process."""
+    return _tiered_page(stmt, tiers, key, None, False, offset, per_page, rows_stmt)
 
 
 @lru_cache(maxsize=256)
