@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, Row, Select, UnaryExpression, bindparam, false, select
+from sqlalchemy import ColumnElement, Integer, Row, Select, UnaryExpression, bindparam, select
 from sqlalchemy.orm import Bundle, Session, contains_eager, joinedload, load_only
 
 from storefront.domain.catalog import CATEGORIES, SORTS
@@ -102,6 +103,29 @@ def effective_sort(query: ProductQuery) -> str:
     return "relevance" if searching else "newest"
 
 
+_ORDERINGS: dict[str, tuple[UnaryExpression[Any], ...]] = {
+    "newest": (Product.created_at.desc(), Product.id.desc()),
+    "price_asc": (Product.price.asc(), Product.id.asc()),
+    "price_desc": (Product.price.desc(), Product.id.desc()),
+    "popular": (Product.units_sold.desc(), Product.id.desc()),
+}
+
+
+@cache
+def _listing(category: str, by_venture: bool) -> Select[Card]:
+    """The visible cards of a category (or all), of the venture ``:venture`` (a slug) or all:
+    built once per process, as building them cost as much CPU as running them."""
+    stmt = visible_cards()
+    if category:
+        stmt = stmt.where(Product.category == category)
+    if by_venture:
+        # by the venture's id, found first: the planner then reads the venture's own index
+        # (ix_product_venture_listing) instead of walking every product's newest first
+        venture_id = select(Venture.id).where(Venture.slug == bindparam("venture"))
+        stmt = stmt.where(Product.venture_id == venture_id.scalar_subquery())
+    return stmt
+
+
 def search_products(
     db: Session,
     query: ProductQuery,
@@ -116,32 +140,23 @@ def search_products(
     With search text, products are found through the search index and, unless the shopper
     picked another sort, ranked best match first.
     """
-    stmt = visible_cards()
-    if query.category in CATEGORIES:
-        stmt = stmt.where(Product.category == query.category)
-    if query.venture:
-        # by the venture's id, found first: the planner then reads the venture's own index
-        # (ix_product_venture_listing) instead of walking every product's newest first
-        venture_id = select(Venture.id).where(Venture.slug == query.venture).scalar_subquery()
-        stmt = stmt.where(Product.venture_id == venture_id)
-    text = query.q.strip()[:100]
-    approved = None if ventures is None else [(v.id, v.name) for v in ventures]
-    found = search.match(db, stmt, text, approved) if text else None
+    category = query.category if query.category in CATEGORIES else ""
+    params = {"venture": query.venture} if query.venture else {}
+    stmt = _listing(category, bool(query.venture))
     sort = effective_sort(query)
-    orderings: dict[str, tuple[UnaryExpression[Any], ...]] = {
-        "newest": (Product.created_at.desc(), Product.id.desc()),
-        "price_asc": (Product.price.asc(), Product.id.asc()),
-        "price_desc": (Product.price.desc(), Product.id.desc()),
-        "popular": (Product.units_sold.desc(), Product.id.desc()),
-    }
+    order_by = _ORDERINGS.get(sort, _ORDERINGS["newest"])
     count_up_to = COUNT_UP_TO if count else 0
-    if found is not None and sort == "relevance":
+    text = query.q.strip()[:100]
+    if not text:  # a statement built once: only the venture's slug is bound per request
+        return paginate(db, stmt, order_by, query.start, per_page, count_up_to, params=params)
+    approved = None if ventures is None else [(v.id, v.name) for v in ventures]
+    found = search.match(db, stmt, text, approved)
+    if found is None:  # nothing searchable in it (only punctuation, say): nothing matches
+        return Page([], per_page, count=0 if count_up_to else None)
+    params = params | found.params
+    matching, named = _searched(stmt, found.stmt, found.matches)
+    if sort == "relevance":
         # title matches, then venture-name matches, then the rest; newest first in each
-        matching = found.stmt.where(found.matches)
-        # Every product of a venture whose name answers the query matches (its name is in
-        # the product's index row, which every product has): counted through the product's
-        # venture index, without the search index, they alone may already be "1,000+".
-        named = stmt.where(Product.venture_id.in_(found.ventures)) if found.ventures else None
         return paginate_tiers(
             db,
             found.stmt,
@@ -151,15 +166,25 @@ def search_products(
             per_page,
             matching,
             count_up_to,
-            named,
+            named if found.ventures else None,
             stmt,  # the page's rows, by id: without the search index
+            params,
         )
-    if found is not None:
-        stmt = found.stmt.where(found.matches)
-    elif text:  # nothing searchable in it (only punctuation, say): nothing matches
-        stmt = stmt.where(false())
-    order_by = orderings.get(sort, orderings["newest"])
-    return paginate(db, stmt, order_by, query.start, per_page, count_up_to)
+    return paginate(db, matching, order_by, query.start, per_page, count_up_to, params=params)
+
+
+@lru_cache(maxsize=256)
+def _searched(
+    stmt: Select[Card], joined: Select[Card], matches: ColumnElement[bool]
+) -> tuple[Select[Card], Select[Card]]:
+    """The products that match a search (``joined`` to the index, where it ``matches``), and
+    the products of the ventures whose names answer it (``search.NAMED``): built once per
+    listing, as the search's own statements are.
+
+    Every product of a venture whose name answers the query matches (its name is in the
+    product's index row, which every product has): counted through the product's venture
+    index, without the search index, they alone may already be "1,000+"."""
+    return joined.where(matches), stmt.where(Product.venture_id.in_(search.NAMED))
 
 
 _VISIBLE_PRODUCT = visible_products().where(Product.id == bindparam("product_id"))
@@ -300,7 +325,10 @@ SUGGESTIONS = 8
 
 def suggestions(db: Session, typed: str) -> list[str]:
     """Up to ``SUGGESTIONS`` venture names and product titles for a search being typed."""
-    return search.suggest(db, visible_products(), typed.strip()[:100], SUGGESTIONS)
+    return search.suggest(db, _VISIBLE_PRODUCTS, typed.strip()[:100], SUGGESTIONS)
+
+
+_VISIBLE_PRODUCTS = visible_products()  # one statement: the search's are built once for it
 
 
 def did_you_mean(db: Session, query: ProductQuery, page: Page[Any]) -> str:

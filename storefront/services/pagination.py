@@ -17,10 +17,10 @@ import base64
 import binascii
 import json
 import operator
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
@@ -159,25 +159,35 @@ def paginate(
     per_page: int,
     count_up_to: int = 0,
     counted: tuple[int, bool] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> Page[Any]:
     """Fetch the page ``request`` asks for in ``order_by`` (whose last key is unique), with one
     query; with ``count_up_to``, the same query counts the result up to that many rows, in a
-    subquery (unless ``counted`` brings that count).
+    subquery (unless ``counted`` brings that count). ``params`` are the statement's bound
+    parameters' values.
 
     Items are the statement's entity when it selects one, else a tuple of its columns.
+
+    A caller whose statement and ordering are built once per process (``functools.cache``,
+    their variable parts bound parameters) passes ``params``: the first page's statement is
+    then built once as well, and so is its cache key, which SQLAlchemy keeps on the statement.
     """
     keys = [_key(o) for o in order_by]
     width = len(stmt.column_descriptions)
-    keyed = stmt.add_columns(*(e.label(f"page_key_{i}") for i, (e, _d) in enumerate(keys)))
-    inline_count = bool(count_up_to) and counted is None
-    if inline_count:
-        # The count rides along as a last column, evaluated once (it is not correlated): one
-        # statement instead of two. An empty page brings no row, and so counts on its own.
-        keyed = keyed.add_columns(_count_of(stmt, count_up_to).label("page_count"))
-    backwards = False
-    offset = 0
+    inline_count = count_up_to if counted is None else 0
     after = _decode(request.after, keys) if request.after else None
     before = _decode(request.before, keys) if request.before and after is None else None
+    offset = 0
+    if after is None and before is None:
+        offset = (request.page - 1) * per_page if request.page > 1 else 0
+        offset = 0 if offset > MAX_OFFSET else offset
+    if after is None and before is None and params is not None:
+        keyed = _first_page(stmt, tuple(order_by), inline_count, offset, per_page)
+        rows: list[Any] = list(db.execute(keyed, params))
+        start = offset > 0
+        return _fetched(db, stmt, rows, width, per_page, False, start, count_up_to, counted, params)
+    keyed = _keyed(stmt, order_by, inline_count)
+    backwards = False
     if after is not None:
         keyed = keyed.where(_beyond(keys, after)).order_by(*order_by)
     elif before is not None:
@@ -187,17 +197,55 @@ def paginate(
         keyed = keyed.order_by(*(e.asc() if d else e.desc() for e, d in keys))
     else:
         keyed = keyed.order_by(*order_by)
-        offset = (request.page - 1) * per_page if request.page > 1 else 0
-        if offset > MAX_OFFSET:
-            offset = 0
         keyed = keyed.offset(offset) if offset else keyed
-    rows: list[Any] = list(db.execute(keyed.limit(per_page + 1)))
-    if inline_count and rows:
+    rows = list(db.execute(keyed.limit(per_page + 1), params))
+    start = after is not None or offset > 0
+    return _fetched(db, stmt, rows, width, per_page, backwards, start, count_up_to, counted, params)
+
+
+def _keyed(stmt: Select[Any], order_by: Sequence[Any], inline_count: int) -> Select[Any]:
+    """``stmt`` with the ordering's keys as its last columns (the cursors are made of them),
+    then, with ``inline_count``, the count of its rows up to that many."""
+    keys = [_key(o) for o in order_by]
+    keyed = stmt.add_columns(*(e.label(f"page_key_{i}") for i, (e, _d) in enumerate(keys)))
+    if inline_count:
+        # The count rides along as a last column, evaluated once (it is not correlated): one
+        # statement instead of two. An empty page brings no row, and so counts on its own.
+        keyed = keyed.add_columns(_count_of(stmt, inline_count).label("page_count"))
+    return keyed
+
+
+@lru_cache(maxsize=256)
+def _first_page(
+    stmt: Select[Any], order_by: tuple[Any, ...], inline_count: int, offset: int, per_page: int
+) -> Select[Any]:
+    """The statement of a page that starts at ``offset``, for statements built once per
+    process (a few hundred: every sort of every category, say)."""
+    keyed = _keyed(stmt, order_by, inline_count).order_by(*order_by)
+    keyed = keyed.offset(offset) if offset else keyed
+    return keyed.limit(per_page + 1)
+
+
+def _fetched(
+    db: Session,
+    stmt: Select[Any],
+    rows: list[Any],
+    width: int,
+    per_page: int,
+    backwards: bool,
+    after_start: bool,
+    count_up_to: int,
+    counted: tuple[int, bool] | None,
+    params: Mapping[str, Any] | None,
+) -> Page[Any]:
+    """``_page`` of rows that may end with the inline count (``_keyed``)."""
+    if count_up_to and counted is None and rows:
         found = rows[0][-1]
         counted = (min(found, count_up_to), found > count_up_to)
         rows = [row[:-1] for row in rows]
-    start = after is not None or offset > 0
-    return _page(db, stmt, rows, width, per_page, backwards, start, count_up_to, counted)
+    return _page(
+        db, stmt, rows, width, per_page, backwards, after_start, count_up_to, counted, params
+    )
 
 
 def _page(
@@ -210,6 +258,7 @@ def _page(
     after_start: bool,
     count_up_to: int,
     counted: tuple[int, bool] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> Page[Any]:
     """Make a page of up to ``per_page + 1`` rows (``width`` columns, then the ordering's keys)
     fetched in the page's direction; with ``count_up_to``, count ``stmt`` up to that many
@@ -234,7 +283,7 @@ def _page(
     elif count_up_to and not (after_start or backwards or more) and len(rows) <= count_up_to:
         count = len(rows)  # the first page holds the whole result: nothing more to count
     elif count_up_to:
-        count, capped = _count(db, stmt, count_up_to)
+        count, capped = _count(db, stmt, count_up_to, params=params)
     return Page(items, per_page, next_cursor, prev_cursor, count, capped)
 
 
@@ -245,17 +294,31 @@ def _count_of(stmt: Select[Any], up_to: int) -> Any:
 
 
 def _count(
-    db: Session, stmt: Select[Any], up_to: int, part: Select[Any] | None = None
+    db: Session,
+    stmt: Select[Any],
+    up_to: int,
+    part: Select[Any] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> tuple[int, bool]:
     """How many rows ``stmt`` gives, up to ``up_to``, and whether it gives more.
 
     ``part``, some of the same rows that are cheaper to count, answers alone when it already
     gives more than ``up_to`` (the rest is then not counted at all)."""
+    build = _count_statement if params is None else _count_statement_once
+    found = db.scalar(build(stmt, up_to, part), params) or 0
+    return min(found, up_to), found > up_to
+
+
+def _count_statement(stmt: Select[Any], up_to: int, part: Select[Any] | None) -> Select[Any]:
+    """The statement ``_count`` runs."""
     counted = _count_of(stmt, up_to)
     if part is not None:
         counted = case((_count_of(part, up_to) > up_to, up_to + 1), else_=counted)
-    found = db.scalar(select(counted)) or 0
-    return min(found, up_to), found > up_to
+    return select(counted)
+
+
+# The same, built once for statements built once per process (their values come as params).
+_count_statement_once = lru_cache(maxsize=256)(_count_statement)
 
 
 SORT_UP_TO = 200  # a tiered result this small is sorted whole rather than read tier by tier
@@ -272,13 +335,15 @@ def paginate_tiers(
     count_up_to: int = 0,
     count_part: Select[Any] | None = None,
     rows_stmt: Select[Any] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> Page[Any]:
     """Fetch a page of ``stmt``'s rows that meet one of ``tiers``, ranked by tier, then by
     ``key`` descending, with one query; with ``count_up_to``, one more counts ``count_stmt``
     (the same rows) as ``paginate`` does, from ``count_part`` alone when that part of them is
     already more than ``count_up_to``. A cursor is ``(tier, key)``. ``rows_stmt`` (by default
     ``stmt``) reads the page's rows by key once the tiers have picked them: it need not join
-    what only the tiers test.
+    what only the tiers test. ``params`` are the statements' bound parameters' values (a
+    caller whose statements are built once passes them, as to ``paginate``).
 
     A result of at most ``SORT_UP_TO`` rows (the count, taken first, says so) is simply sorted
     by tier: the smaller statement costs less to plan than it could save. Otherwise each tier
@@ -296,20 +361,42 @@ def paginate_tiers(
         after = before = None
         request = PageRequest(page=request.page)
     counted_stmt = stmt if count_stmt is None else count_stmt
-    counted = _count(db, counted_stmt, count_up_to, count_part) if count_up_to else None
+    counted = _count(db, counted_stmt, count_up_to, count_part, params) if count_up_to else None
     if counted == (0, False):  # nothing matches: no page to read (a miss costs one query)
         return Page([], per_page, count=0)
     if counted is not None and counted[0] <= SORT_UP_TO and not counted[1]:
-        tier_of = case(*((condition, tier) for tier, condition in enumerate(tiers)))
-        by_tier = (tier_of.asc(), key.desc())
-        return paginate(db, counted_stmt, by_tier, request, per_page, count_up_to, counted)
+        by_tier = _by_tier(tuple(tiers), key)
+        return paginate(db, counted_stmt, by_tier, request, per_page, count_up_to, counted, params)
     backwards = before is not None
     offset = 0
     if after is None and before is None and request.page > 1:
         offset = (request.page - 1) * per_page
         offset = 0 if offset > MAX_OFFSET else offset
-    wanted = offset + per_page + 1
     start = after or before
+    if start is None and params is not None:
+        page_stmt = _first_tiered_page(stmt, tuple(tiers), key, offset, per_page, rows_stmt)
+    else:
+        page_stmt = _tiered_page(stmt, tiers, key, start, backwards, offset, per_page, rows_stmt)
+    rows = list(db.execute(page_stmt, params))
+    start_ = after is not None or offset > 0
+    return _page(
+        db, counted_stmt, rows, width, per_page, backwards, start_, count_up_to, counted, params
+    )
+
+
+def _tiered_page(
+    stmt: Select[Any],
+    tiers: Sequence[ColumnElement[bool]],
+    key: Any,
+    start: list[Any] | None,
+    backwards: bool,
+    offset: int,
+    per_page: int,
+    rows_stmt: Select[Any] | None,
+) -> Select[Any]:
+    """The statement of ``paginate_tiers``'s page that starts at the cursor ``start`` (or at
+    ``offset``), a tier at a time."""
+    wanted = offset + per_page + 1
     order: list[int] = list(range(len(tiers)))
     if start is not None:
         order = list(range(start[0], -1, -1)) if backwards else list(range(start[0], len(tiers)))
@@ -328,7 +415,7 @@ def paginate_tiers(
     page_order = (
         (ranked.c.tier.desc(), key.asc()) if backwards else (ranked.c.tier.asc(), key.desc())
     )
-    page_stmt = (
+    return (
         (stmt if rows_stmt is None else rows_stmt)
         .join(ranked, ranked.c.id == key)
         .add_columns(ranked.c.tier.label("page_key_0"), key.label("page_key_1"))
@@ -336,6 +423,23 @@ def paginate_tiers(
         .offset(offset or None)
         .limit(per_page + 1)
     )
-    rows = list(db.execute(page_stmt))
-    start_ = after is not None or offset > 0
-    return _page(db, counted_stmt, rows, width, per_page, backwards, start_, count_up_to, counted)
+
+
+@lru_cache(maxsize=256)
+def _first_tiered_page(
+    stmt: Select[Any],
+    tiers: tuple[ColumnElement[bool], ...],
+    key: Any,
+    offset: int,
+    per_page: int,
+    rows_stmt: Select[Any] | None,
+) -> Select[Any]:
+    """``_tiered_page`` from ``offset``, for statements built once per process."""
+    return _tiered_page(stmt, tiers, key, None, False, offset, per_page, rows_stmt)
+
+
+@lru_cache(maxsize=256)
+def _by_tier(tiers: tuple[ColumnElement[bool], ...], key: Any) -> tuple[Any, ...]:
+    """The ordering by tier, then by ``key`` descending (built once for tiers built once)."""
+    tier_of = case(*((condition, tier) for tier, condition in enumerate(tiers)))
+    return (tier_of.asc(), key.desc())

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -220,7 +220,7 @@ def _count(db: Session, review: Review, sign: int) -> None:
         )
 
 
-def _rating(row: ReviewStats | None) -> Rating:
+def _rating(row: ReviewStats | Row[*tuple[Any, ...]] | None) -> Rating:
     if row is None:
         return NO_RATING
     return Rating(
@@ -231,8 +231,22 @@ def _rating(row: ReviewStats | None) -> Rating:
     )
 
 
+# A product's or venture's page reads its counts as a row: no object to load and track.
+_RATING_OF = select(
+    ReviewStats.review_count,
+    ReviewStats.rating_sum,
+    ReviewStats.stars_1,
+    ReviewStats.stars_2,
+    ReviewStats.stars_3,
+    ReviewStats.stars_4,
+    ReviewStats.stars_5,
+    ReviewStats.photo_review_count,
+).where(ReviewStats.scope == bindparam("scope"), ReviewStats.subject_id == bindparam("subject_id"))
+
+
 def rating_of(db: Session, scope: str, subject_id: int) -> Rating:
-    return _rating(db.get(ReviewStats, (scope, subject_id)))
+    row = db.execute(_RATING_OF, {"scope": scope, "subject_id": subject_id}).first()
+    return _rating(row)
 
 
 def stored(db: Session) -> dict[tuple[str, int], Rating]:

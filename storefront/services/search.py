@@ -29,9 +29,11 @@ from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Connection,
     Select,
+    String,
     bindparam,
     column,
     event,
@@ -84,12 +86,16 @@ class Document:
 
 
 class Found(NamedTuple):
-    """A product query joined to the index, what matches, and how well, best first."""
+    """A product query joined to the index, what matches, and how well, best first.
+
+    The statements are built once per product query (``match``): what was searched for is
+    in ``params``, the values of their bound parameters."""
 
     stmt: Select[Any]  # joined to the index, not yet restricted to matches
     matches: ColumnElement[bool]
     tiers: list[ColumnElement[bool]]  # in the title, else in the venture's name, else anywhere
     ventures: list[int]  # the ventures whose names answer the query: all their products match
+    params: dict[str, Any]
 
 
 class Index(Protocol):
@@ -104,10 +110,18 @@ class Index(Protocol):
     def bulk(self, conn: Connection) -> AbstractContextManager[None]: ...
 
 
+# The ids of the ventures whose names answer the query (the second tier), bound per search.
+NAMED: BindParameter[Any] = bindparam("named", expanding=True)
+
+
+def _named_param(ventures: list[int]) -> dict[str, Any]:
+    return {"named": ventures} if ventures else {}
+
+
 def _tiers(
-    title: ColumnElement[bool], venture_ids: list[int], anywhere: ColumnElement[bool]
+    title: ColumnElement[bool], named: bool, anywhere: ColumnElement[bool]
 ) -> list[ColumnElement[bool]]:
-    venture: ColumnElement[bool] = Product.venture_id.in_(venture_ids) if venture_ids else false()
+    venture: ColumnElement[bool] = Product.venture_id.in_(NAMED) if named else false()
     return [title, venture & ~title, anywhere & ~title & ~venture]
 
 
@@ -150,25 +164,9 @@ class PostgresIndex:
         return " ".join(dict.fromkeys(field))
 
     def match(self, stmt: Select[Any], clauses: Sequence[Clause], ventures: list[int]) -> Found:
-        docs = self.documents
-        query: ColumnElement[Any] = literal(self.tsquery(clauses), TSQUERY)
-        # The title has its own column (and statistics), so the planner knows how many titles
-        # hold a word: it walks a dense tier in id order and reads a sparse one from its index.
-        title = docs.c.title.op("@@")(query)
-        anywhere = docs.c.document.op("@@")(query)
-        # The planner guesses how many titles hold a word it has no statistics for (a prefix
-        # above all); when it guesses many it walks the table in id order for a page. If no
-        # title at all holds it (a miss, an English word only descriptions have), that walk
-        # would read every row: this one-time test skips it. Asked of both columns (a title
-        # match is a document match), it is guessed rare and answered by the GIN indexes.
-        probe = self.documents.alias("title_probe")
-        any_title = exists(
-            select(probe.c.product_id).where(
-                probe.c.document.op("@@")(query), probe.c.title.op("@@")(query)
-            )
-        )
-        stmt = stmt.join(docs, docs.c.product_id == Product.id)
-        return Found(stmt, anywhere, _tiers(any_title & title, ventures, anywhere), ventures)
+        joined, anywhere, tiers = _postgres_statements(stmt, bool(ventures))
+        params = {"search": self.tsquery(clauses), **_named_param(ventures)}
+        return Found(joined, anywhere, tiers, ventures, params)
 
     def write(self, conn: Connection, documents: list[Document]) -> None:
         if not documents:
@@ -229,16 +227,11 @@ class SqliteIndex:
             for clause in clauses
         )
 
-    def _in(self, fts_query: str) -> ColumnElement[bool]:
-        """Products whose row matches this FTS5 query."""
-        found = select(self.documents.c.rowid).where(literal_column(TABLE).op("MATCH")(fts_query))
-        return Product.id.in_(found.scalar_subquery())
-
     def match(self, stmt: Select[Any], clauses: Sequence[Clause], ventures: list[int]) -> Found:
+        anywhere, tiers = _sqlite_statements(bool(ventures))
         fts_query = self.fts_query(clauses)
-        anywhere = self._in(fts_query)
-        title = self._in(f"title : ({fts_query})")
-        return Found(stmt, anywhere, _tiers(title, ventures, anywhere), ventures)
+        params = {"search": fts_query, "title_search": f"title : ({fts_query})"}
+        return Found(stmt, anywhere, tiers, ventures, params | _named_param(ventures))
 
     def write(self, conn: Connection, documents: list[Document]) -> None:
         if not documents:
@@ -273,6 +266,48 @@ class SqliteIndex:
                 ),
                 {"ids": product_ids},
             )
+
+
+# A search's statements are built once per product query (the catalogue's are built once
+# each) and whether some venture's name answers it: building them cost more CPU than running
+# them. What was searched for is bound when they run (``Found.params``).
+@lru_cache(maxsize=256)
+def _postgres_statements(
+    stmt: Select[Any], named: bool
+) -> tuple[Select[Any], ColumnElement[bool], list[ColumnElement[bool]]]:
+    docs = PostgresIndex.documents
+    query = bindparam("search", type_=TSQUERY)
+    # The title has its own column (and statistics), so the planner knows how many titles
+    # hold a word: it walks a dense tier in id order and reads a sparse one from its index.
+    title = docs.c.title.op("@@")(query)
+    anywhere = docs.c.document.op("@@")(query)
+    # The planner guesses how many titles hold a word it has no statistics for (a prefix
+    # above all); when it guesses many it walks the table in id order for a page. If no
+    # title at all holds it (a miss, an English word only descriptions have), that walk
+    # would read every row: this one-time test skips it. Asked of both columns (a title
+    # match is a document match), it is guessed rare and answered by the GIN indexes.
+    probe = docs.alias("title_probe")
+    any_title = exists(
+        select(probe.c.product_id).where(
+            probe.c.document.op("@@")(query), probe.c.title.op("@@")(query)
+        )
+    )
+    joined = stmt.join(docs, docs.c.product_id == Product.id)
+    return joined, anywhere, _tiers(any_title & title, named, anywhere)
+
+
+def _fts_in(param: str) -> ColumnElement[bool]:
+    """Products whose row matches the FTS5 query bound as ``param``."""
+    found = select(SqliteIndex.documents.c.rowid).where(
+        literal_column(TABLE).op("MATCH")(bindparam(param, type_=String()))
+    )
+    return Product.id.in_(found.scalar_subquery())
+
+
+@lru_cache(maxsize=2)
+def _sqlite_statements(named: bool) -> tuple[ColumnElement[bool], list[ColumnElement[bool]]]:
+    anywhere = _fts_in("search")
+    return anywhere, _tiers(_fts_in("title_search"), named, anywhere)
 
 
 def index_for(dialect_name: str) -> Index:
@@ -335,7 +370,8 @@ def suggest(db: Session, stmt: Select[Any], text_: str, limit: int) -> list[str]
         found.stmt.with_only_columns(Product.title)
         .where(found.tiers[0])
         .order_by(Product.id.desc())
-        .limit(limit * 2)  # room for repeated titles
+        .limit(limit * 2),  # room for repeated titles
+        found.params,
     )
     return list(dict.fromkeys([name for _id, name in named] + list(titles)))[:limit]
 
