@@ -92,12 +92,14 @@ def load_log_signer(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from storefront.services import search
     from storefront.web import i18n, page_cache, sessions
 
     sessions.init_app(app)  # the signing serializer built once, not twice a request
     db.init_app(app)
     with app.app_context():
         sqlite.configure(db.engine)
+        search.plan_with_the_searched_text(db.engine)
         sqlite.init_app(app)
     migrate.init_app(
         app,

@@ -309,3 +309,15 @@ def test_suggestions_stop_at_eight(session):
     found = catalog.suggestions(session, "바다")
     assert found[0] == "바다상점" and len(found) == catalog.SUGGESTIONS
     assert found[1] == "바다 유리 11"  # the newest title first
+
+
+@pytest.mark.postgres
+def test_postgres_plans_each_search_with_what_was_searched_for(session, catalogue):
+    # A search's SQL is the same text for every term (the term is bound), and psycopg
+    # prepares a statement after five runs: PostgreSQL must still plan it for the term.
+    for _ in range(8):
+        assert found(session, "비누") == ["올리브 수제비누", "업사이클 가방"]
+        assert found(session, "노트") == ["재생지 노트북 세트"]
+    assert found(session, "없는상품xyz") == []
+    session.rollback()  # the setting is the connection's, not one transaction's
+    assert session.scalar(text("SHOW plan_cache_mode")) == "force_custom_plan"

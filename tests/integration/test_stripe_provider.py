@@ -51,7 +51,8 @@ def session_response(**fields: Any) -> dict[str, Any]:
 def test_a_checkout_session_is_created_in_whole_won_with_the_order_in_its_metadata():
     http = RecordingClient([(200, session_response())])
     provider = StripeProvider("sk_test_123", "whsec_x", http_client=http)
-    session = provider.create_checkout(checkout_request())
+    request = checkout_request()
+    session = provider.create_checkout(request)
     assert (session.id, session.url) == (
         "cs_test_a1",
         "https://checkout.stripe.com/c/pay/cs_test_a1",
@@ -75,8 +76,9 @@ def test_a_checkout_session_is_created_in_whole_won_with_the_order_in_its_metada
     assert form["line_items[1][price_data][unit_amount]"] == "3000"
     assert form["customer_email"] == "buyer@example.com"
     assert form["success_url"].endswith("token=t&session_id={CHECKOUT_SESSION_ID}")
-    hold_ends = checkout_request().expires_at
-    assert form["expires_at"] == str(int(hold_ends.timestamp()))
+    # The hold's end of the very request sent: a second request built a second later would
+    # end a second later.
+    assert form["expires_at"] == str(int(request.expires_at.timestamp()))
     assert form["locale"] == "ko"
 
 
