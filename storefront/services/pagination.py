@@ -185,7 +185,7 @@ def paginate(
         keyed = _first_page(stmt, tuple(order_by), inline_count, offset, per_page)
         rows: list[Any] = list(db.execute(keyed, params))
         start = offset > 0
-        return _fetched(db, stmt, rows, width, per_page, False, start, count_up_to, counted, params)
+        return _page(db, stmt, rows, width, per_page, False, start, count_up_to, counted, params)
     keyed = _keyed(stmt, order_by, inline_count)
     backwards = False
     if after is not None:
@@ -200,7 +200,7 @@ def paginate(
         keyed = keyed.offset(offset) if offset else keyed
     rows = list(db.execute(keyed.limit(per_page + 1), params))
     start = after is not None or offset > 0
-    return _fetched(db, stmt, rows, width, per_page, backwards, start, count_up_to, counted, params)
+    return _page(db, stmt, rows, width, per_page, backwards, start, count_up_to, counted, params)
 
 
 def _keyed(stmt: Select[Any], order_by: Sequence[Any], inline_count: int) -> Select[Any]:
@@ -226,28 +226,6 @@ def _first_page(
     return keyed.limit(per_page + 1)
 
 
-def _fetched(
-    db: Session,
-    stmt: Select[Any],
-    rows: list[Any],
-    width: int,
-    per_page: int,
-    backwards: bool,
-    after_start: bool,
-    count_up_to: int,
-    counted: tuple[int, bool] | None,
-    params: Mapping[str, Any] | None,
-) -> Page[Any]:
-    """``_page`` of rows that may end with the inline count (``_keyed``)."""
-    if count_up_to and counted is None and rows:
-        found = rows[0][-1]
-        counted = (min(found, count_up_to), found > count_up_to)
-        rows = [row[:-1] for row in rows]
-    return _page(
-        db, stmt, rows, width, per_page, backwards, after_start, count_up_to, counted, params
-    )
-
-
 def _page(
     db: Session,
     stmt: Select[Any],
@@ -263,7 +241,14 @@ def _page(
     """Make a page of up to ``per_page + 1`` rows (``width`` columns, then the ordering's keys)
     fetched in the page's direction; with ``count_up_to``, count ``stmt`` up to that many
     (unless ``counted`` already says how many, and whether there are more, or the first page
-    holds every row: a product's few questions, a search with few matches)."""
+    holds every row: a product's few questions, a search with few matches).
+
+    Asked to count with no ``counted``, the rows end with the inline count (``_keyed``): a
+    page of ``paginate`` whose count rode along. ``paginate_tiers`` counts first."""
+    if count_up_to and counted is None and rows:
+        found = rows[0][-1]
+        counted = (min(found, count_up_to), found > count_up_to)
+        rows = [row[:-1] for row in rows]
     more = len(rows) > per_page
     rows = rows[:per_page]
     if backwards:
