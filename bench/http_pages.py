@@ -49,7 +49,7 @@ from bench.live import (
 )
 
 # Searches: two syllables, a word with a particle, a venture's name, an English word that the
-# demo has ("30pcs"), and a miss.
+# demo has only inside "30pcs" (the index's tokens are whole words: it finds nothing), a miss.
 SEARCHES = ["노트", "비누", "비누를", "{venture_name}", "pcs", "없는상품xyz"]
 PAGES = [
     ("home", "/"),
