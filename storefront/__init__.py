@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from storefront import config as settings
-from storefront import sqlite
+from storefront import postgres, sqlite
 from storefront.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from storefront.models import User
 from storefront.models import search as search_index
@@ -92,14 +92,13 @@ def load_log_signer(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from storefront.services import search
     from storefront.web import i18n, page_cache, sessions
 
     sessions.init_app(app)  # the signing serializer built once, not twice a request
     db.init_app(app)
     with app.app_context():
         sqlite.configure(db.engine)
-        search.plan_with_the_searched_text(db.engine)
+        postgres.configure(db.engine)
         sqlite.init_app(app)
     migrate.init_app(
         app,
@@ -152,15 +151,20 @@ def request_wide_limits() -> bool:
     """Whether Flask-Limiter holds limits that its check before the view applies: limits for
     every request (``RATELIMIT_APPLICATION``, ``_DEFAULT``, ``_META``, the in-memory
     fallback's) or a blueprint's. The shop sets none: its limits are on views, checked by
-    their decorators when the view runs."""
-    manager = limiter.limit_manager
-    return bool(
-        manager._application_limits
-        or manager._default_limits
-        or manager._blueprint_limits
-        or limiter._meta_limits
-        or limiter._in_memory_fallback
+    their decorators when the view runs.
+
+    These are Flask-Limiter's private lists (4.x): one that another version renamed or removed
+    counts as holding limits, so the check then runs on every request as the library's own
+    hook would, instead of failing every request."""
+    manager = getattr(limiter, "limit_manager", None)
+    held = (
+        (manager, "_application_limits"),
+        (manager, "_default_limits"),
+        (manager, "_blueprint_limits"),
+        (limiter, "_meta_limits"),
+        (limiter, "_in_memory_fallback"),
     )
+    return any(getattr(owner, name, True) for owner, name in held)
 
 
 def spare_unlimited_reads_the_limiter(app: Flask) -> None:

@@ -32,7 +32,6 @@ from sqlalchemy import (
     BindParameter,
     ColumnElement,
     Connection,
-    Engine,
     Select,
     String,
     bindparam,
@@ -309,26 +308,6 @@ def _fts_in(param: str) -> ColumnElement[bool]:
 def _sqlite_statements(named: bool) -> tuple[ColumnElement[bool], list[ColumnElement[bool]]]:
     anywhere = _fts_in("search")
     return anywhere, _tiers(_fts_in("title_search"), named, anywhere)
-
-
-def plan_with_the_searched_text(engine: Engine) -> None:
-    """Have PostgreSQL plan every statement for the values it runs with (``plan_cache_mode``).
-
-    A search's statements are built once and what was searched for is a bound parameter, so
-    every search of a listing is the same SQL text, which psycopg prepares on the server once
-    it has run five times. PostgreSQL could then keep one generic plan for all of them, chosen
-    without the term: how many titles hold it, which decides between walking a tier in id
-    order and reading it from the GIN index (``PostgresIndex.match``), would be a guess, and
-    the walk reads the whole catalogue for a rare word. Planned each time, it costs what an
-    unprepared statement costs (measured: no difference per search at 100,000 products)."""
-    if engine.dialect.name != "postgresql":
-        return
-
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection: Any, record: Any) -> None:
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET plan_cache_mode = force_custom_plan")
-        dbapi_connection.commit()  # the SET outlives the transaction psycopg began for it
 
 
 def index_for(dialect_name: str) -> Index:

@@ -314,10 +314,50 @@ def test_suggestions_stop_at_eight(session):
 @pytest.mark.postgres
 def test_postgres_plans_each_search_with_what_was_searched_for(session, catalogue):
     # A search's SQL is the same text for every term (the term is bound), and psycopg
-    # prepares a statement after five runs: PostgreSQL must still plan it for the term.
+    # prepares a statement after five runs: PostgreSQL must still plan it for the term
+    # (storefront/postgres.py).
     for _ in range(8):
         assert found(session, "비누") == ["올리브 수제비누", "업사이클 가방"]
         assert found(session, "노트") == ["재생지 노트북 세트"]
     assert found(session, "없는상품xyz") == []
     session.rollback()  # the setting is the connection's, not one transaction's
     assert session.scalar(text("SHOW plan_cache_mode")) == "force_custom_plan"
+
+
+def test_a_search_within_a_venture_or_a_category_binds_both(session, catalogue):
+    # The listing's venture (a bound slug) and the search's own parameters in one statement.
+    green, crafts = catalogue["green"].slug, catalogue["crafts"].slug
+    assert found(session, "비누", venture=green) == ["올리브 수제비누", "업사이클 가방"]
+    assert found(session, "비누", venture=crafts) == []
+    assert found(session, "햇살공방", venture=crafts) == ["Soy Candle", "재생지 노트북 세트"]
+    assert found(session, "노트", venture=green) == []
+    make_product(session, catalogue["green"], title="비누 받침", category="living")
+    session.commit()
+    assert found(session, "비누", category="living") == ["비누 받침"]
+    assert found(session, "비누", category="living", venture=crafts) == []
+    assert set(found(session, "비누", category="food")) == {"올리브 수제비누", "업사이클 가방"}
+
+
+def test_a_venture_s_listing_pages_by_number_and_by_cursor(session, catalogue):
+    crafts = catalogue["crafts"]
+    for n in range(5):
+        make_product(session, crafts, title=f"공방 소품 {n}")
+    session.commit()
+
+    def page(start):
+        query = catalog.ProductQuery(venture=crafts.slug, sort="price_asc", start=start)
+        return catalog.search_products(session, query, per_page=3)
+
+    first, second, third = (page(PageRequest(page=n)) for n in (1, 2, 3))
+    everything = [p.title for p in first.items + second.items + third.items]
+    titles = {f"공방 소품 {n}" for n in range(5)} | {"재생지 노트북 세트", "Soy Candle"}
+    assert len(everything) == 7 and set(everything) == titles
+    assert [len(first.items), len(second.items), len(third.items)] == [3, 3, 1]
+    assert [p.title for p in page(PageRequest(after=first.next_cursor)).items] == [
+        p.title for p in second.items
+    ]
+    other = catalog.ProductQuery(venture=catalogue["green"].slug)
+    assert {p.title for p in catalog.search_products(session, other, 10).items} == {
+        "올리브 수제비누",
+        "업사이클 가방",
+    }
