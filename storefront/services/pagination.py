@@ -177,29 +177,26 @@ def paginate(
     inline_count = count_up_to if counted is None else 0
     after = _decode(request.after, keys) if request.after else None
     before = _decode(request.before, keys) if request.before and after is None else None
-    offset = 0
     if after is None and before is None:
         offset = (request.page - 1) * per_page if request.page > 1 else 0
         offset = 0 if offset > MAX_OFFSET else offset
-    if after is None and before is None and params is not None:
-        keyed = _first_page(stmt, tuple(order_by), inline_count, offset, per_page)
+        # built once when the caller's statement is (its values come as params)
+        first_page = _first_page if params is not None else _first_page.__wrapped__
+        keyed = first_page(stmt, tuple(order_by), inline_count, offset, per_page)
         rows: list[Any] = list(db.execute(keyed, params))
-        start = offset > 0
-        return _page(db, stmt, rows, width, per_page, False, start, count_up_to, counted, params)
+        return _page(
+            db, stmt, rows, width, per_page, False, offset > 0, count_up_to, counted, params
+        )
     keyed = _keyed(stmt, order_by, inline_count)
-    backwards = False
+    backwards = before is not None
     if after is not None:
         keyed = keyed.where(_beyond(keys, after)).order_by(*order_by)
     elif before is not None:
-        backwards = True
         flipped = [(e, not d) for e, d in keys]
         keyed = keyed.where(_beyond(flipped, before))
         keyed = keyed.order_by(*(e.asc() if d else e.desc() for e, d in keys))
-    else:
-        keyed = keyed.order_by(*order_by)
-        keyed = keyed.offset(offset) if offset else keyed
     rows = list(db.execute(keyed.limit(per_page + 1), params))
-    start = after is not None or offset > 0
+    start = after is not None
     return _page(db, stmt, rows, width, per_page, backwards, start, count_up_to, counted, params)
 
 
